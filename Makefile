@@ -1,0 +1,32 @@
+# Two commands a fresh clone needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install lint bench clean
+
+$(BIN)/suitability: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/suitability
+
+run: install
+	$(BIN)/suitability serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src/suitability
+
+bench: install
+	$(BIN)/python benchmarks/screening.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,121 @@
+"""Core subcommands: screen, schema, rules list/check, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import RuleFileError
+from ..intake import Intake, field_errors, parse_intake
+from ..report import render_text
+from ..ruleset import PROFILES, load_rules
+from ..screening import Screener
+
+SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "intake.json"
+
+
+def _rules_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", type=Path, default=None, help="rules folder (default: the shipped rules)")
+    parser.add_argument("--profile", choices=PROFILES, default="conservative")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser("screen", help="screen an intake JSON file (or - for stdin)")
+    p.add_argument("intake", help="path to an intake JSON file, or - for standard input")
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    p.add_argument("--clinician", action="store_true", help="with --format text: rationale, sources, flags")
+    _rules_args(p)
+    p.set_defaults(func=cmd_screen)
+
+    p = subparsers.add_parser("schema", help="print the intake JSON Schema")
+    p.set_defaults(func=lambda args: print(json.dumps(Intake.model_json_schema(), indent=2)))
+
+    p = subparsers.add_parser("demo", help="screen the bundled sample intake and print it for a person")
+    _rules_args(p)
+    p.set_defaults(func=cmd_demo)
+
+    rules = subparsers.add_parser("rules", help="the rule catalogue").add_subparsers(dest="rules_cmd", required=True)
+    p = rules.add_parser("list", help="print the rule catalogue: id, outcome, source")
+    _rules_args(p)
+    p.set_defaults(func=cmd_rules_list)
+    p = rules.add_parser("check", help="validate the rule files; exit 1 naming the file, rule and field")
+    _rules_args(p)
+    p.set_defaults(func=cmd_rules_check)
+
+
+def _load(args: argparse.Namespace) -> Screener | None:
+    try:
+        return Screener.from_directory(args.rules, args.profile)
+    except RuleFileError as exc:
+        print(f"suitability: rule error: {exc}", file=sys.stderr)
+        return None
+
+
+def read_intake(source: str) -> Intake | None:
+    """Read and validate an intake; print every field error to stderr (no traceback, no answers echoed)."""
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        print(f"suitability: cannot read {source}: {exc.strerror}", file=sys.stderr)
+        return None
+    try:
+        return parse_intake(raw)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        print(f"suitability: the intake has {len(errors)} error(s):", file=sys.stderr)
+        for err in errors:
+            print(f"  {err['field']}: {err['message']}", file=sys.stderr)
+        return None
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    intake = read_intake(args.intake)
+    if intake is None:
+        return 2
+    screener = _load(args)
+    if screener is None:
+        return 1
+    decision = screener.screen(intake)
+    if args.format == "json":
+        print(decision.model_dump_json(indent=2))
+    else:
+        print(render_text(decision, clinician=args.clinician))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    screener = _load(args)
+    if screener is None:
+        return 1
+    intake = parse_intake(SAMPLE.read_bytes()) if SAMPLE.is_file() else None
+    if intake is None:
+        print("suitability: the sample intake is not available outside the source tree", file=sys.stderr)
+        return 1
+    print("Sample pre-screen (examples/intake.json):\n")
+    print(render_text(screener.screen(intake), clinician=True))
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    screener = _load(args)
+    if screener is None:
+        return 1
+    ruleset = screener.ruleset
+    print(f"# rule set {ruleset.version} ({ruleset.profile}), {len(ruleset.rules)} rules")
+    for rule in ruleset.rules:
+        effect = rule.outcome.value if rule.outcome else f"depth <= {rule.depth_cap_mm:g} mm"
+        print(f"{rule.id}\t{effect}\t{'; '.join(rule.sources)}")
+    return 0
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    screener = _load(args)
+    if screener is None:
+        return 1
+    ruleset = screener.ruleset
+    print(f"ok: {len(ruleset.rules)} rules, version {ruleset.version}, profile {ruleset.profile}")
+    return 0

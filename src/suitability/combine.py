@@ -1,0 +1,144 @@
+"""Combine matched rules into one decision: priority for the outcome, minimum for depth, latest for dates,
+an ordered union for instructions. Plain Python, no engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from .decision import Decision, DepthLimit, Finding, Instruction, Phase
+from .engine import Match
+from .errors import EngineError
+from .facts import add_months, event_date
+from .intake import Intake
+from .ruleset import InstructionSpec, Rule, RuleSet
+from .vocabulary import Outcome
+
+APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
+DEEPER_THAN_EVALUATED = "depth-above-{mm}-mm"
+_PHASE_ORDER = {Phase.BEFORE: 0, Phase.DAY_OF: 1, Phase.AFTER: 2}
+
+
+def fmt_date(day: dt.date) -> str:
+    """'12 Nov 2026': unambiguous in every locale."""
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def wait_end(rule: Rule, intake: Intake) -> tuple[dt.date | None, dict[str, str]]:
+    """When the rule's wait ends, and the values that explain it."""
+    if rule.wait is None:
+        return None, {}
+    start = event_date(intake, rule.wait.after)
+    if start is None:
+        return None, {}
+    period = rule.wait.period
+    end = add_months(start, period.months) if period.months else start + dt.timedelta(days=period.days)
+    given = getattr(intake, rule.wait.after)
+    values = {
+        rule.wait.after: given.isoformat() if given else f"still in use on {intake.screening_date.isoformat()}",
+        "wait": str(period),
+        "until": end.isoformat(),
+    }
+    return end, values
+
+
+def make_finding(rule: Rule, intake: Intake, treatment: int | None) -> Finding:
+    assert rule.outcome is not None
+    end, values = wait_end(rule, intake)
+    if treatment is not None:
+        request = intake.treatments[treatment]
+        values = {**values, "area": request.area.value, "concern": request.concern.value}
+    return Finding(
+        rule_id=rule.id, title=rule.title, outcome=rule.outcome, patient_text=rule.patient,
+        rationale=rule.rationale, sources=rule.sources, evidence=rule.evidence, treatment=treatment,
+        values=values, wait_until=end, wait_for=rule.wait_for, less_strict=rule.less_strict_reading,
+    )
+
+
+def depth_limits(ruleset: RuleSet, intake: Intake, matches: Iterable[tuple[Rule, int | None]]) -> list[DepthLimit]:
+    """Per treatment, the smallest cap wins (ties: the rule id that sorts first, so file order never matters)."""
+    caps: dict[int, dict[str, float]] = {i: {} for i in range(len(intake.treatments))}
+    for rule, treatment in matches:
+        if rule.depth_cap_mm is not None and treatment is not None:
+            caps[treatment][rule.id] = rule.depth_cap_mm
+    limits = []
+    for index, request in enumerate(intake.treatments):
+        applied = caps[index]
+        if not applied:
+            raise EngineError(f"no depth cap matched treatment {index} ({request.area.value})")
+        ranked = sorted(applied.items(), key=lambda item: (item[1], item[0]))
+        set_by, limit = ranked[0]
+        nxt = ranked[1] if len(ranked) > 1 else (None, None)
+        limits.append(DepthLimit(
+            treatment=index, area=request.area, concern=request.concern, limit_mm=limit, set_by=set_by,
+            next_limit_mm=nxt[1], next_set_by=nxt[0], caps=dict(sorted(applied.items())),
+        ))
+    return limits
+
+
+def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because: tuple[str, ...]) -> Instruction:
+    starts = ends = None
+    text = spec.text
+    if appointment is not None:
+        if spec.phase is Phase.BEFORE and spec.days_before is not None:
+            starts = appointment - dt.timedelta(days=spec.days_before)
+        elif spec.phase is Phase.DAY_OF:
+            starts = appointment
+        elif spec.phase is Phase.AFTER:
+            starts = appointment
+            if spec.days_after is not None:
+                ends = appointment + dt.timedelta(days=spec.days_after)
+        if spec.dated:
+            text = spec.dated.format(starts=fmt_date(starts) if starts else "",
+                                     ends=fmt_date(ends) if ends else "")
+    return Instruction(
+        id=spec.id, phase=spec.phase, text=text, days_before=spec.days_before, days_after=spec.days_after,
+        starts=starts, ends=ends, because_of=because, sources=spec.sources,
+    )
+
+
+def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> list[Instruction]:
+    """Every finding's instructions and the general ones, once each, in the order they apply."""
+    because: dict[str, list[str]] = {}
+    for rule in sorted(rules, key=lambda r: r.id):
+        for ref in rule.instructions:
+            because.setdefault(ref, []).append(rule.id)
+    for ref in ruleset.general_instructions:
+        because.setdefault(ref, []).append("general")
+    order = {ref: i for i, ref in enumerate(ruleset.instructions)}
+    specs = sorted((ruleset.instructions[ref] for ref in because), key=lambda s: (
+        _PHASE_ORDER[s.phase], -(s.days_before or 0), s.days_after or 0, order[s.id]))
+    return [date_instruction(s, intake.appointment_date, tuple(dict.fromkeys(because[s.id]))) for s in specs]
+
+
+def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int | None]]) -> Decision:
+    """The decision for one intake from the (rule id, treatment) pairs the engine reported."""
+    pairs = sorted({(rule_id, idx) for rule_id, idx in matched}, key=lambda p: (p[0], -1 if p[1] is None else p[1]))
+    hits = [(ruleset.rule(rule_id), idx) for rule_id, idx in pairs]
+    findings = [make_finding(rule, intake, idx) for rule, idx in hits if rule.outcome is not None]
+    findings.sort(key=lambda f: (-f.outcome.severity, f.rule_id, f.treatment if f.treatment is not None else -1))
+    outcome = max((f.outcome for f in findings), key=lambda o: o.severity, default=Outcome.SUITABLE)
+    waits = [f.wait_until for f in findings if f.wait_until is not None and f.wait_until > intake.screening_date]
+    earliest = max(waits, default=None)
+    flags: list[str] = []
+    for rule, _ in hits:
+        flags.extend(rule.flags)
+    limits = depth_limits(ruleset, intake, hits)
+    for limit in limits:
+        if limit.limit_mm > ruleset.depth_flag_above_mm:
+            flags.append(DEEPER_THAN_EVALUATED.format(mm=ruleset.depth_flag_above_mm))
+    if earliest and intake.appointment_date and earliest > intake.appointment_date:
+        flags.append(APPOINTMENT_TOO_SOON)
+    return Decision(
+        outcome=outcome,
+        earliest_date=earliest,
+        wait_for=tuple(dict.fromkeys(f.wait_for for f in findings if f.wait_for)),
+        depth_limits=() if outcome is Outcome.NOT_SUITABLE else tuple(limits),
+        findings=tuple(findings),
+        instructions=tuple(instructions(ruleset, intake, (r for r, _ in hits))),
+        flags=tuple(dict.fromkeys(flags)),
+        ruleset_version=ruleset.version, profile=ruleset.profile,
+        screening_date=intake.screening_date, appointment_date=intake.appointment_date,
+    )
+
+

@@ -1,0 +1,87 @@
+"""The decision: outcome, earliest date, depth limits, findings and dated instructions, all explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .vocabulary import Area, Concern, Outcome
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Finding(_Frozen):
+    """One rule that matched: what it means for the patient, why, and where that comes from."""
+
+    rule_id: str
+    title: str
+    outcome: Outcome
+    patient_text: str
+    rationale: str
+    sources: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
+    treatment: Optional[int] = Field(default=None, description="Index of the requested treatment, if any.")
+    values: dict[str, str] = Field(default_factory=dict, description="The computed values, e.g. the wait.")
+    wait_until: Optional[dt.date] = None
+    wait_for: Optional[str] = None
+    less_strict: Optional[str] = None
+
+
+class DepthLimit(_Frozen):
+    """The deepest needle setting allowed for one requested treatment, and the rule that set it."""
+
+    treatment: int
+    area: Area
+    concern: Concern
+    limit_mm: float
+    set_by: str
+    next_limit_mm: Optional[float] = Field(
+        default=None, description="The limit that would apply without the rule that set this one.")
+    next_set_by: Optional[str] = None
+    caps: dict[str, float] = Field(default_factory=dict, description="Every cap that applied, by rule id.")
+
+
+class Phase(str, Enum):
+    BEFORE = "before"
+    DAY_OF = "day_of"
+    AFTER = "after"
+
+
+class Instruction(_Frozen):
+    """What to do, and when: dated when the appointment date is known."""
+
+    id: str
+    phase: Phase
+    text: str
+    days_before: Optional[int] = None
+    days_after: Optional[int] = None
+    starts: Optional[dt.date] = None
+    ends: Optional[dt.date] = None
+    because_of: tuple[str, ...] = Field(default=(), description="The rules that asked for it ('general' if all).")
+    sources: tuple[str, ...] = ()
+
+
+class Decision(_Frozen):
+    """Everything a screening decides. JSON round-trips exactly."""
+
+    outcome: Outcome
+    earliest_date: Optional[dt.date] = None
+    wait_for: tuple[str, ...] = Field(default=(), description="Conditions to wait for that have no date.")
+    depth_limits: tuple[DepthLimit, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    instructions: tuple[Instruction, ...] = ()
+    flags: tuple[str, ...] = ()
+    ruleset_version: str
+    profile: str = "conservative"
+    screening_date: dt.date
+    appointment_date: Optional[dt.date] = None
+
+    @property
+    def needs_review(self) -> bool:
+        """Every case that is not plainly suitable goes to a practitioner (issue 3)."""
+        return self.outcome is not Outcome.SUITABLE

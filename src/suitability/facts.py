@@ -1,0 +1,154 @@
+"""Turn a validated Intake into the typed, flat facts the engine sees, and describe the fields rules may use.
+
+Only validated, typed values reach the engine (strings from closed vocabularies, ints); dates become whole
+days and whole calendar months elapsed up to the reference date, so a rule's wait is one integer comparison.
+Facts are split by topic (and one per requested treatment) so that no fact can match 64 rules at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from .intake import Intake, field_meta
+from .vocabulary import Answer, Area, Concern, Modality, Region, Setting
+
+SCREENING = "screening"
+TREATMENT = "treatment"
+CONTEXT_FIELDS = ("setting", "modality")
+# Fields that are not questions to match on: they shape the facts instead.
+NOT_MATCHED = {"treatments", "screening_date", "appointment_date", "date_of_birth", "melasma_areas"}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """A field a rule may test: which fact carries it, its kind and its allowed values."""
+
+    name: str
+    topic: str
+    kind: str  # "choice", "date", "int"
+    values: tuple[str, ...] = ()
+    still_using: bool = False
+
+
+def _enum_of(annotation: Any) -> type[Enum] | None:
+    for arg in typing.get_args(annotation) or (annotation,):
+        if isinstance(arg, type) and issubclass(arg, Enum):
+            return arg
+    return None
+
+
+def _is_date(annotation: Any) -> bool:
+    args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) or typing.get_origin(
+        annotation) is typing.Union else (annotation,)
+    return dt.date in args
+
+
+def _catalogue() -> dict[str, FieldInfo]:
+    fields: dict[str, FieldInfo] = {}
+    for name, info in Intake.model_fields.items():
+        if name in NOT_MATCHED:
+            continue
+        topic = field_meta(name).get("topic", "about_you")
+        enum = _enum_of(info.annotation)
+        if name in CONTEXT_FIELDS:
+            continue
+        if enum is not None:
+            fields[name] = FieldInfo(name, topic, "choice", tuple(e.value for e in enum))
+        elif _is_date(info.annotation):
+            still = field_meta(name).get("blank_means") == "still_using"
+            fields[name] = FieldInfo(name, topic, "date", still_using=still)
+        elif name == "age":
+            fields[name] = FieldInfo(name, topic, "int")
+    for name, enum in (("setting", Setting), ("modality", Modality)):
+        fields[name] = FieldInfo(name, "*", "choice", tuple(e.value for e in enum))
+    fields["area"] = FieldInfo("area", TREATMENT, "choice", tuple(a.value for a in Area))
+    fields["concern"] = FieldInfo("concern", TREATMENT, "choice", tuple(c.value for c in Concern))
+    fields["region"] = FieldInfo("region", TREATMENT, "choice", tuple(r.value for r in Region))
+    fields["melasma_in_area"] = FieldInfo("melasma_in_area", TREATMENT, "choice", tuple(a.value for a in Answer))
+    return fields
+
+
+FIELDS: dict[str, FieldInfo] = _catalogue()
+TOPICS: tuple[str, ...] = tuple(sorted({f.topic for f in FIELDS.values()} - {"*", TREATMENT}))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months: 15 March + 6 months = 15 September; 31 August + 6 months = 28 (or 29) February."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from start to end: the largest k with start + k months <= end (0 if none)."""
+    k = (end.year - start.year) * 12 + end.month - start.month
+    while k > 0 and add_months(start, k) > end:
+        k -= 1
+    return max(k, 0)
+
+
+def event_date(intake: Intake, name: str) -> dt.date | None:
+    """The date a wait counts from: the given date, or the screening date for a product still in use."""
+    value = getattr(intake, name)
+    if value is None and FIELDS[name].still_using and _parent_is_yes(intake, name):
+        return intake.screening_date
+    return value if isinstance(value, dt.date) else None
+
+
+def _parent_is_yes(intake: Intake, name: str) -> bool:
+    enable = field_meta(name).get("enable_when", {})
+    return any(getattr(intake, parent) is not None and getattr(intake, parent).value in values
+               for parent, values in enable.items())
+
+
+def melasma_in_area(intake: Intake, area: Area) -> Answer:
+    """Yes if the patient named this area; unknown if they have (or may have) melasma but named no area."""
+    if area in intake.melasma_areas:
+        return Answer.YES
+    if intake.melasma in (None, Answer.NOT_SURE) or (intake.melasma is Answer.YES and not intake.melasma_areas):
+        return Answer.NOT_SURE
+    return Answer.NO
+
+
+def intake_to_facts(intake: Intake) -> list[dict[str, Any]]:
+    """The facts for one screening: a screening fact, one per topic, one per requested treatment."""
+    ref = intake.reference_date
+    context = {"setting": intake.setting.value, "modality": intake.modality.value}
+    by_topic: dict[str, dict[str, Any]] = {topic: {"t": topic, **context} for topic in TOPICS}
+    for name, info in FIELDS.items():
+        if info.topic in ("*", TREATMENT):
+            continue
+        fact = by_topic[info.topic]
+        if info.kind == "choice":
+            value = getattr(intake, name)
+            fact[name] = value.value if value is not None else Answer.NOT_SURE.value
+        elif info.kind == "int":
+            age = intake.age_years
+            if age is not None:
+                fact[name] = int(age)
+        elif info.kind == "date":
+            when = getattr(intake, name)
+            if when is None and info.still_using and _parent_is_yes(intake, name):
+                when = ref  # still using it: assume use continues up to the appointment unless told to stop
+            if when is not None:
+                fact[f"{name}__days"] = (ref - when).days
+                fact[f"{name}__months"] = months_between(when, ref)
+    facts = [{"t": SCREENING, **context}, *by_topic.values()]
+    for index, request in enumerate(intake.treatments):
+        facts.append({
+            "t": TREATMENT, "idx": index, **context,
+            "area": request.area.value, "concern": request.concern.value,
+            "region": request.area.region.value,
+            "melasma_in_area": melasma_in_area(intake, request.area).value,
+        })
+    return facts

@@ -1,0 +1,334 @@
+"""Load the rule files in `rules/`, validate every rule at load, and give the rule set its content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .conditions import Period, Test, is_treatment_rule, parse_period, parse_when, suggest, topic_of
+from .decision import Phase
+from .errors import RuleFileError
+from .facts import FIELDS
+from .vocabulary import Outcome
+
+PROFILES = ("conservative", "standard")
+MANIFEST = "ruleset.yaml"
+CATALOGUE = "instructions.yaml"
+RULE_KEYS = {
+    "id", "title", "when", "when_any", "outcome", "wait", "wait_for", "depth_cap_mm", "instructions", "flags",
+    "patient", "rationale", "sources", "evidence", "less_strict", "system",
+}
+LESS_STRICT_KEYS = {"reading", "held_by", "outcome", "wait", "depth_cap_mm", "drop"}
+
+
+class _TextLoader(yaml.SafeLoader):
+    """YAML where only true/false are booleans: 'yes', 'no', 'on', 'off' stay text (a clinician writes yes)."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+_TextLoader.add_implicit_resolver("tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|false)$"),
+                                  list("tf"))
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A wait counted from a date the patient gave."""
+
+    after: str
+    period: Period
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validated rule. `alternatives` is a tuple of AND-groups, any of which makes the rule match."""
+
+    id: str
+    title: str
+    file: str
+    alternatives: tuple[tuple[Test, ...], ...]
+    outcome: Outcome | None
+    patient: str
+    rationale: str
+    sources: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
+    wait: Wait | None = None
+    wait_for: str | None = None
+    depth_cap_mm: float | None = None
+    instructions: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    less_strict: dict[str, Any] = field(default_factory=dict)
+    system: bool = False
+
+    @property
+    def topic(self) -> str:
+        return topic_of(self.alternatives[0]) if self.alternatives else "system"
+
+    @property
+    def per_treatment(self) -> bool:
+        return any(is_treatment_rule(group) for group in self.alternatives)
+
+    @property
+    def less_strict_reading(self) -> str | None:
+        if not self.less_strict:
+            return None
+        return f"{self.less_strict.get('reading', '')} (held by {self.less_strict.get('held_by', 'unnamed')})"
+
+
+@dataclass(frozen=True)
+class InstructionSpec:
+    id: str
+    phase: Phase
+    text: str
+    dated: str | None = None
+    days_before: int | None = None
+    days_after: int | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every rule, the instruction catalogue and the rule set's version (a hash of the files' content)."""
+
+    rules: tuple[Rule, ...]
+    instructions: dict[str, InstructionSpec]
+    general_instructions: tuple[str, ...]
+    depth_flag_above_mm: float
+    version: str
+    profile: str = "conservative"
+    name: str = "suitability"
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    @property
+    def _by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @property
+    def matchable(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if not r.system)
+
+
+def default_rules_dir() -> Path:
+    """SUITABILITY_RULES_DIR, else the rules shipped inside the package (the source tree's `rules/`)."""
+    env = os.environ.get("SUITABILITY_RULES_DIR")
+    if env:
+        return Path(env)
+    shipped = resources.files("suitability") / "_data" / "rules"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def content_version(directory: Path) -> str:
+    """sha256 over every file's relative name and bytes, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml")):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)  # noqa: S506 - safe subclass
+    except yaml.YAMLError as exc:
+        raise RuleFileError(f"not valid YAML: {exc}", file=path.name) from None
+    except OSError as exc:
+        raise RuleFileError(f"cannot read: {exc.strerror}", file=path.name) from None
+
+
+def _texts(raw: Any, where: dict[str, Any], key: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    if not all(isinstance(i, str) and i.strip() for i in items):
+        raise RuleFileError(f"'{key}' must be a list of non-empty texts", **where, field=key)
+    return tuple(items)
+
+
+def _outcome(raw: Any, where: dict[str, Any], key: str = "outcome") -> Outcome:
+    try:
+        return Outcome(raw)
+    except ValueError:
+        raise RuleFileError(f"{raw!r} is not an outcome", **where, field=key,
+                            suggestion=suggest(raw, [o.value for o in Outcome])) from None
+
+
+def _wait(raw: Any, where: dict[str, Any]) -> Wait:
+    if not isinstance(raw, dict) or "after" not in raw or len(raw) != 2:
+        raise RuleFileError("use wait: {after: <date field>, days|weeks|months: N}", **where, field="wait")
+    after = str(raw["after"])
+    if after not in FIELDS or FIELDS[after].kind != "date":
+        raise RuleFileError(f"{after!r} is not a date field", **where, field="wait",
+                            suggestion=suggest(after, [n for n, f in FIELDS.items() if f.kind == "date"]))
+    (unit, n), = ((k, v) for k, v in raw.items() if k != "after")
+    return Wait(after, parse_period({unit: n}, {**where, "field": "wait"}))
+
+
+def parse_rule(raw: Any, file: str) -> Rule:
+    """Validate one rule mapping; every problem names the file, the rule and the field."""
+    if not isinstance(raw, dict):
+        raise RuleFileError("each rule must be a mapping", file=file)
+    rule_id = str(raw.get("id", "")).strip()
+    where: dict[str, Any] = {"file": file, "rule_id": rule_id or None}
+    if not rule_id or not all(part.isalnum() and part.islower() or part.isdigit() for part in rule_id.split("-")):
+        raise RuleFileError("every rule needs an id in kebab-case (e.g. isotretinoin-past)", **where, field="id")
+    for key in raw:
+        if key not in RULE_KEYS:
+            raise RuleFileError("unknown key", **where, field=str(key), suggestion=suggest(key, RULE_KEYS))
+    for key in ("title", "patient" if raw.get("outcome") else "title", "rationale"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise RuleFileError(f"'{key}' is required and must be text", **where, field=key)
+    system = raw.get("system") is True
+    if system:
+        alternatives: tuple[tuple[Test, ...], ...] = ()
+    elif ("when" in raw) == ("when_any" in raw):
+        raise RuleFileError("give exactly one of 'when' or 'when_any'", **where, field="when")
+    elif "when" in raw:
+        alternatives = (parse_when(raw["when"], where),)
+    else:
+        groups = raw["when_any"]
+        if not isinstance(groups, list) or not 1 <= len(groups) <= 14:
+            raise RuleFileError("'when_any' must be a list of 1 to 14 mappings", **where, field="when_any")
+        alternatives = tuple(parse_when(g, where) for g in groups)
+        if len({topic_of(g) for g in alternatives}) > 1:
+            raise RuleFileError("all 'when_any' groups must test the same topic", **where, field="when_any")
+    outcome = _outcome(raw["outcome"], where) if raw.get("outcome") is not None else None
+    if outcome is Outcome.SUITABLE:
+        raise RuleFileError("a rule's outcome cannot be 'suitable': no finding means suitable", **where,
+                            field="outcome")
+    cap = raw.get("depth_cap_mm")
+    if cap is not None:
+        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 < cap <= 3:
+            raise RuleFileError("depth_cap_mm must be a number of mm between 0 and 3", **where, field="depth_cap_mm")
+        if not any(is_treatment_rule(g) for g in alternatives):
+            raise RuleFileError("a depth cap needs a test on a treatment field (area, concern, region...)",
+                                **where, field="depth_cap_mm")
+    if outcome is None and cap is None and not system:
+        raise RuleFileError("a rule needs an outcome or a depth_cap_mm", **where, field="outcome")
+    sources = _texts(raw.get("sources"), where, "sources")
+    if not sources:
+        raise RuleFileError("every rule names its source", **where, field="sources")
+    less = raw.get("less_strict") or {}
+    if less:
+        if not isinstance(less, dict) or not {"reading", "held_by"} <= set(less):
+            raise RuleFileError("less_strict needs 'reading' and 'held_by'", **where, field="less_strict")
+        for key in less:
+            if key not in LESS_STRICT_KEYS:
+                raise RuleFileError("unknown key in less_strict", **where, field=str(key),
+                                    suggestion=suggest(key, LESS_STRICT_KEYS))
+        if "outcome" in less:
+            _outcome(less["outcome"], where, "less_strict.outcome")
+        if less.get("wait") not in (None, "none"):
+            _wait(less["wait"], where)
+    return Rule(
+        id=rule_id, title=raw["title"].strip(), file=file, alternatives=alternatives, outcome=outcome,
+        patient=str(raw.get("patient", "")).strip(), rationale=raw["rationale"].strip(), sources=sources,
+        evidence=_texts(raw.get("evidence"), where, "evidence"),
+        wait=_wait(raw["wait"], where) if raw.get("wait") is not None else None,
+        wait_for=str(raw["wait_for"]).strip() if raw.get("wait_for") else None,
+        depth_cap_mm=float(cap) if cap is not None else None,
+        instructions=_texts(raw.get("instructions"), where, "instructions"),
+        flags=_texts(raw.get("flags"), where, "flags"),
+        less_strict=dict(less), system=system,
+    )
+
+
+def apply_profile(rule: Rule, profile: str) -> Rule | None:
+    """The `standard` profile takes each disputed rule's less strict reading from the file (None: dropped)."""
+    if profile == "conservative" or not rule.less_strict:
+        return rule
+    less = rule.less_strict
+    if less.get("drop") is True:
+        return None
+    where = {"file": rule.file, "rule_id": rule.id}
+    changes: dict[str, Any] = {}
+    if "outcome" in less:
+        changes["outcome"] = _outcome(less["outcome"], where)
+    if "wait" in less:
+        changes["wait"] = None if less["wait"] == "none" else _wait(less["wait"], where)
+    if "depth_cap_mm" in less:
+        changes["depth_cap_mm"] = float(less["depth_cap_mm"])
+    return replace(rule, **changes)
+
+
+def _parse_instructions(raw: Any) -> dict[str, InstructionSpec]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("instructions"), list):
+        raise RuleFileError("must hold an 'instructions:' list", file=CATALOGUE)
+    specs: dict[str, InstructionSpec] = {}
+    for item in raw["instructions"]:
+        where = {"file": CATALOGUE, "rule_id": str(item.get("id")) if isinstance(item, dict) else None}
+        if not isinstance(item, dict) or not item.get("id") or not item.get("text"):
+            raise RuleFileError("each instruction needs an id and a text", **where)
+        try:
+            phase = Phase(item.get("phase"))
+        except ValueError:
+            raise RuleFileError("phase must be before, day_of or after", **where, field="phase") from None
+        for key in ("days_before", "days_after"):
+            if item.get(key) is not None and (not isinstance(item[key], int) or item[key] < 0):
+                raise RuleFileError(f"{key} must be a whole number of days", **where, field=key)
+        if item["id"] in specs:
+            raise RuleFileError("duplicate instruction id", **where, field="id")
+        specs[item["id"]] = InstructionSpec(
+            id=item["id"], phase=phase, text=item["text"].strip(), dated=(item.get("dated") or "").strip() or None,
+            days_before=item.get("days_before"), days_after=item.get("days_after"),
+            sources=_texts(item.get("sources"), where, "sources"))
+    return specs
+
+
+def parse_rule_files(files: Iterable[tuple[str, Any]]) -> list[Rule]:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for name, data in files:
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            raise RuleFileError("a rule file must hold a 'rules:' list", file=name)
+        for raw in data["rules"]:
+            rule = parse_rule(raw, name)
+            if rule.id in seen:
+                raise RuleFileError(f"duplicate rule id (also in {seen[rule.id]})", file=name, rule_id=rule.id,
+                                    field="id")
+            seen[rule.id] = name
+            rules.append(rule)
+    return rules
+
+
+def load_rules(directory: Path | str | None = None, profile: str = "conservative") -> RuleSet:
+    """Read, validate and cross-check every file; raise RuleFileError on the first problem."""
+    if profile not in PROFILES:
+        raise RuleFileError(f"unknown profile {profile!r}", suggestion=suggest(profile, PROFILES))
+    root = Path(directory) if directory is not None else default_rules_dir()
+    if not (root / MANIFEST).is_file():
+        raise RuleFileError(f"no {MANIFEST} in {root}", file=MANIFEST)
+    manifest = _read_yaml(root / MANIFEST) or {}
+    catalogue = _parse_instructions(_read_yaml(root / CATALOGUE))
+    rule_files = sorted(p for p in root.glob("*.yaml") if p.name not in (MANIFEST, CATALOGUE))
+    rules = parse_rule_files((p.name, _read_yaml(p)) for p in rule_files)
+    general = _texts(manifest.get("general_instructions"), {"file": MANIFEST}, "general_instructions")
+    for rule in rules:
+        for ref in rule.instructions:
+            if ref not in catalogue:
+                raise RuleFileError("unknown instruction", file=rule.file, rule_id=rule.id, field="instructions",
+                                    suggestion=suggest(ref, catalogue))
+    for ref in general:
+        if ref not in catalogue:
+            raise RuleFileError("unknown instruction", file=MANIFEST, field="general_instructions",
+                                suggestion=suggest(ref, catalogue))
+    profiled = tuple(r for r in (apply_profile(rule, profile) for rule in rules) if r is not None)
+    ruleset = RuleSet(
+        rules=profiled, instructions=catalogue, general_instructions=general,
+        depth_flag_above_mm=float(manifest.get("depth_flag_above_mm", 1.5)),
+        version=content_version(root), profile=profile, name=str(manifest.get("name", "suitability")),
+    )
+    from .coverage import check_coverage  # late import: coverage needs the RuleSet type
+
+    check_coverage(ruleset)
+    return ruleset

@@ -1,0 +1,114 @@
+"""The one service of the core: intake in, explained decision out. It never raises and never fails open."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from .combine import combine
+from .coverage import SCREEN_FAILED
+from .decision import Decision, Finding
+from .engine import Engine
+from .errors import RuleFileError, SuitabilityError
+from .facts import intake_to_facts
+from .intake import Intake
+from .ruleset import RuleSet, load_rules
+from .vocabulary import Outcome
+
+log = logging.getLogger(__name__)
+ENGINE_FAILED_FLAG = "automatic-screen-failed"
+
+
+class Screener:
+    """A rule set and its compiled engine. Replace it with `reload`; a broken rule set never replaces a good one."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self._swap = threading.Lock()
+        self._current = (ruleset, Engine(ruleset))
+        self.last_error: str | None = None
+
+    @classmethod
+    def from_directory(cls, directory: Path | str | None = None, profile: str = "conservative") -> "Screener":
+        return cls(load_rules(directory, profile))
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self._current[0]
+
+    def reload(self, directory: Path | str | None = None, profile: str | None = None) -> bool:
+        """Load and compile a new rule set, then swap it in; on any error keep the old one and say why."""
+        try:
+            ruleset = load_rules(directory, profile or self.ruleset.profile)
+            engine = Engine(ruleset)
+        except SuitabilityError as exc:
+            self.last_error = str(exc)
+            log.error("rule set refused, keeping %s: %s", self.ruleset.version, exc)
+            return False
+        with self._swap:
+            old = self._current
+            self._current = (ruleset, engine)
+        old[1].close()
+        self.last_error = None
+        log.info("rule set %s replaced %s", ruleset.version, old[0].version)
+        return True
+
+    def screen(self, intake: Intake) -> Decision:
+        """Screen one intake. Any failure gives `review` with a flag, never `suitable` and never an exception."""
+        for _ in range(3):
+            ruleset, engine = self._current
+            try:
+                return combine(ruleset, intake, engine.match(intake_to_facts(intake)))
+            except SuitabilityError as exc:
+                if self._current[1] is not engine:
+                    continue  # the rule set was swapped while we screened: retry on the new one
+                log.error("automatic screen failed under %s: %s", ruleset.version, type(exc).__name__)
+                return failed_decision(ruleset, intake)
+            except Exception:  # noqa: BLE001 - fail safe: a bug must never reach the patient as "suitable"
+                log.exception("automatic screen failed under %s", ruleset.version)
+                return failed_decision(ruleset, intake)
+        return failed_decision(self._current[0], intake)
+
+
+def failed_decision(ruleset: RuleSet, intake: Intake) -> Decision:
+    """The fail-safe decision: a practitioner must review; the finding's text comes from the rule files."""
+    try:
+        rule = ruleset.rule(SCREEN_FAILED)
+        finding = Finding(rule_id=rule.id, title=rule.title, outcome=Outcome.REVIEW, patient_text=rule.patient,
+                          rationale=rule.rationale, sources=rule.sources, evidence=rule.evidence)
+    except KeyError:  # coverage checks make this unreachable; keep the promise anyway
+        finding = Finding(rule_id=SCREEN_FAILED, title="Automatic screen failed", outcome=Outcome.REVIEW,
+                          patient_text="A practitioner will review your answers.",
+                          rationale="The engine failed; fail safe.", sources=("clinical-rules.md",))
+    return Decision(outcome=Outcome.REVIEW, findings=(finding,), flags=(ENGINE_FAILED_FLAG,),
+                    ruleset_version=ruleset.version, profile=ruleset.profile,
+                    screening_date=intake.screening_date, appointment_date=intake.appointment_date)
+
+
+_default: Screener | None = None
+_default_lock = threading.Lock()
+
+
+def default_screener() -> Screener:
+    """The process-wide screener, built once from the shipped (or SUITABILITY_RULES_DIR) rules."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Screener.from_directory()
+    return _default
+
+
+def set_default_screener(screener: Screener | None) -> None:
+    """Install a screener (e.g. another profile or rules folder); None rebuilds it on next use."""
+    global _default
+    with _default_lock:
+        _default = screener
+
+
+def screen(intake: Intake, *, screener: Screener | None = None) -> Decision:
+    """Screen one intake with the default (or a given) screener."""
+    return (screener or default_screener()).screen(intake)
+
+
+__all__ = ["Screener", "screen", "default_screener", "set_default_screener", "failed_decision", "RuleFileError"]
