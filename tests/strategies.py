@@ -71,6 +71,7 @@ def low_risk_values(name: str) -> tuple[str, ...]:
     return ("no",) if "no" in values else tuple(v for v in values if v != Answer.NOT_SURE.value)
 
 
+_ORDERS = st.permutations(sorted(CHOICES))
 _ANY_ANSWER = {name: st.none() | st.sampled_from(enum) for name, enum in CHOICES.items()}
 _MAYBE_DAYS_BACK = st.none() | st.one_of(st.integers(0, 45), st.integers(0, 400), st.integers(0, 50_000))
 
@@ -88,14 +89,17 @@ treatments = st.lists(
 
 
 @st.composite
-def intakes(draw: st.DrawFn, *, consistent: bool | None = None, max_risky: int = 6) -> Intake:
+def intakes(draw: st.DrawFn, *, consistent: bool | None = None, max_risky: int = 6, wild: bool = True) -> Intake:
     """A valid intake. Most answers are low-risk; up to `max_risky` are drawn freely (missing included), or, in
-    one intake out of ten, all of them. Follow-ups are consistent with their parent or, if not, drawn anyway."""
+    one intake out of ten if `wild`, all of them. Follow-ups are consistent with their parent or, if not, drawn
+    anyway."""
     screening = draw(st.dates(SCREENING_FROM, SCREENING_TO))
     if consistent is None:
         consistent = draw(st.booleans())
-    wild = draw(st.integers(0, 9)) == 0
-    risky = set(CHOICES) if wild else draw(st.sets(st.sampled_from(sorted(CHOICES)), max_size=max_risky))
+    wild = wild and draw(st.integers(0, 9)) == 0
+    how_many = draw(st.integers(0, max_risky))
+    # a prefix of a permutation: sampled_from would favour the first names over the others
+    risky = set(CHOICES) if wild else set(draw(_ORDERS)[:how_many])
     data: dict[str, Any] = {"screening_date": screening}
     for name, enum in CHOICES.items():  # model order: a parent comes before its follow-ups
         if consistent and not is_asked(name, data):
@@ -122,18 +126,23 @@ def intakes(draw: st.DrawFn, *, consistent: bool | None = None, max_risky: int =
     return Intake.model_validate(data)
 
 
+_AGE = st.one_of(st.integers(22, 90), st.integers(22, 90), st.integers(22, 90), st.integers(0, 120))
+
+
 @st.composite
 def _age(draw: st.DrawFn, screening: dt.date) -> dict[str, Any]:
+    """Age, date of birth, both (agreeing within a year, as the intake requires) or neither; mostly adults."""
     kind = draw(st.sampled_from(["age", "date_of_birth", "both", "neither"]))
     if kind == "neither":
         return {}
+    years = draw(_AGE)
     if kind == "age":
-        return {"age": draw(st.one_of(st.integers(15, 25), st.integers(0, 120)))}
-    born = screening - dt.timedelta(days=draw(st.one_of(st.integers(15 * 365, 25 * 366), st.integers(0, 120 * 365))))
+        return {"age": years}
+    born = screening - dt.timedelta(days=min(years * 365 + draw(st.integers(0, 364)), 120 * 365))
     if kind == "date_of_birth":
         return {"date_of_birth": born}
-    years = age_on(born, screening)
-    return {"date_of_birth": born, "age": min(120, max(0, years + draw(st.integers(-1, 1))))}
+    actual = age_on(born, screening)
+    return {"date_of_birth": born, "age": min(120, max(0, actual + draw(st.integers(-1, 1))))}
 
 
 # --- risk-increasing changes ------------------------------------------------------------------------------------
@@ -174,7 +183,7 @@ def risk_increase(draw: st.DrawFn, intake: Intake) -> tuple[Intake, str]:
     if kind == "answer":
         name = draw(st.sampled_from(_raisable(intake)))
         enum = CHOICES[name]
-        new: Any = draw(st.none() | st.sampled_from([e for e in enum if e.value not in low_risk_values(name)]))
+        new: Any = draw(st.sampled_from([*(e for e in enum if e.value not in low_risk_values(name)), None]))
         change = {name: new}
     elif kind == "date":
         name = draw(st.sampled_from(_dated(intake)))
@@ -200,14 +209,3 @@ def risk_increases(draw: st.DrawFn, intake: Intake, max_steps: int = 3) -> tuple
         intake, what = draw(risk_increase(intake))
         steps.append(what)
     return intake, steps
-
-
-@st.composite
-def intake_with_unknown(draw: st.DrawFn) -> tuple[Intake, str]:
-    """An intake where one question the form asks is answered "not sure" or left blank."""
-    intake = draw(intakes())
-    answers = dict(intake)
-    asked = [n for n in CHOICES if is_asked(n, answers) and Answer.NOT_SURE.value in {e.value for e in CHOICES[n]}]
-    name = draw(st.sampled_from(asked))
-    unknown = draw(st.sampled_from([None, CHOICES[name](Answer.NOT_SURE.value)]))
-    return Intake.model_validate({**answers, name: unknown}), name

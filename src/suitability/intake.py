@@ -9,9 +9,10 @@ FHIR Questionnaire are all generated from these definitions, so the question wor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .vocabulary import (
     Answer, Area, Concern, Diabetes, Fitzpatrick, IsotretinoinUse, Modality, PeelDepth, Setting, ToxinSite,
@@ -342,7 +343,17 @@ def parse_intake(data: Any) -> Intake:
 
     if isinstance(data, (str, bytes, bytearray)):
         return Intake.model_validate_json(data)
-    return Intake.model_validate_json(json.dumps(data, default=str))
+    try:
+        text = json.dumps(data, default=str)
+    except (RecursionError, TypeError, ValueError):  # too deep, circular, or keys that are not text
+        raise ValidationError.from_exception_data("Intake", [{
+            "type": "json_invalid", "loc": (), "input": "",
+            "ctx": {"error": "not JSON data (too deeply nested, circular, or with keys that are not text)"}}]) from None
+    return Intake.model_validate_json(text)
+
+
+# The model validator joins its errors with "; ", each starting "<field>: "; a message may contain "; " too.
+_BETWEEN_ERRORS = re.compile("; (?=(?:" + "|".join(map(re.escape, Intake.model_fields)) + "): )")
 
 
 def field_errors(error: Any) -> list[dict[str, str]]:
@@ -352,7 +363,7 @@ def field_errors(error: Any) -> list[dict[str, str]]:
         loc = ".".join(str(p) for p in item["loc"])
         message = str(item["msg"])
         if not loc and message.startswith("Value error, "):
-            for part in message.removeprefix("Value error, ").split("; "):
+            for part in _BETWEEN_ERRORS.split(message.removeprefix("Value error, ")):
                 name, _, text = part.partition(": ")
                 out.append({"field": name, "message": text or part})
             continue

@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import EVENT_DATES, intakes
 
-from suitability import Intake, Outcome, RuleSet, Screener
+from suitability import Intake, Outcome, RuleSet, Screener, conditions
 from suitability.combine import combine
-from suitability import conditions
 from suitability.conditions import Period
 from suitability.engine import Engine
 from suitability.facts import FIELDS, add_months, event_date, intake_to_facts
@@ -85,7 +84,7 @@ def _group(draw: st.DrawFn, topic: str) -> tuple[conditions.Test, ...]:
     own = [n for n, f in FIELDS.items() if f.topic == topic]
     first = draw(st.sampled_from(own or _CONTEXT))
     more = draw(st.lists(st.sampled_from(own + _CONTEXT), max_size=2))
-    return tuple([draw(_test(first)), *[draw(_test(n)) for n in more]])
+    return (draw(_test(first)), *[draw(_test(n)) for n in more])
 
 
 @st.composite

@@ -16,8 +16,7 @@ import yaml
 from hypothesis import given, settings
 from strategies import intakes
 
-from suitability import Intake, Screener
-from suitability import conditions
+from suitability import Intake, Screener, conditions
 from suitability.ruleset import Rule, _TextLoader, default_rules_dir
 
 SEEDS = (1, 2, 3)
@@ -40,7 +39,7 @@ def shuffled_copy(source: Path, target: Path, seed: int) -> Path:
     shutil.copytree(source, target)
     documents: dict[Path, dict] = {}
     for path in sorted(target.glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)  # noqa: S506 - safe subclass
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)
         if isinstance(data, dict) and isinstance(data.get("rules"), list):
             documents[path] = data
     rules = [_shuffle_rule(rule, rng) for data in documents.values() for rule in data["rules"]]

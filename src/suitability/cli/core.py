@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import RuleFileError
+from ..errors import SuitabilityError
 from ..intake import Intake, field_errors, parse_intake
 from ..report import render_text
 from ..ruleset import PROFILES, load_rules
@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _load(args: argparse.Namespace) -> Screener | None:
     try:
         return Screener.from_directory(args.rules, args.profile)
-    except RuleFileError as exc:
+    except SuitabilityError as exc:  # RuleFileError, or EngineError when durable-rules refuses valid rules
         print(f"suitability: rule error: {exc}", file=sys.stderr)
         return None
 

@@ -1,0 +1,224 @@
+"""The durable-rules adapter: fail-safe on any engine failure, isolated sessions, safe under threads and reloads."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import intakes
+
+from suitability import EngineError, Intake, Outcome, RuleSet, Screener, load_rules
+from suitability.coverage import SCREEN_FAILED
+from suitability.engine import Engine
+from suitability.facts import intake_to_facts
+from suitability.ruleset import default_rules_dir, parse_rule
+from suitability.screening import ENGINE_FAILED_FLAG
+
+
+def make_intake(**answers: Any) -> Intake:
+    data: dict[str, Any] = {"setting": "clinic", "age": 30, "screening_date": "2026-03-02",
+                            "treatments": [{"area": "cheeks", "concern": "acne_scars"}]}
+    return Intake.model_validate_json(json.dumps({**data, **answers}))
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> RuleSet:
+    return load_rules()
+
+
+@pytest.fixture()
+def screener(ruleset: RuleSet) -> Screener:
+    return Screener(ruleset)
+
+
+def assert_failed_safe(decision: Any) -> None:
+    assert decision.outcome is Outcome.REVIEW
+    assert ENGINE_FAILED_FLAG in decision.flags
+    assert [f.rule_id for f in decision.findings] == [SCREEN_FAILED]
+    assert decision.depth_limits == ()
+
+
+def assert_not_failed(decision: Any) -> None:
+    assert ENGINE_FAILED_FLAG not in decision.flags
+    assert SCREEN_FAILED not in {f.rule_id for f in decision.findings}
+
+
+# --- fail-safe --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("error", [EngineError("boom"), RuntimeError("a bug"), KeyError("x"), MemoryError()])
+def test_an_engine_failure_gives_review_with_a_flag_and_the_next_screening_is_normal(
+        screener: Screener, monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    intake = make_intake()
+    normal = screener.screen(intake)
+    assert_not_failed(normal)
+
+    def explode(self: Engine, facts: list[dict[str, Any]]) -> frozenset[Any]:
+        raise error
+
+    monkeypatch.setattr(Engine, "match", explode)
+    failed = screener.screen(intake)
+    assert_failed_safe(failed)
+    assert failed.ruleset_version == normal.ruleset_version
+    monkeypatch.undo()
+    assert screener.screen(intake) == normal
+
+
+def test_a_bug_while_combining_gives_review_too(screener: Screener, monkeypatch: pytest.MonkeyPatch) -> None:
+    from suitability import screening
+
+    def broken(*args: Any) -> Any:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(screening, "combine", broken)
+    assert_failed_safe(screener.screen(make_intake()))
+
+
+def _overloaded(ruleset: RuleSet, count: int = 70) -> RuleSet:
+    """`count` rules on distinct tests of one fact: durable-rules stops at 64 simultaneous matches (error 303).
+    The coverage check refuses such a rule set, so it is built directly."""
+    extra = tuple(parse_rule({"id": f"overload-{i}", "title": "t", "outcome": "review", "patient": "p",
+                              "rationale": "r", "sources": ["test"], "when": {"age": {"at_least": i}}},
+                             "overload.yaml") for i in range(count))
+    return replace(ruleset, rules=ruleset.rules + extra)
+
+
+def test_a_real_engine_error_gives_review_and_leaves_later_screenings_alone(ruleset: RuleSet) -> None:
+    good = Screener(ruleset)
+    bad = Screener(_overloaded(ruleset))
+    engine = bad._current[1]
+    older, younger = make_intake(age=80), make_intake(age=30)  # 70 and 31 overload rules match
+    expected = good.screen(younger)
+
+    with pytest.raises(EngineError, match="303"):
+        engine.match(intake_to_facts(older))
+    for _ in range(20):  # again and again: the session is deleted each time, nothing is poisoned
+        assert_failed_safe(bad.screen(older))
+        decision = bad.screen(younger)
+        assert_not_failed(decision)
+        assert decision.outcome.severity >= Outcome.REVIEW.severity
+        assert {f.rule_id for f in decision.findings} - {f"overload-{i}" for i in range(31)} == \
+            {f.rule_id for f in expected.findings}
+        assert good.screen(younger) == expected
+
+
+def test_more_than_1024_screenings_in_a_row_work(screener: Screener) -> None:
+    """durable-rules has 1,024 session slots: each screening must delete its own."""
+    intakes_ = [make_intake(age=age) for age in range(18, 90)]
+    engine = screener._current[1]
+    for i in range(1100):
+        intake = intakes_[i % len(intakes_)]
+        assert engine.match(intake_to_facts(intake))  # every intake matches some rule (at least the depth caps)
+    for i in range(1100):
+        assert_not_failed(screener.screen(intakes_[i % len(intakes_)]))
+
+
+# --- threads -----------------------------------------------------------------------------------------------------
+
+def _run_threads(count: int, work: Any) -> list[BaseException]:
+    errors: list[BaseException] = []
+
+    def guarded(index: int) -> None:
+        try:
+            work(index)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a screening thread hung"
+    return errors
+
+
+@settings(max_examples=3)
+@given(st.lists(intakes(), min_size=24, max_size=24))
+def test_eight_threads_get_exactly_the_decisions_of_serial_screening(ruleset: RuleSet, batch: list[Intake]) -> None:
+    screener = Screener(ruleset)
+    serial = [screener.screen(intake).model_dump_json() for intake in batch]
+    mixed: list[list[tuple[int, str]]] = [[] for _ in range(8)]
+
+    def work(thread: int) -> None:
+        for round_ in range(25):
+            for index in range(thread, len(batch), 3 if round_ % 2 else 8):
+                mixed[thread].append((index, screener.screen(batch[index]).model_dump_json()))
+
+    assert _run_threads(8, work) == []
+    for results in mixed:
+        assert results
+        for index, decision in results:
+            assert decision == serial[index]
+
+
+# --- reload ------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rule_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The shipped rules; a copy whose content (a comment) differs; a copy with a misspelt field."""
+    base = tmp_path_factory.mktemp("reload")
+    same, other, broken = base / "same", base / "other", base / "broken"
+    for target in (same, other, broken):
+        shutil.copytree(default_rules_dir(), target)
+    with (other / "ruleset.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\n# a comment changes the version, not the decisions\n")
+    first = next(p for p in sorted(broken.glob("*.yaml")) if "pregnant:" in p.read_text(encoding="utf-8"))
+    first.write_text(first.read_text(encoding="utf-8").replace("pregnant:", "pregnnt:", 1), encoding="utf-8")
+    return same, other, broken
+
+
+def test_reloading_broken_rules_keeps_the_old_ones_and_says_why(screener: Screener,
+                                                                  rule_dirs: tuple[Path, Path, Path]) -> None:
+    before = screener.ruleset.version
+    expected = screener.screen(make_intake())
+    assert screener.reload(rule_dirs[2]) is False
+    assert screener.ruleset.version == before
+    assert screener.last_error is not None and "pregnnt" in screener.last_error
+    assert screener.screen(make_intake()) == expected
+
+
+def test_reloading_good_rules_swaps_the_version(screener: Screener, rule_dirs: tuple[Path, Path, Path]) -> None:
+    old_engine = screener._current[1]
+    before = screener.screen(make_intake())
+    assert screener.reload(rule_dirs[1]) is True
+    assert screener.last_error is None
+    assert screener.ruleset.version != before.ruleset_version
+    after = screener.screen(make_intake())
+    assert after.ruleset_version == screener.ruleset.version
+    assert after.model_copy(update={"ruleset_version": before.ruleset_version}) == before
+    with pytest.raises(EngineError):
+        old_engine.match(intake_to_facts(make_intake()))  # the old ruleset was freed
+
+
+def test_screening_while_another_thread_reloads_never_errors(ruleset: RuleSet,
+                                                              rule_dirs: tuple[Path, Path, Path]) -> None:
+    screener = Screener(ruleset)
+    same, other, broken = rule_dirs
+    intakes_ = [make_intake(age=age, pregnant=answer) for age in (17, 19, 30, 70) for answer in ("yes", "no")]
+    expected = [screener.screen(i).model_dump(exclude={"ruleset_version"}) for i in intakes_]
+    versions = {screener.ruleset.version, load_rules(other).version}
+    done = threading.Event()
+
+    def work(thread: int) -> None:
+        if thread == 0:
+            try:
+                for i in range(12):
+                    assert screener.reload((same, other, broken)[i % 3]) is (i % 3 != 2)
+            finally:
+                done.set()
+            return
+        while not done.is_set():
+            for intake, want in zip(intakes_, expected, strict=True):
+                decision = screener.screen(intake)
+                assert_not_failed(decision)
+                assert decision.ruleset_version in versions
+                assert decision.model_dump(exclude={"ruleset_version"}) == want
+
+    assert _run_threads(4, work) == []
