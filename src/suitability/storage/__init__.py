@@ -1,0 +1,91 @@
+"""Storage: cases and the append-only audit trail, in SQLAlchemy 2 with Alembic migrations.
+
+The core (`suitability.screen`) never imports this package; the shells (web, API, FHIR, CLI, ops) do.
+
+Set-up
+    db = Database(database_url(os.environ.get("DATABASE_URL"), instance_path))
+        SQLite file `<instance>/suitability.sqlite3` by default (WAL, busy timeout, synchronous=FULL);
+        `postgresql+psycopg://...` (or postgres://) for PostgreSQL (pool_pre_ping). Bad URL: StorageError.
+    db.ensure_schema()        `alembic upgrade head` once per process (PostgreSQL: under an advisory lock).
+    with db.session() as s:   a Session (expire_on_commit=False); ensures the schema first.
+    upgrade(engine) / current_revision(engine) / head_revision()   the migrations, from code (`migrate.py`).
+    `suitability db upgrade` does the same from the command line. Never `Base.metadata.create_all` in
+    production paths: tests of the schema compare the migrations with the models instead.
+
+Submissions (one transaction each; `cases.py`, `service.py`)
+    submit(db, intake, idempotency_key=..., body_hash=..., source="web"|"api"|"fhir", actor="patient")
+        -> Submission(case, created, decision): screens, then stores the case and its `case.submitted` audit
+        event, committed before returning. Use this from every door.
+    store_submission(session, intake, decision, *, idempotency_key, body_hash, source, actor="patient")
+        -> (case, created). Same key + same body_hash: (existing case, False). Same key, other body:
+        IdempotencyConflict. Database failure: StorageError after a rollback (nothing half-written).
+        It owns the session's transaction: pass a session without pending changes.
+    Idempotency keys are one namespace across doors: prefix them ("web:<token>", "api:<key id>:<client key>").
+    body_hash(bytes|str) -> sha256 hex of what makes two requests the same submission.
+
+Reading cases
+    get_case(s, id), get_case_by_reference(s, "mn 7k3q 9xpa"), find_by_idempotency_key(s, key),
+    list_cases(s, needs_review=True, review_status=ReviewStatus.OPEN, limit=50, offset=0) newest first,
+    intake_of(case) -> Intake, decision_of(case) -> Decision.
+    Case fields: id (token_urlsafe(16): unguessable, safe in URLs as a capability), reference ("MN-7K3Q-9XPA",
+    unique, for people), created_at (aware UTC), source (Source), intake / decision (JSON documents, JSONB on
+    PostgreSQL), outcome (Outcome), ruleset_version, profile, needs_review (outcome is not suitable),
+    review_status (ReviewStatus: open / decided / needs_information; issue 4 moves it), idempotency_key,
+    body_hash.
+
+Audit (`audit.py`): append-only
+    record_event(s, action=..., actor=..., case_id=None, detail={}, ruleset_version=None) adds to the caller's
+    transaction; events_for(s, case_id). Never put answers in `detail`. Updates and deletes are refused by ORM
+    events (AppendOnlyViolation) and by database triggers (PostgreSQL: also TRUNCATE).
+
+Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation.
+
+Adding tables (issues 4-6): define models on `Base` (from `storage.models`) in your own module, add that
+module's name to MODEL_MODULES below so Alembic and the schema test see it, and add a revision in
+`migrations/versions/` whose down_revision is the current head (one line of history: check
+`suitability db current`). `tests/storage/test_schema_storage.py` fails if models and migrations differ.
+"""
+
+from __future__ import annotations
+
+from .audit import events_for, record_event
+from .cases import (
+    body_hash, decision_of, find_by_idempotency_key, get_case, get_case_by_reference, intake_of, list_cases,
+    new_reference, normalise_reference, store_submission,
+)
+from .database import Database, database_url, make_engine
+from .errors import AppendOnlyViolation, IdempotencyConflict, StorageError
+from .migrate import current_revision, head_revision, upgrade
+from .models import AuditEvent, Base, Case, ReviewStatus, Source
+from .service import Submission, submit
+
+
+# Every module that defines tables on `Base`; imported by name so storage does not depend on the shells.
+MODEL_MODULES = (
+    "suitability.storage.models",
+    "suitability.api.models",
+)
+
+
+def models_all() -> type[Base]:
+    """Import every model module so `Base.metadata` is complete (Alembic autogenerate and schema tests)."""
+    import importlib
+    import importlib.util
+
+    for name in MODEL_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # its package is not there (yet)
+            found = False
+        if found:
+            importlib.import_module(name)
+    return Base
+
+
+__all__ = [
+    "AppendOnlyViolation", "AuditEvent", "Base", "Case", "Database", "IdempotencyConflict", "ReviewStatus",
+    "Source", "StorageError", "Submission", "body_hash", "current_revision", "database_url", "decision_of",
+    "events_for", "find_by_idempotency_key", "get_case", "get_case_by_reference", "head_revision", "intake_of",
+    "list_cases", "make_engine", "MODEL_MODULES", "models_all", "new_reference", "normalise_reference", "record_event",
+    "store_submission", "submit", "upgrade",
+]

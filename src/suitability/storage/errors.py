@@ -1,0 +1,22 @@
+"""Storage errors: part of the package's one error tree, so callers catch `SuitabilityError` or something finer."""
+
+from __future__ import annotations
+
+from ..errors import SuitabilityError
+
+
+class StorageError(SuitabilityError):
+    """The database could not do what was asked; nothing was half-written (the transaction was rolled back)."""
+
+
+class IdempotencyConflict(StorageError):
+    """An idempotency key was reused with a different body: the caller must not get the earlier case's result."""
+
+    def __init__(self, key: str, case_id: str) -> None:
+        self.key = key
+        self.case_id = case_id
+        super().__init__("this idempotency key was already used for a different submission")
+
+
+class AppendOnlyViolation(StorageError):
+    """Something tried to change or delete an audit event; the audit trail is append-only."""
