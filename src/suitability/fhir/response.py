@@ -1,0 +1,174 @@
+"""A QuestionnaireResponse to `microneedling-prescreen` read into a validated Intake, and an Intake written as one.
+
+Answers are keyed by linkId (= intake field name; `treatments.area` inside each repetition of the `treatments`
+group). An unanswered item is a missing answer, exactly as a missing key in the JSON API. The result goes
+through `parse_intake`, so the same answers give the same Intake, and the same decision, by either path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from pydantic import ValidationError
+
+from ..intake import TOPICS, Intake, field_errors, parse_intake
+from .codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, checked, coding, system_of
+from .fields import VALUE_KEY, ItemKind, intake_fields, kind_of
+from .outcome import ResponseInvalid, element_path, redact
+
+ACCEPTED_STATUS = ("completed", "amended", "in-progress")
+
+
+class _Reader:
+    """Walks the response's items, collecting intake data and every problem."""
+
+    def __init__(self) -> None:
+        self.kinds = {name: kind for name, (_, kind, _) in intake_fields().items()}
+        self.data: dict[str, Any] = {}
+        self.errors: list[dict[str, str]] = []
+
+    def error(self, link_id: str, message: str) -> None:
+        self.errors.append({"field": link_id, "message": message})
+
+    def value(self, link_id: str, kind: ItemKind, answer: Any) -> Any:
+        key = VALUE_KEY[kind.fhir_type]
+        value = getattr(answer, key, None)
+        if value is None:
+            self.error(link_id, f"the answer must be a {key}")
+            return None
+        if kind.fhir_type == "choice" and kind.enum is not None:
+            if value.system not in (None, system_of(kind.enum)) or value.code not in {m.value for m in kind.enum}:
+                self.error(link_id, f"the answer must be one of the codes of {system_of(kind.enum)}")
+                return None
+            return value.code
+        if kind.fhir_type == "date":
+            if not isinstance(value, dt.date):
+                self.error(link_id, "give a full date (YYYY-MM-DD)")
+                return None
+            return value.isoformat()
+        return value
+
+    def answers(self, link_id: str, kind: ItemKind, item: Any) -> Any:
+        answers = list(item.answer or [])
+        if not kind.repeats and len(answers) > 1:
+            self.error(link_id, "this question takes one answer")
+            return None
+        values = [self.value(link_id, kind, a) for a in answers]
+        if kind.repeats:
+            return values if answers and None not in values else None
+        return values[0] if values else None
+
+    def group(self, link_id: str, kind: ItemKind, item: Any) -> dict[str, Any]:
+        assert kind.model is not None
+        row: dict[str, Any] = {}
+        before = len(self.errors)
+        for child in item.item or []:
+            name = str(child.linkId).removeprefix(f"{link_id}.")
+            info = kind.model.model_fields.get(name)
+            if info is None or not str(child.linkId).startswith(f"{link_id}."):
+                self.error(str(child.linkId), f"not a question of the {link_id} group")
+                continue
+            value = self.answers(str(child.linkId), kind_of(name, info), child)
+            if value is not None:
+                row[name] = value
+        number = len(self.data.get(link_id, [])) + 1
+        for err in self.errors[before:]:  # say which repetition, as the linkId is the same in each
+            err["message"] = f"{link_id} {number}: {err['message']}"
+        return row
+
+    def walk(self, items: Any) -> None:
+        for item in items or []:
+            link_id = str(item.linkId)
+            if link_id in TOPICS:
+                self.walk(item.item)
+                continue
+            kind = self.kinds.get(link_id)
+            if kind is None:
+                self.error(link_id, f"not a question of Questionnaire/{QUESTIONNAIRE_ID}")
+            elif kind.fhir_type == "group":
+                self.data.setdefault(link_id, []).append(self.group(link_id, kind, item))
+            elif link_id in self.data:
+                self.error(link_id, "this question is answered twice")
+            else:
+                value = self.answers(link_id, kind, item)
+                if value is not None:
+                    self.data[link_id] = value
+            for answer in item.answer or []:
+                self.walk(answer.item)
+
+
+def _resource(posted: Any) -> QuestionnaireResponse:
+    if not isinstance(posted, dict):
+        raise ResponseInvalid([{"field": "QuestionnaireResponse", "message": "send a JSON object"}])
+    try:
+        return QuestionnaireResponse.model_validate(posted)
+    except ValidationError as exc:
+        raise ResponseInvalid([
+            {"field": element_path(e["loc"]), "message": redact(str(e["msg"]), posted)}
+            for e in exc.errors(include_input=False, include_url=False)]) from None
+
+
+def _check_header(qr: QuestionnaireResponse, reader: _Reader) -> None:
+    canonical = str(qr.questionnaire or "").partition("|")[0]
+    if canonical != QUESTIONNAIRE_URL:
+        reader.error("QuestionnaireResponse.questionnaire", f"must be {QUESTIONNAIRE_URL} (optionally |version)")
+    if qr.status not in ACCEPTED_STATUS:
+        reader.error("QuestionnaireResponse.status", f"must be one of {', '.join(ACCEPTED_STATUS)}")
+
+
+def intake_from_response(posted: Any) -> Intake:
+    """Read a posted QuestionnaireResponse (JSON-like dict); raise ResponseInvalid listing every problem."""
+    qr = _resource(posted)
+    reader = _Reader()
+    _check_header(qr, reader)
+    reader.walk(qr.item)
+    if "screening_date" not in reader.data and isinstance(qr.authored, dt.datetime):
+        reader.data["screening_date"] = qr.authored.date().isoformat()
+    try:
+        intake = parse_intake(reader.data)
+    except ValidationError as exc:
+        seen = {e["field"] for e in reader.errors}
+        for err in field_errors(exc):
+            link_id = re.sub(r"\.(\d+)(?=\.|$)", "", err["field"])
+            if any(s == link_id or s.startswith(f"{link_id}.") for s in seen):
+                continue  # already reported where it went wrong, not again as a consequence
+            number = re.search(r"\.(\d+)(?=\.|$)", err["field"])
+            message = redact(err["message"], reader.data)
+            reader.error(link_id, f"{link_id.partition('.')[0]} {int(number[1]) + 1}: {message}" if number else message)
+        raise ResponseInvalid(reader.errors) from None
+    if reader.errors:
+        raise ResponseInvalid(reader.errors)
+    return intake
+
+
+def _answer(kind: ItemKind, value: Any) -> list[dict[str, Any]]:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if kind.enum is not None:
+        return [{"valueCoding": coding(kind.enum(v))} for v in values]
+    return [{VALUE_KEY[kind.fhir_type]: v} for v in values]
+
+
+def response_from_intake(intake: Intake, *, authored: str | None = None) -> dict[str, Any]:
+    """The QuestionnaireResponse that answers exactly what this intake answers (unanswered items are left out)."""
+    answered = intake.model_dump(mode="json", exclude_none=True)
+    groups: dict[str, list[dict[str, Any]]] = {topic: [] for topic in TOPICS}
+    for name, (info, kind, meta) in intake_fields().items():
+        value = answered.get(name)
+        if value in (None, [], ()):
+            continue
+        topic = groups[meta.get("topic", "about_you")]
+        if kind.model is not None:
+            for row in value:
+                topic.append({"linkId": name, "item": [
+                    {"linkId": f"{name}.{k}", "answer": _answer(kind_of(k, kind.model.model_fields[k]), v)}
+                    for k, v in row.items()]})
+        else:
+            topic.append({"linkId": name, "answer": _answer(kind, value)})
+    return checked(QuestionnaireResponse, {
+        "resourceType": "QuestionnaireResponse", "questionnaire": QUESTIONNAIRE_URL, "status": "completed",
+        **({"authored": authored} if authored else {}),
+        "item": [{"linkId": t, "item": items} for t, items in groups.items() if items],
+    })
