@@ -1,0 +1,59 @@
+"""GET /fhir/Questionnaire/microneedling-prescreen and POST /fhir/QuestionnaireResponse (application/fhir+json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, g, request, url_for
+
+from ..fhir import FHIR_JSON, ResponseInvalid, decision_to_fhir, intake_from_response, questionnaire
+from ..fhir.codes import BASE
+from ..screening import default_screener, screen
+from ..storage import Source
+from . import db
+from .problems import Problem
+from .service import canonical_hash, check_idempotency_key, store
+
+
+def _fhir(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype=FHIR_JSON, headers=headers or {})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def get_questionnaire() -> Response:
+    return _fhir(questionnaire(default_screener().ruleset.version))
+
+
+def _posted() -> Any:
+    if request.mimetype not in (FHIR_JSON, "application/json"):
+        raise Problem(415, None, "Send the QuestionnaireResponse as application/fhir+json.")
+    try:
+        return json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):
+        raise Problem(400, None, "The body is not valid JSON.") from None
+
+
+def post_response() -> Response:
+    """Screen a QuestionnaireResponse; with ?store=true also keep the case. The decision comes back as a Bundle."""
+    key = check_idempotency_key(request.headers.get("Idempotency-Key"))
+    posted = _posted()
+    try:
+        intake = intake_from_response(posted)
+    except ResponseInvalid as exc:
+        raise Problem(422, None, "The QuestionnaireResponse cannot be screened.", errors=exc.errors) from None
+    decision = screen(intake)
+    qr = posted if isinstance(posted, dict) else {}
+    subject = qr.get("subject") if isinstance(qr.get("subject"), dict) else None
+    basis = {"reference": f"QuestionnaireResponse/{qr['id']}"} if isinstance(qr.get("id"), str) else None
+    if request.args.get("store") != "true":
+        return _fhir(decision_to_fhir(decision, subject=subject, basis=basis))
+    case, created, stored = store(db.session(), intake, decision, api_key_id=g.api_key_id, idempotency_key=key,
+                                  digest=canonical_hash(posted), source=Source.FHIR)
+    identifiers = [{"system": f"{BASE}/case-id", "value": case.id},
+                   {"system": f"{BASE}/case-reference", "value": case.reference}]
+    headers = {"Location": url_for("api.get_screening", case_id=case.id)}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return _fhir(decision_to_fhir(stored, subject=subject, basis=basis, identifiers=identifiers), 201, headers)

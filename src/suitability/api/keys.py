@@ -1,0 +1,72 @@
+"""API keys: create one (the token is shown once), revoke it, list them, and check a presented token.
+
+A token is `sk_<prefix>_<secret>`: the prefix finds the row, the sha256 of the whole token is compared in
+constant time. The secret carries 256 random bits, so a fast hash is enough (no password stretching needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..errors import SuitabilityError
+from ..storage.types import utcnow
+from .models import ApiKey
+
+TOKEN = re.compile(r"^sk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
+
+
+class ApiKeyError(SuitabilityError):
+    """A key cannot be created or found as asked (a bad or taken name, no such key)."""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_key(session: Session, name: str, *, rate_limit: int | None = None) -> tuple[ApiKey, str]:
+    """Create and commit a key for one integration; returns the row and the token (never stored, shown once)."""
+    if not NAME.match(name):
+        raise ApiKeyError("a key name is 1-100 letters, digits, spaces, dots, dashes or underscores")
+    if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
+        raise ApiKeyError(f"there is already a key named {name!r}")
+    if rate_limit is not None and rate_limit < 1:
+        raise ApiKeyError("the rate limit is a whole number of requests per minute, at least 1")
+    prefix = secrets.token_hex(6)
+    token = f"sk_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(name=name, prefix=prefix, secret_hash=_digest(token), rate_limit=rate_limit)
+    session.add(key)
+    session.commit()
+    return key, token
+
+
+def revoke_key(session: Session, name_or_prefix: str) -> ApiKey:
+    """Revoke a key by name or prefix, at once and for good; commits."""
+    key = session.scalar(select(ApiKey).where(or_(ApiKey.name == name_or_prefix, ApiKey.prefix == name_or_prefix)))
+    if key is None:
+        raise ApiKeyError(f"no key named {name_or_prefix!r}")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.commit()
+    return key
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def verify_key(session: Session, token: str) -> ApiKey | None:
+    """The live key this token belongs to, or None (unknown, malformed or revoked)."""
+    match = TOKEN.match(token)
+    if match is None:
+        return None
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == match[1]))
+    if key is None or not hmac.compare_digest(key.secret_hash, _digest(token)) or key.revoked_at is not None:
+        return None
+    return key

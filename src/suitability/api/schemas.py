@@ -1,0 +1,95 @@
+"""The API's own documents (request envelope, answers, problem details): pydantic models feed the OpenAPI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..decision import Decision
+from ..intake import Intake
+from ..vocabulary import Outcome
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScreeningRequest(_Doc):
+    """POST /api/v1/screenings: the answers, and whether to keep them as a case for practitioner review."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    intake: Intake
+    store: bool = Field(default=False, description="Store a case for practitioner review and return its id "
+                                                   "and reference code. Without it nothing is kept.")
+
+
+class CaseLink(_Doc):
+    """Where a stored case can be read again."""
+
+    id: str = Field(description="The case id (unguessable); GET /api/v1/screenings/{id}.")
+    reference: str = Field(description="The short code a person can quote, e.g. MN-7K3Q-9XPA.")
+    url: str
+
+
+class ScreeningResult(_Doc):
+    """The decision, and the stored case when `store` was true."""
+
+    decision: Decision
+    case: CaseLink | None = None
+
+
+class CaseView(_Doc):
+    """A stored case: its decision and where it is in practitioner review (the answers are not returned)."""
+
+    id: str
+    reference: str
+    created_at: dt.datetime
+    source: Literal["web", "api", "fhir"]
+    outcome: Outcome
+    needs_review: bool
+    review_status: Literal["open", "decided", "needs_information"]
+    decision: Decision
+
+
+class RuleSummary(_Doc):
+    id: str
+    title: str
+    topic: str
+    outcome: Outcome | None = None
+    depth_cap_mm: float | None = None
+    sources: tuple[str, ...]
+
+
+class RuleCatalogue(_Doc):
+    """Every rule of the rule set in use, and its version (a content hash) and profile."""
+
+    name: str
+    version: str
+    profile: str
+    rules: tuple[RuleSummary, ...]
+
+
+class Health(_Doc):
+    status: Literal["ok", "degraded"]
+    version: str
+    ruleset_version: str
+    database: bool
+
+
+class FieldError(_Doc):
+    field: str = Field(description="Where the problem is, e.g. intake.pregnant or intake.treatments.0.area.")
+    message: str = Field(description="What is wrong, in words; never the value that was sent.")
+
+
+class Problem(_Doc):
+    """RFC 9457 problem details."""
+
+    type: str = Field(description="A URI naming the kind of problem (about:blank for plain HTTP errors).")
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str | None = None
+    errors: list[FieldError] | None = Field(default=None, description="Every field error, when there are any.")
+

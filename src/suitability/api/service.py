@@ -1,0 +1,99 @@
+"""The screening service behind both doors (JSON and FHIR): parse, screen, and, when asked, store exactly once.
+
+Views translate HTTP to these calls; the session and the screen function come in as arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from ..decision import Decision
+from ..errors import SuitabilityError
+from ..fhir.outcome import redact
+from ..intake import Intake, field_errors, parse_intake
+from ..storage import Case, Source, body_hash, decision_of, store_submission
+from .webhooks.outbox import API_KEY_INFO
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
+ENVELOPE = {"intake", "store"}
+
+
+class InvalidRequest(SuitabilityError):
+    """The request cannot be screened; `errors` lists every problem as {field, message}."""
+
+    def __init__(self, status: int, errors: list[dict[str, str]]) -> None:
+        self.status, self.errors = status, errors
+        super().__init__(f"{len(errors)} problem(s) in the request")
+
+
+@dataclass(frozen=True)
+class ScreeningCall:
+    """A parsed request: the intake, whether to store it, and the hash that makes a retry 'the same'."""
+
+    intake: Intake
+    store: bool
+    digest: str
+
+
+def canonical_hash(document: Any) -> str:
+    """sha256 of the JSON document in canonical form, so a retry that re-serialises the body still matches."""
+    return body_hash(json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+
+
+def intake_errors(exc: ValidationError, posted: Any, prefix: str = "") -> list[dict[str, str]]:
+    return [{"field": prefix + e["field"], "message": redact(e["message"], posted)} for e in field_errors(exc)]
+
+
+def parse_screening(raw: bytes) -> ScreeningCall:
+    """The POST /screenings body: {"intake": {...}, "store": false}; raises InvalidRequest with every error."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
+    if not isinstance(body, dict):
+        raise InvalidRequest(422, [{"field": "(body)", "message": "send a JSON object: {\"intake\": {...}}"}])
+    errors = [{"field": str(k)[:60], "message": "unknown field; use 'intake' and 'store'"}
+              for k in body if k not in ENVELOPE]
+    store = body.get("store", False)
+    if not isinstance(store, bool):
+        errors.append({"field": "store", "message": "must be true or false"})
+    intake: Intake | None = None
+    if "intake" not in body:
+        errors.append({"field": "intake", "message": "Field required"})
+    elif not isinstance(body["intake"], dict):
+        errors.append({"field": "intake", "message": "must be a JSON object of answers"})
+    else:
+        try:
+            intake = parse_intake(body["intake"])
+        except ValidationError as exc:
+            errors += intake_errors(exc, body["intake"], "intake.")
+    if errors or intake is None:
+        raise InvalidRequest(422, errors)
+    return ScreeningCall(intake, bool(store), canonical_hash(body))
+
+
+def check_idempotency_key(value: str | None) -> str | None:
+    if value is not None and not IDEMPOTENCY_KEY.match(value):
+        raise InvalidRequest(400, [{"field": "Idempotency-Key",
+                                    "message": "1 to 100 printable ASCII characters without spaces"}])
+    return value
+
+
+def store(session: Session, intake: Intake, decision: Decision, *, api_key_id: int, idempotency_key: str | None,
+          digest: str, source: Source) -> tuple[Case, bool, Decision]:
+    """Store the case (and, in the same transaction, its webhook events and owner); replay a known key."""
+    key = f"{source.value}:{api_key_id}:{idempotency_key}" if idempotency_key else None
+    session.info[API_KEY_INFO] = api_key_id
+    try:
+        case, created = store_submission(session, intake, decision, idempotency_key=key, body_hash=digest,
+                                         source=source, actor=f"api-key:{api_key_id}")
+    finally:
+        session.info.pop(API_KEY_INFO, None)
+    return case, created, decision_of(case)
+

@@ -1,0 +1,16 @@
+"""Signed outcome webhooks through a transactional outbox: `emit_event` queues, a sender thread delivers.
+
+Events: screening.flagged (review, not_suitable), screening.deferred (defer; `earliest_date` or `wait_for`),
+screening.cleared (suitable, suitable_with_precautions; `needs_review` says whether a practitioner still
+looks), review.decided (emitted by practitioner review). Body: {"id", "type", "created", "data"}.
+"""
+
+from .admin import list_deliveries, retry_delivery
+from .outbox import EVENT_TYPES, configured_targets, emit_event, screening_payload
+from .sender import Sender, SenderConfig
+from .signing import HEADER, sign, verify
+
+__all__ = [
+    "EVENT_TYPES", "HEADER", "Sender", "SenderConfig", "configured_targets", "emit_event", "list_deliveries",
+    "retry_delivery", "screening_payload", "sign", "verify",
+]

@@ -1,0 +1,29 @@
+"""What an operator needs: list deliveries with their status, and send a failed one again."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...storage.types import utcnow
+from ..models import DeliveryStatus, WebhookDelivery
+
+
+def list_deliveries(session: Session, *, status: DeliveryStatus | None = None,
+                    limit: int = 50) -> list[WebhookDelivery]:
+    """Newest first."""
+    query = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status)
+    return list(session.scalars(query))
+
+
+def retry_delivery(session: Session, delivery_id: int) -> WebhookDelivery | None:
+    """Queue a delivery again now, with a fresh set of attempts; commits. None if there is no such delivery."""
+    row = session.get(WebhookDelivery, delivery_id)
+    if row is None:
+        return None
+    row.status, row.attempts, row.next_attempt_at = DeliveryStatus.PENDING, 0, utcnow()
+    row.claimed_by = row.claimed_until = None
+    session.commit()
+    return row

@@ -1,0 +1,72 @@
+"""One sender thread per process and app, started on the first request (after any fork), from WEBHOOK_* config."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from flask import Flask
+
+from .outbox import configured_targets
+from .sender import Sender, SenderConfig
+
+log = logging.getLogger(__name__)
+KEY = "suitability.webhook_sender"
+DEFAULTS = {
+    "WEBHOOK_URLS": None,             # SUITABILITY_WEBHOOK_URLS: a JSON list, or URLs separated by commas
+    "WEBHOOK_SECRET": None,           # SUITABILITY_WEBHOOK_SECRET: the HMAC key receivers share
+    "WEBHOOK_SENDER": True,           # run the background sender in this process
+    "WEBHOOK_POLL_SECONDS": 5.0,
+    "WEBHOOK_TIMEOUT_SECONDS": 5.0,
+    "WEBHOOK_RETRY_BASE_SECONDS": 10.0,
+    "WEBHOOK_RETRY_MAX_SECONDS": 3600.0,
+    "WEBHOOK_MAX_ATTEMPTS": 20,       # about a day and a half of retries with the defaults
+}
+_lock = threading.Lock()
+
+
+def sender_config(app: Flask) -> SenderConfig | None:
+    """The sender's settings, or None when there is nothing to send or no secret to sign with."""
+    secret = app.config.get("WEBHOOK_SECRET")
+    if not secret:
+        with app.app_context():
+            if configured_targets():
+                log.error("WEBHOOK_URLS is set but WEBHOOK_SECRET is not: events are kept, not sent")
+        return None
+    c = app.config
+    return SenderConfig(
+        secret=str(secret), poll_seconds=float(c["WEBHOOK_POLL_SECONDS"]),
+        timeout_seconds=float(c["WEBHOOK_TIMEOUT_SECONDS"]), retry_base_seconds=float(c["WEBHOOK_RETRY_BASE_SECONDS"]),
+        retry_max_seconds=float(c["WEBHOOK_RETRY_MAX_SECONDS"]), max_attempts=int(c["WEBHOOK_MAX_ATTEMPTS"]))
+
+
+def ensure_sender(app: Flask) -> Sender | None:
+    """Start this process's sender for the app if it should run and is not running (cheap when it is)."""
+    running = app.extensions.get(KEY)
+    if running is not None and running[0] == os.getpid():
+        return running[1]  # type: ignore[no-any-return]
+    if not app.config.get("WEBHOOK_SENDER"):
+        return None
+    with _lock:
+        running = app.extensions.get(KEY)
+        if running is not None and running[0] == os.getpid():
+            return running[1]  # type: ignore[no-any-return]
+        config = sender_config(app)
+        if config is None:
+            app.extensions[KEY] = (os.getpid(), None)
+            return None
+        from ...web.database import get_db
+
+        with app.app_context():
+            database = get_db()
+        sender = Sender(database.session, config)
+        sender.start()
+        app.extensions[KEY] = (os.getpid(), sender)
+        return sender
+
+
+def stop_sender(app: Flask) -> None:
+    running = app.extensions.pop(KEY, None)
+    if running is not None and running[1] is not None:
+        running[1].stop()
