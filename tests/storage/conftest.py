@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from pg import ServerInfo, postgres_server  # noqa: F401 - the fixture is used through `request`
+
 from suitability.storage import Database, database_url
 
 

@@ -12,14 +12,28 @@ from sqlalchemy.exc import OperationalError
 
 from suitability import Outcome
 from suitability.storage import (
-    AuditEvent, Case, Database, IdempotencyConflict, ReviewStatus, StorageError, body_hash, decision_of,
-    events_for, find_by_idempotency_key, get_case, get_case_by_reference, intake_of, list_cases,
-    normalise_reference, store_submission, submit,
+    AuditEvent,
+    Case,
+    Database,
+    IdempotencyConflict,
+    ReviewStatus,
+    StorageError,
+    body_hash,
+    decision_of,
+    events_for,
+    find_by_idempotency_key,
+    get_case,
+    get_case_by_reference,
+    intake_of,
+    list_cases,
+    normalise_reference,
+    store_submission,
+    submit,
 )
 from suitability.storage.cases import REFERENCE_ALPHABET
 
 
-def count(db: Database, model: type[Case] | type[AuditEvent]) -> int:
+def count(db: Database, model: type[Case | AuditEvent]) -> int:
     with db.session() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -39,7 +53,7 @@ def test_a_stored_case_reads_back_as_the_same_intake_and_decision(db: Database) 
         assert again.ruleset_version == decision.ruleset_version and again.profile == decision.profile
         assert again.review_status is ReviewStatus.OPEN
         assert again.created_at.tzinfo is not None and again.created_at.utcoffset() == dt.timedelta(0)
-        assert abs(again.created_at - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=5)
+        assert abs(again.created_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
 
 
 def test_every_case_gets_a_submitted_audit_event_in_the_same_transaction(db: Database) -> None:
@@ -56,7 +70,7 @@ def test_every_case_gets_a_submitted_audit_event_in_the_same_transaction(db: Dat
 
 
 def test_a_repeated_key_with_the_same_body_returns_the_first_case(db: Database) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
     first = submit(db, intake, idempotency_key="web:k", body_hash="same", source="web")
     second = submit(db, intake, idempotency_key="web:k", body_hash="same", source="web")
     assert first.created and not second.created
@@ -66,7 +80,7 @@ def test_a_repeated_key_with_the_same_body_returns_the_first_case(db: Database) 
 
 
 def test_a_repeated_key_with_another_body_is_a_conflict_and_stores_nothing(db: Database) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
     submit(db, intake, idempotency_key="web:k", body_hash="one", source="web")
     with pytest.raises(IdempotencyConflict) as caught:
         submit(db, intake, idempotency_key="web:k", body_hash="two", source="web")
@@ -75,7 +89,7 @@ def test_a_repeated_key_with_another_body_is_a_conflict_and_stores_nothing(db: D
 
 
 def test_concurrent_retries_of_one_submission_store_one_case(db: Database) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
 
     def attempt(_: int) -> str:
         return submit(db, intake, idempotency_key="web:race", body_hash="h", source="web").case.id
@@ -87,7 +101,7 @@ def test_concurrent_retries_of_one_submission_store_one_case(db: Database) -> No
 
 
 def test_concurrent_different_submissions_are_all_stored(db: Database) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
 
     def attempt(i: int) -> str:
         return submit(db, intake, idempotency_key=f"web:{i}", body_hash="h", source="web").case.reference
@@ -100,7 +114,7 @@ def test_concurrent_different_submissions_are_all_stored(db: Database) -> None:
 
 def test_a_failure_mid_transaction_leaves_neither_case_nor_event(db: Database,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
 
     def broken_event(*args: object, **kwargs: object) -> None:
         raise OperationalError("INSERT INTO audit_events", {}, Exception("disk full"))
@@ -114,7 +128,7 @@ def test_a_failure_mid_transaction_leaves_neither_case_nor_event(db: Database,
 
 
 def test_cases_that_are_not_plainly_suitable_need_review(db: Database) -> None:
-    intake, decision = screened(pregnant="yes")
+    intake, _decision = screened(pregnant="yes")
     stored = submit(db, intake, idempotency_key=None, body_hash=None, source="web")
     assert stored.decision.outcome is Outcome.NOT_SUITABLE
     assert stored.case.needs_review is True
@@ -125,7 +139,7 @@ def test_cases_that_are_not_plainly_suitable_need_review(db: Database) -> None:
 
 
 def test_a_reference_is_found_however_it_is_typed(db: Database) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
     stored = submit(db, intake, idempotency_key=None, body_hash=None, source="fhir")
     code = stored.case.reference
     assert len(code) == 12 and code.startswith("MN-") and set(code[3:].replace("-", "")) <= set(REFERENCE_ALPHABET)
@@ -139,13 +153,13 @@ def test_a_reference_is_found_however_it_is_typed(db: Database) -> None:
 
 
 def test_case_ids_are_long_and_random(db: Database) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
     ids = {submit(db, intake, idempotency_key=None, body_hash=None, source="web").case.id for _ in range(5)}
     assert len(ids) == 5 and all(len(i) >= 22 for i in ids)
 
 
 def test_an_unknown_source_is_refused_before_touching_the_database(db: Database) -> None:
-    intake, decision = screened()
+    intake, _decision = screened()
     with pytest.raises(ValueError):
         submit(db, intake, idempotency_key=None, body_hash=None, source="fax")
     assert count(db, Case) == 0

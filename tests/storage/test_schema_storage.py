@@ -12,7 +12,14 @@ from sqlalchemy import inspect
 
 from suitability.cli import main
 from suitability.storage import (
-    Database, StorageError, current_revision, database_url, head_revision, make_engine, models_all, upgrade,
+    Database,
+    StorageError,
+    current_revision,
+    database_url,
+    head_revision,
+    make_engine,
+    models_all,
+    upgrade,
 )
 
 

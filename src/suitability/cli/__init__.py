@@ -11,6 +11,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "suitability.cli.core",
     "suitability.cli.serve",
+    "suitability.cli.db",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -13,12 +14,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    try:
-        from ..web import create_app
-    except ImportError:  # the web layer is not built yet: show the core working instead
-        from .core import cmd_demo
+    from ..web import create_app
 
-        return cmd_demo(argparse.Namespace(rules=None, profile="conservative"))
     app = create_app()
+    if "SUITABILITY_SESSION_COOKIE_SECURE" not in os.environ:
+        # The development server speaks plain HTTP; a Secure cookie would never come back and every form
+        # would fail its CSRF check. Behind TLS (gunicorn + proxy) the default stays Secure.
+        app.config["SESSION_COOKIE_SECURE"] = False
+    print(f"Serving the pre-screen on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=False)
     return 0

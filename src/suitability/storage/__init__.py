@@ -50,15 +50,22 @@ from __future__ import annotations
 
 from .audit import events_for, record_event
 from .cases import (
-    body_hash, decision_of, find_by_idempotency_key, get_case, get_case_by_reference, intake_of, list_cases,
-    new_reference, normalise_reference, store_submission,
+    body_hash,
+    decision_of,
+    find_by_idempotency_key,
+    get_case,
+    get_case_by_reference,
+    intake_of,
+    list_cases,
+    new_reference,
+    normalise_reference,
+    store_submission,
 )
 from .database import Database, database_url, make_engine
 from .errors import AppendOnlyViolation, IdempotencyConflict, StorageError
 from .migrate import current_revision, head_revision, upgrade
 from .models import AuditEvent, Base, Case, ReviewStatus, Source
 from .service import Submission, submit
-
 
 # Every module that defines tables on `Base`; imported by name so storage does not depend on the shells.
 MODEL_MODULES = (
@@ -83,9 +90,34 @@ def models_all() -> type[Base]:
 
 
 __all__ = [
-    "AppendOnlyViolation", "AuditEvent", "Base", "Case", "Database", "IdempotencyConflict", "ReviewStatus",
-    "Source", "StorageError", "Submission", "body_hash", "current_revision", "database_url", "decision_of",
-    "events_for", "find_by_idempotency_key", "get_case", "get_case_by_reference", "head_revision", "intake_of",
-    "list_cases", "make_engine", "MODEL_MODULES", "models_all", "new_reference", "normalise_reference", "record_event",
-    "store_submission", "submit", "upgrade",
+    "MODEL_MODULES",
+    "AppendOnlyViolation",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "Database",
+    "IdempotencyConflict",
+    "ReviewStatus",
+    "Source",
+    "StorageError",
+    "Submission",
+    "body_hash",
+    "current_revision",
+    "database_url",
+    "decision_of",
+    "events_for",
+    "find_by_idempotency_key",
+    "get_case",
+    "get_case_by_reference",
+    "head_revision",
+    "intake_of",
+    "list_cases",
+    "make_engine",
+    "models_all",
+    "new_reference",
+    "normalise_reference",
+    "record_event",
+    "store_submission",
+    "submit",
+    "upgrade",
 ]

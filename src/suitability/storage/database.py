@@ -41,10 +41,11 @@ def make_engine(url: str, **options: Any) -> Engine:
     except ArgumentError:
         raise StorageError("DATABASE_URL is not a database URL") from None
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        file = parsed.database if parsed.database and parsed.database != ":memory:" else None
+        if file and not file.startswith("file:"):  # a plain path, not an SQLite URI filename
+            Path(file).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **options)
-        _tune_sqlite(engine, wal=bool(parsed.database) and parsed.database != ":memory:")
+        _tune_sqlite(engine, wal=file is not None and "mode=ro" not in str(parsed.query))
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(parsed, pool_pre_ping=True, **options)

@@ -112,6 +112,6 @@ def _refuse_change(mapper: Mapper[AuditEvent], connection: Any, target: AuditEve
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     """ORM bulk UPDATE/DELETE skips the mapper events above; refuse those too (the trigger is the last line)."""
-    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
-        if state.bind_mapper.class_ is AuditEvent:
-            raise AppendOnlyViolation("audit events are append-only")
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is AuditEvent:
+        raise AppendOnlyViolation("audit events are append-only")

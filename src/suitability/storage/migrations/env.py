@@ -7,8 +7,8 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-from suitability.storage.database import database_url, make_engine
 from suitability.storage import models_all
+from suitability.storage.database import database_url, make_engine
 
 config = context.config
 target_metadata = models_all().metadata

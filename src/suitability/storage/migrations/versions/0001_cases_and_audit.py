@@ -26,16 +26,15 @@ END
 $$
 """
 PG_TRIGGERS = (
-    "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
-    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
-    "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
+    ("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+     "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"),
+    ("CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
+     "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()"),
 )
-SQLITE_TRIGGERS = (
-    "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
-    "BEGIN SELECT RAISE(ABORT, 'append-only'); END",
-    "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
-    "BEGIN SELECT RAISE(ABORT, 'append-only'); END",
+SQLITE_TRIGGERS = tuple(
+    f"CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
+    "BEGIN SELECT RAISE(ABORT, 'append-only'); END"
+    for verb in ("UPDATE", "DELETE")
 )
 
 

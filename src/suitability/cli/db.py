@@ -1,0 +1,56 @@
+"""`suitability db upgrade|current`: the database schema from the command line (the app also upgrades at start)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    db = subparsers.add_parser("db", help="the database schema").add_subparsers(dest="db_cmd", required=True)
+    p = db.add_parser("upgrade", help="apply every migration (DATABASE_URL, else SQLite in the instance folder)")
+    p.set_defaults(func=cmd_upgrade)
+    p = db.add_parser("current", help="print the schema revision the database is at, and the newest one")
+    p.set_defaults(func=cmd_current)
+
+
+def _database() -> Database:
+    """The app's database: the same URL and instance folder rules as `create_app`."""
+    from ..storage import Database, database_url
+    from ..web.config import instance_path
+
+    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return Database(database_url(url, instance_path()))
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from ..storage import StorageError, current_revision
+
+    try:
+        db = _database()
+        db.ensure_schema()
+    except StorageError as exc:
+        print(f"suitability: {exc}", file=sys.stderr)
+        return 1
+    print(f"database at revision {current_revision(db.engine)} ({db.dialect})")
+    db.dispose()
+    return 0
+
+
+def cmd_current(args: argparse.Namespace) -> int:
+    from ..storage import StorageError, current_revision, head_revision
+
+    try:
+        db = _database()
+        current = current_revision(db.engine)
+    except (StorageError, Exception) as exc:  # noqa: BLE001 - a CLI reports, it does not trace back
+        print(f"suitability: cannot read the database: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    print(f"current: {current or '(empty)'}; newest: {head_revision()}")
+    db.dispose()
+    return 0

@@ -1,0 +1,57 @@
+"""The web shell: `create_app()` builds the Flask app (patient pre-screen now; practitioner and API later).
+
+Blueprints per audience: `patient` (the pre-screen form), `health` (/healthz). Templates and static files live in
+the top-level `web/` folder (shipped in the wheel as `suitability/_data/web`), under `templates/<blueprint>/`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from ..errors import SuitabilityError
+from ..screening import default_screener
+from . import database, errors, security
+from .assets import web_dir
+from .config import APP_NAME, instance_path, load_config, secret_key
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The app factory (flaskr): defaults, then SUITABILITY_* env (or `test_config`), then the blueprints."""
+    folder = web_dir()
+    app = Flask(APP_NAME, instance_path=instance_path(test_config), instance_relative_config=True,
+                template_folder=str(folder / "templates"), static_folder=str(folder / "static"))
+    load_config(app.config, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+
+    security.init_app(app)
+    errors.init_app(app)
+    database.init_app(app)
+
+    from .health import bp as health_bp
+    from .patient import bp as patient_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(patient_bp)
+    app.jinja_env.globals["clinic_name"] = app.config["CLINIC_NAME"]
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    _warm_up()
+    return app
+
+
+def _warm_up() -> None:
+    """Load and compile the rules now, so the first patient does not wait (or so a broken rule set is logged)."""
+    try:
+        default_screener()
+    except SuitabilityError as exc:
+        log.error("rule set not loaded at start: %s", exc)
+
+
+__all__ = ["create_app"]

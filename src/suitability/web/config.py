@@ -1,0 +1,72 @@
+"""Configuration: safe defaults, then SUITABILITY_* environment variables, and a secret key that survives restarts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Config, Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,                   # SUITABILITY_SECRET_KEY; else generated once into the instance folder
+    "DATABASE_URL": None,                 # SUITABILITY_DATABASE_URL or DATABASE_URL; else SQLite in the instance
+    "DATABASE_AUTO_UPGRADE": True,        # `alembic upgrade head` at start
+    "SESSION_COOKIE_NAME": "suitability_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,        # `suitability serve` (plain HTTP) turns it off; keep it on behind TLS
+    "PATIENT_IDLE_MINUTES": 120,          # unsent answers are forgotten after this long without a page
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,      # a slow patient keeps their page; the session bounds it anyway
+    "MAX_CONTENT_LENGTH": 64 * 1024,      # the longest honest form is a few kilobytes
+    "CLINIC_NAME": "Microneedling pre-screen",
+}
+SECRET_FILE = "secret_key"
+APP_NAME = "suitability.web"
+
+
+def instance_path(test_config: dict[str, Any] | None = None) -> str:
+    """INSTANCE_PATH from `test_config`, else SUITABILITY_INSTANCE_PATH, else Flask's default for the app."""
+    chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("SUITABILITY_INSTANCE_PATH")
+    return str(chosen) if chosen else Flask(APP_NAME).instance_path
+
+
+def load_config(config: Config, test_config: dict[str, Any] | None) -> None:
+    """Fill `config` (a Flask config) from defaults, then the environment or `test_config` (flaskr's rule)."""
+    config.update(DEFAULTS)
+    if test_config is None:
+        if os.environ.get("DATABASE_URL"):
+            config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        config.from_prefixed_env("SUITABILITY")
+    else:
+        config.update(test_config)
+
+
+def secret_key(instance_path: str | Path) -> str:
+    """The instance folder's secret key, created once (atomically, so several workers agree on one)."""
+    path = Path(instance_path) / SECRET_FILE
+    try:
+        return _read(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temp, path)  # fails if another process created it first; then theirs wins
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temp)
+    return _read(path)
+
+
+def _read(path: Path) -> str:
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds a key that is too short; delete it to generate a new one")
+    return key

@@ -1,0 +1,57 @@
+"""One table from failure to page: a patient sees a friendly page with the right status, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..errors import SuitabilityError
+
+log = logging.getLogger(__name__)
+
+# status -> (title, message); anything unlisted gets the 500 words with its own status.
+PAGES = {
+    400: ("Something was wrong with that request", "Please go back and try again."),
+    404: ("Page not found", ("If you typed the web address, check it is correct. "
+                             "Result pages can only be opened in the browser that sent the answers.")),
+    405: ("Page not found", "Please start again from the first page."),
+    413: ("That was too much to send", "Please go back and try again."),
+    500: ("Sorry, there is a problem with the service",
+          "Please try again later. Your answers on this page were not sent."),
+    503: ("Sorry, the service is unavailable", "Please try again in a few minutes."),
+}
+EXPIRED = ("This page has expired", ("For your security, pages expire after a while. Please go back, reload "
+                                     "the page and try again. Answers you already saved are kept."))
+
+
+def render_error(status: int, title: str | None = None, message: str | None = None) -> tuple[str, int]:
+    default_title, default_message = PAGES.get(status, PAGES[500])
+    return render_template("errors/error.html", status=status, title=title or default_title,
+                           message=message or default_message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _expired(error: CSRFError) -> tuple[str, int]:
+        return render_error(400, *EXPIRED)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        return render_error(error.code or 500)
+
+    @app.errorhandler(SuitabilityError)
+    def _ours(error: SuitabilityError) -> tuple[str, int]:
+        log.error("unhandled %s", type(error).__name__)  # the class only: messages may quote data
+        return render_error(503)
+
+    @app.errorhandler(InternalServerError)
+    def _bug(error: InternalServerError) -> tuple[str, int]:
+        return render_error(500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[str, int]:
+        log.exception("unexpected error")
+        return render_error(500)

@@ -1,0 +1,12 @@
+"""The patient blueprint: start, one page per few questions, check your answers, submit, result."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import state
+
+bp = Blueprint("patient", __name__)
+bp.before_request(state.refresh)
+
+from . import form_views, submit_views  # noqa: F401 - the views register themselves on `bp`

@@ -1,0 +1,197 @@
+"""Form data in, answers out: read one page, keep every answer, say what is wrong, build the Intake.
+
+Answers are kept as JSON-ready values (the session stores them): choices and ISO dates as text, the age as an
+int, melasma areas as a list, treatments as [area, concern] pairs. A follow-up whose parent does not call for it
+is dropped here, whatever the browser sent, so a hidden or stale follow-up never reaches the screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from werkzeug.datastructures import MultiDict
+
+from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_intake
+from .questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Page, Question
+
+Answers = dict[str, Any]
+PLACEHOLDERS: dict[str, Any] = {"setting": "clinic", "treatments": [{"area": "forehead", "concern": "fine_lines"}]}
+_DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})\s*$")
+
+
+FormData = MultiDict[str, str]
+
+
+@dataclass
+class PageResult:
+    """The answers after reading a page, the errors by field name, and what to show again in each control."""
+
+    answers: Answers
+    errors: dict[str, str] = field(default_factory=dict)
+    shown: dict[str, Any] = field(default_factory=dict)
+
+
+def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether a question applies: always for a top-level one, for a follow-up when its parent calls for it."""
+    if question.parent is None:
+        return True
+    parent = QUESTIONS[question.parent]
+    return is_asked(parent, answers) and answers.get(parent.name) in question.parent_values
+
+
+def parse_date(text: str) -> dt.date | None:
+    """ISO (what date inputs send) or day/month/year (what people type where date inputs are not supported)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    return None
+
+
+def read_page(page: Page, form: FormData, answers: Mapping[str, Any], today: dt.date) -> PageResult:
+    """Read one page's controls into a copy of the answers; check them, then check them as an Intake would."""
+    result = PageResult(answers=dict(answers))
+    for question in page.all_questions():
+        if not is_asked(question, result.answers):
+            result.answers.pop(question.name, None)
+            continue
+        _read(question, form, result, today)
+    if not result.errors:
+        for name, message in intake_errors(result.answers, today, placeholders=True).items():
+            if name in {q.name for q in page.all_questions()}:
+                result.errors[name] = message
+    return result
+
+
+def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> None:
+    name, out, errors = q.name, result.answers, result.errors
+    if q.kind == "choice":
+        value = form.get(name, "")
+        result.shown[name] = value
+        if not value:
+            out.pop(name, None)
+            if q.required:
+                errors[name] = "Select an answer" + (" (or 'Not sure')" if _has_not_sure(q) else "")
+        elif value not in {o.value for o in q.options}:
+            errors[name] = "Select one of the answers"
+        else:
+            out[name] = value
+    elif q.kind == "date":
+        text = form.get(name, "").strip()
+        result.shown[name] = text
+        day = parse_date(text) if text else None
+        if not text:
+            out.pop(name, None)
+        elif day is None:
+            errors[name] = "Enter a real date, for example 27 3 2025 (day, month, year)"
+        elif q.is_past_date and day > today:
+            errors[name] = "The date must be today or in the past"
+        elif day < OLDEST_DATE:
+            errors[name] = "The date must be after 1900"
+        elif not q.is_past_date and day < today:
+            errors[name] = "The appointment must be today or later"
+        else:
+            out[name] = day.isoformat()
+            result.shown[name] = day.isoformat()
+    elif q.kind == "number":
+        text = form.get(name, "").strip()
+        result.shown[name] = text
+        if not text:
+            out.pop(name, None)
+        elif not text.isdigit() or len(text) > 3:
+            errors[name] = "Enter a whole number, like 34"
+        else:
+            out[name] = int(text)
+    elif q.kind == "areas":
+        chosen = set(form.getlist(name))
+        allowed = [o.value for o in AREA_OPTIONS]
+        result.shown[name] = [v for v in allowed if v in chosen]
+        if chosen - set(allowed):
+            errors[name] = "Choose from the areas listed"
+        else:
+            out[name] = result.shown[name]
+    elif q.kind == "treatments":
+        _read_treatments(q, form, result)
+
+
+def _read_treatments(q: Question, form: FormData, result: PageResult) -> None:
+    areas, concerns = {o.value for o in AREA_OPTIONS}, {o.value for o in CONCERN_OPTIONS}
+    rows: list[list[str]] = []
+    shown: list[list[str]] = []
+    for i in range(MAX_TREATMENTS):
+        area, concern = form.get(f"{q.name}-{i}-area", ""), form.get(f"{q.name}-{i}-concern", "")
+        if not area and not concern:
+            continue
+        shown.append([area, concern])
+        if not area or not concern:
+            result.errors.setdefault(q.name, f"Row {len(shown)}: choose both the area and what to improve there")
+        elif area not in areas or concern not in concerns:
+            result.errors.setdefault(q.name, "Choose from the areas and concerns listed")
+        elif [area, concern] in rows:
+            result.errors.setdefault(q.name, "You have chosen the same area and concern twice")
+        else:
+            rows.append([area, concern])
+    result.shown[q.name] = shown
+    if not shown:
+        result.errors[q.name] = "Choose at least one area and what you would like to improve there"
+    if rows:
+        result.answers[q.name] = rows
+    else:
+        result.answers.pop(q.name, None)
+
+
+def _has_not_sure(q: Question) -> bool:
+    return any(o.value == "not_sure" for o in q.options)
+
+
+def intake_data(answers: Mapping[str, Any], today: dt.date, *, placeholders: bool = False) -> dict[str, Any]:
+    """The answers that apply, as JSON-like data for `parse_intake` (blank answers are left out)."""
+    data: dict[str, Any] = {}
+    for name, question in QUESTIONS.items():
+        value = answers.get(name)
+        if value in (None, "", []) or not is_asked(question, answers):
+            continue
+        if question.kind == "treatments":
+            value = [{"area": area, "concern": concern} for area, concern in value]
+        data[name] = value
+    if placeholders:
+        for name, value in PLACEHOLDERS.items():
+            data.setdefault(name, value)
+    data["screening_date"] = today.isoformat()
+    return data
+
+
+def intake_errors(answers: Mapping[str, Any], today: dt.date, *, placeholders: bool = False) -> dict[str, str]:
+    """What the Intake model refuses, by question name (first message each), never echoing an answer."""
+    try:
+        parse_intake(intake_data(answers, today, placeholders=placeholders))
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for item in field_errors(exc):
+            name = item["field"].split(".")[0]
+            message = item["message"]
+            errors.setdefault(name if name in QUESTIONS else "", message[:1].upper() + message[1:])
+        return errors
+    return {}
+
+
+def to_intake(answers: Mapping[str, Any], today: dt.date) -> Intake:
+    """The Intake of a complete set of answers; raises pydantic's ValidationError if they are not one."""
+    return parse_intake(intake_data(answers, today))
+
+
+def unanswered(answers: Mapping[str, Any]) -> list[Question]:
+    """Required questions that apply and have no answer yet, in form order."""
+    return [q for q in QUESTIONS.values() if q.required and is_asked(q, answers) and not answers.get(q.name)]

@@ -1,0 +1,118 @@
+"""The wizard's pages: translate between HTTP and `answers`; the rules about answers live in answers.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from ...intake import MAX_TREATMENTS
+from . import bp, state
+from .answers import intake_errors, is_asked, read_page, unanswered
+from .present import summary
+from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, PAGE_OF, PAGES, QUESTIONS, Page
+
+View = str | Response | tuple[str, int]
+
+
+@bp.get("/")
+def start() -> View:
+    return render_template("patient/start.html", errors={}, resume=state.has_consent() and bool(state.answers()),
+                           first=PAGES[0])
+
+
+@bp.post("/start")
+def give_consent() -> View:
+    if request.form.get("consent") != "yes":
+        errors = {"consent": "Tick the box to say you understand and agree, if you want to continue"}
+        return render_template("patient/start.html", errors=errors, resume=False, first=PAGES[0]), 400
+    state.give_consent()
+    return redirect(url_for("patient.page", slug=PAGES[0].slug))
+
+
+@bp.get("/questions/<slug>")
+def page(slug: str) -> View:
+    current = _page_or_404(slug)
+    if not state.has_consent():
+        return redirect(url_for("patient.start"))
+    answers = state.answers()
+    return _render(current, answers, {}, request.args.get("return") == "check")
+
+
+@bp.post("/questions/<slug>")
+def save_page(slug: str) -> View:
+    current = _page_or_404(slug)
+    if not state.has_consent():
+        return redirect(url_for("patient.start"))
+    result = read_page(current, request.form, state.answers(), state.today())
+    state.save_answers(result.answers)
+    back_to_check = request.form.get("return_to") == "check"
+    if request.form.get("action") == "add-row":
+        session["rows"] = min(MAX_TREATMENTS, _row_count(result.shown.get("treatments") or []) + 1)
+        args: dict[str, Any] = {"return": "check"} if back_to_check else {}
+        return redirect(url_for("patient.page", slug=slug, _anchor="add-row", **args))
+    if result.errors:
+        return _render(current, {**result.answers, **result.shown}, result.errors, back_to_check), 400
+    if back_to_check:
+        return redirect(url_for("patient.check"))
+    following = PAGES.index(current) + 1
+    if following < len(PAGES):
+        return redirect(url_for("patient.page", slug=PAGES[following].slug))
+    return redirect(url_for("patient.check"))
+
+
+@bp.get("/check")
+def check() -> View:
+    if not state.has_consent():
+        return redirect(url_for("patient.start"))
+    answers = state.answers()
+    missing = unanswered(answers)
+    errors = {q.name: f"Answer this question: {q.text}" for q in missing}
+    if not missing:
+        errors = intake_errors(answers, state.today())
+    links = {name: _change_link(name) for name in errors}
+    return render_template("patient/check.html", sections=summary(answers), errors=errors, links=links,
+                           token=state.issue_token(), change=_change_link)
+
+
+def _change_link(name: str) -> str:
+    page = PAGE_OF.get(name, PAGES[-1])
+    args: dict[str, Any] = {"return": "check"}
+    return url_for("patient.page", slug=page.slug, _anchor=f"q-{name}", **args)
+
+
+def _page_or_404(slug: str) -> Page:
+    current = PAGE_BY_SLUG.get(slug)
+    if current is None:
+        abort(404)
+    return current
+
+
+def _row_count(rows: list[Any]) -> int:
+    return max(3, len(rows) + 1, int(session.get("rows", 0)))
+
+
+def _render(current: Page, values: dict[str, Any], errors: dict[str, str], back_to_check: bool) -> str:
+    for question in current.all_questions():
+        if question.default and not values.get(question.name):
+            values = {**values, question.name: question.default}
+    index = PAGES.index(current)
+    previous = url_for("patient.page", slug=PAGES[index - 1].slug) if index else url_for("patient.start")
+    return render_template(
+        "patient/page.html", page=current, values=values, errors=errors, step=index + 1, steps=len(PAGES),
+        asked={q.name: is_asked(q, values) for q in current.all_questions()}, back=previous,
+        back_to_check=back_to_check, today=state.today().isoformat(), areas=AREA_OPTIONS, concerns=CONCERN_OPTIONS,
+        rows=min(MAX_TREATMENTS, _row_count(values.get("treatments") or [])), max_rows=MAX_TREATMENTS,
+        parent_labels=_parent_labels,
+    )
+
+
+def _parent_labels(name: str) -> str:
+    """'Yes' or 'Yes, but I have stopped': the answers above that make a follow-up apply."""
+    question = QUESTIONS[name]
+    parent = QUESTIONS[question.parent] if question.parent else None
+    if parent is None:
+        return ""
+    words = [o.label for o in parent.options if o.value in question.parent_values]
+    return " or ".join(f"‘{w}’" for w in words)

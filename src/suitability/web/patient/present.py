@@ -1,0 +1,116 @@
+"""The decision in the words and order a patient reads it: what it means, why, when, what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ...combine import fmt_date
+from ...decision import Decision, Instruction, Phase
+from ...vocabulary import Area, Concern, Outcome
+from .answers import is_asked
+from .labels import LABELS
+from .questions import PAGES, Question
+
+HEADLINES = {
+    Outcome.SUITABLE: "You can go ahead with microneedling",
+    Outcome.SUITABLE_WITH_PRECAUTIONS: "You can go ahead, with some precautions",
+    Outcome.REVIEW: "A practitioner needs to look at your answers",
+    Outcome.DEFER: "Not yet: please wait before having microneedling",
+    Outcome.NOT_SUITABLE: "Microneedling is not advised for you at the moment",
+}
+NEXT_STEPS = {
+    Outcome.SUITABLE: "Book your appointment and follow the checklist below.",
+    Outcome.SUITABLE_WITH_PRECAUTIONS: "Book your appointment and follow the checklist below carefully.",
+    Outcome.REVIEW: "Please do not book yet. The clinic will look at your answers and contact you. "
+                    "Give them your reference code if you call.",
+    Outcome.DEFER: "Please wait until the date below (or the condition below has passed) before booking.",
+    Outcome.NOT_SUITABLE: "Please talk to the clinic or your doctor about other treatments that may suit you.",
+}
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    text: str
+    when: str
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: str
+    headline: str
+    next_steps: str
+    reasons: tuple[str, ...]
+    earliest_date: str | None
+    wait_for: tuple[str, ...]
+    before: tuple[ChecklistItem, ...]
+    aftercare: tuple[ChecklistItem, ...]
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _when(item: Instruction) -> str:
+    """A short 'when' above each checklist item; blank where the text itself says all there is."""
+    if item.phase is Phase.DAY_OF:
+        return "On the day" + (f" ({fmt_date(item.starts)})" if item.starts else "")
+    if item.phase is Phase.AFTER:
+        if item.ends:
+            return f"Until {fmt_date(item.ends)}"
+        return f"For {_days(item.days_after)} after" if item.days_after else ""
+    if item.starts:
+        return f"From {fmt_date(item.starts)}"
+    return f"{_days(item.days_before)} before" if item.days_before else ""
+
+
+def present(decision: Decision) -> Result:
+    """The result page's content; findings' texts once each, in the decision's order."""
+    reasons = tuple(dict.fromkeys(f.patient_text for f in decision.findings))
+    return Result(
+        outcome=decision.outcome.value,
+        headline=HEADLINES[decision.outcome],
+        next_steps=NEXT_STEPS[decision.outcome],
+        reasons=reasons,
+        earliest_date=fmt_date(decision.earliest_date) if decision.earliest_date else None,
+        wait_for=decision.wait_for,
+        before=tuple(ChecklistItem(i.text, _when(i)) for i in decision.instructions if i.phase is not Phase.AFTER),
+        aftercare=tuple(ChecklistItem(i.text, _when(i)) for i in decision.instructions if i.phase is Phase.AFTER),
+    )
+
+
+def show_answer(question: Question, value: Any) -> str:
+    """One answer in words, for the check page."""
+    if value in (None, "", []):
+        if question.kind == "date":
+            return "Left blank" + (" (still using it)" if question.blank_means == "still_using" else "")
+        return "Not answered" if question.required else "Left blank"
+    if question.kind == "choice" and question.enum is not None:
+        return LABELS[question.enum][value]
+    if question.kind == "date":
+        return fmt_date(dt.date.fromisoformat(value))
+    if question.kind == "areas":
+        return ", ".join(LABELS[Area][v] for v in value)
+    if question.kind == "treatments":
+        return "; ".join(f"{LABELS[Area][a]}: {LABELS[Concern][c].lower()}" for a, c in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    name: str
+    question: str
+    answer: str
+    missing: bool
+
+
+def summary(answers: dict[str, Any]) -> list[tuple[Any, list[SummaryRow]]]:
+    """Every page with the questions that apply on it and the answers given, for the check page."""
+    out = []
+    for page in PAGES:
+        rows = [SummaryRow(q.name, q.text, show_answer(q, answers.get(q.name)),
+                           q.required and not answers.get(q.name))
+                for q in page.all_questions() if is_asked(q, answers)]
+        out.append((page, rows))
+    return out

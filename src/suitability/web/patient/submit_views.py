@@ -1,0 +1,81 @@
+"""Submit and result: store first, then show what was stored, and only to the browser that sent it."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from pydantic import ValidationError
+
+from ...errors import SuitabilityError
+from ...storage import (
+    IdempotencyConflict,
+    StorageError,
+    body_hash,
+    decision_of,
+    find_by_idempotency_key,
+    get_case,
+    submit,
+)
+from ...storage.models import Source
+from ..database import get_db
+from . import bp, state
+from .answers import to_intake, unanswered
+from .form_views import View
+from .present import present
+
+log = logging.getLogger(__name__)
+
+
+@bp.post("/submit")
+def send() -> View:
+    token = request.form.get("token", "")
+    if not state.token_is_ours(token):
+        flash("This page had expired. Please check your answers and send them again.")
+        return redirect(url_for("patient.check"))
+    key = f"web:{token}"
+    answers = state.answers()
+    if not answers:  # already sent from this browser: a late retry of the same button
+        return _already_sent(key)
+    if not state.has_consent() or unanswered(answers):
+        return redirect(url_for("patient.check"))
+    try:
+        intake = to_intake(answers, state.today())
+    except ValidationError:
+        return redirect(url_for("patient.check"))
+    digest = body_hash(intake.model_dump_json(exclude={"screening_date"}))
+    try:
+        submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB)
+    except IdempotencyConflict:
+        flash("Your answers changed after you opened this page. Please check them and send them again.")
+        return redirect(url_for("patient.check"))
+    except SuitabilityError as exc:  # StorageError, or rules that could not load: nothing was stored
+        log.error("submission not stored: %s", type(exc).__name__)
+        return render_template("patient/not_saved.html"), 503
+    state.finish(submission.case.id)
+    return redirect(url_for("patient.result", case_id=submission.case.id), code=303)
+
+
+def _already_sent(key: str) -> View:
+    try:
+        with get_db().session() as session:
+            case = find_by_idempotency_key(session, key)
+    except StorageError:
+        return render_template("patient/not_saved.html"), 503
+    if case is None or not state.may_see(case.id):
+        return redirect(url_for("patient.start"))
+    return redirect(url_for("patient.result", case_id=case.id), code=303)
+
+
+@bp.get("/result/<case_id>")
+def result(case_id: str) -> View:
+    if not state.may_see(case_id):
+        abort(404)
+    try:
+        with get_db().session() as session:
+            case = get_case(session, case_id)
+    except StorageError:
+        abort(503)
+    if case is None:
+        abort(404)
+    return render_template("patient/result.html", case=case, result=present(decision_of(case)))
