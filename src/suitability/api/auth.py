@@ -30,9 +30,10 @@ def authenticate() -> None:
         session.rollback()
         raise Problem(401, "unauthorized", "Send a live API key as 'Authorization: Bearer <key>'.",
                       headers={"WWW-Authenticate": 'Bearer realm="suitability"'})
-    limit = key.rate_limit or int(current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
-    verdict = hit(session, key.id, limit)
-    g.api_key_id, g.rate = key.id, verdict
+    key_id, limit = key.id, key.rate_limit or int(current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+    session.rollback()  # end the read: the count below starts with a write (no SQLite lock upgrade)
+    verdict = hit(session, key_id, limit)
+    g.api_key_id, g.rate = key_id, verdict
     if not verdict.allowed:
         raise Problem(429, "rate-limited", f"This key may make {limit} requests a minute.",
                       headers={"Retry-After": str(verdict.reset_after)})

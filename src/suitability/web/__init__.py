@@ -40,6 +40,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
+
+    # Issue 5: JSON API (/api/v1) and FHIR (/fhir); API-key auth, so they are exempt from CSRF there.
+    from ..api import init_app as init_api
+
+    init_api(app)
+
     app.jinja_env.globals["clinic_name"] = app.config["CLINIC_NAME"]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     _warm_up()

@@ -74,6 +74,8 @@ class Sender:
                 row.claimed_by, row.claimed_until = self.name, lease
                 claimed.append(row)
         else:
+            # Take SQLite's write lock first: a read that later writes could be refused ("database is locked").
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             for row_id in list(session.scalars(query.with_only_columns(WebhookDelivery.id))):
                 won = session.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id, *due)
                                       .values(claimed_by=self.name, claimed_until=lease))

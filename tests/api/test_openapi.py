@@ -1,0 +1,71 @@
+"""The served OpenAPI document: valid 3.1, generated from the models, and true. Schemathesis sends at least
+1,000 generated requests (CI=true) through every operation: no 5xx, and every response matches its schema."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import schemathesis
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, negative_data_rejection, response_headers_conformance, response_schema_conformance,
+    status_code_conformance,
+)
+
+from suitability.intake import Intake
+
+CI = os.environ.get("CI") == "true"
+# Operations without inputs are exhausted after one example; the others share the budget.
+EXAMPLES = 150 if CI else 40
+RESPONSE_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+                   response_schema_conformance, response_headers_conformance]
+
+
+def test_the_document_is_openapi_3_1_generated_from_the_models(client: FlaskClient) -> None:
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"] == "3.1.0"
+    schemas = doc["components"]["schemas"]
+    assert set(Intake.model_fields) == set(schemas["Intake"]["properties"])
+    assert {"Decision", "Problem", "ScreeningRequest", "ScreeningResult", "CaseView"} <= set(schemas)
+    example = doc["paths"]["/api/v1/screenings"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert example["example"]["decision"]["outcome"]
+
+
+def test_the_examples_in_the_document_are_true(client: FlaskClient, auth: dict[str, str]) -> None:
+    doc = client.get("/api/v1/openapi.json").get_json()
+    post = doc["paths"]["/api/v1/screenings"]["post"]
+    body = post["requestBody"]["content"]["application/json"]["example"]
+    response = client.post("/api/v1/screenings", json=body, headers=auth)
+    assert response.status_code == 200
+    assert response.get_json() == post["responses"]["200"]["content"]["application/json"]["example"]
+
+
+def test_generated_requests_never_get_a_5xx_and_always_match_the_schema(app: Flask, auth: dict[str, str]) -> None:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    calls: dict[str, int] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            checks = RESPONSE_CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
+
+            @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not CI,
+                      phases=[Phase.explicit, Phase.generate],
+                      suppress_health_check=list(HealthCheck))
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def run(case: Any) -> None:
+                calls[operation.label] = calls.get(operation.label, 0) + 1
+                case.call_and_validate(headers=auth, checks=checks)
+
+            try:
+                run()
+            except Unsatisfiable:  # an operation without inputs has no invalid request to make
+                assert mode is GenerationMode.NEGATIVE
+    total = sum(calls.values())
+    print("schemathesis requests:", total, calls)
+    assert total >= (1000 if CI else 100), calls
