@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "suitability.cli.core",
     "suitability.cli.serve",
     "suitability.cli.db",
+    "suitability.cli.integrations",
 )
 
 

@@ -1,0 +1,144 @@
+"""`suitability keys add|list|revoke` and `suitability webhooks list|retry|send`: integrations, for an operator."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    keys = subparsers.add_parser("keys", help="API keys, one per integration").add_subparsers(
+        dest="keys_cmd", required=True)
+    p = keys.add_parser("add", help="create a key and print it once (only its hash is kept)")
+    p.add_argument("name", help="the integration, e.g. booking-system")
+    p.add_argument("--rate-limit", type=int, default=None, help="requests per minute (default: API_RATE_LIMIT)")
+    p.set_defaults(func=cmd_keys_add)
+    p = keys.add_parser("list", help="every key: name, prefix, created, revoked")
+    p.set_defaults(func=cmd_keys_list)
+    p = keys.add_parser("revoke", help="revoke a key by name or prefix, at once")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_keys_revoke)
+
+    hooks = subparsers.add_parser("webhooks", help="outcome webhooks").add_subparsers(
+        dest="webhooks_cmd", required=True)
+    p = hooks.add_parser("list", help="deliveries, newest first, with their status")
+    p.add_argument("--status", choices=("pending", "delivered", "failed"), default=None)
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_webhooks_list)
+    p = hooks.add_parser("retry", help="send a delivery again (e.g. a failed one)")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_webhooks_retry)
+    p = hooks.add_parser("send", help="run the sender in the foreground (if app servers run WEBHOOK_SENDER=false)")
+    p.set_defaults(func=cmd_webhooks_send)
+
+
+def _database() -> Database:
+    """The app's database: the same URL and instance folder rules as `create_app`."""
+    from ..storage import Database, database_url
+    from ..web.config import instance_path
+
+    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return Database(database_url(url, instance_path()))
+
+
+def _fail(message: str) -> int:
+    print(f"suitability: {message}", file=sys.stderr)
+    return 1
+
+
+def cmd_keys_add(args: argparse.Namespace) -> int:
+    from ..api.keys import ApiKeyError, add_key
+
+    db = _database()
+    try:
+        with db.session() as session:
+            key, token = add_key(session, args.name, rate_limit=args.rate_limit)
+    except ApiKeyError as exc:
+        return _fail(str(exc))
+    finally:
+        db.dispose()
+    print(f"API key for {key.name} (prefix {key.prefix}). It is shown once; store it now:\n{token}")
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    from ..api.keys import list_keys
+
+    db = _database()
+    with db.session() as session:
+        for key in list_keys(session):
+            revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "live"
+            limit = f"{key.rate_limit}/min" if key.rate_limit else "default limit"
+            print(f"{key.prefix}\t{key.name}\tcreated {key.created_at:%Y-%m-%d}\t{limit}\t{revoked}")
+    db.dispose()
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from ..api.keys import ApiKeyError, revoke_key
+
+    db = _database()
+    try:
+        with db.session() as session:
+            key = revoke_key(session, args.name)
+    except ApiKeyError as exc:
+        return _fail(str(exc))
+    finally:
+        db.dispose()
+    print(f"revoked {key.name} ({key.prefix})")
+    return 0
+
+
+def cmd_webhooks_list(args: argparse.Namespace) -> int:
+    from ..api.models import DeliveryStatus
+    from ..api.webhooks import list_deliveries
+
+    db = _database()
+    with db.session() as session:
+        status = DeliveryStatus(args.status) if args.status else None
+        for row in list_deliveries(session, status=status, limit=args.limit):
+            when = f"delivered {row.delivered_at:%Y-%m-%d %H:%M:%S}" if row.delivered_at else \
+                f"next try {row.next_attempt_at:%Y-%m-%d %H:%M:%S}" if row.status.value == "pending" else "gave up"
+            last = row.last_error or (str(row.last_status) if row.last_status else "-")
+            print(f"{row.id}\t{row.status.value}\t{row.event_type}\t{row.attempts} attempt(s)\t{last}\t{when}\t"
+                  f"{row.url}")
+    db.dispose()
+    return 0
+
+
+def cmd_webhooks_retry(args: argparse.Namespace) -> int:
+    from ..api.webhooks import retry_delivery
+
+    db = _database()
+    with db.session() as session:
+        row = retry_delivery(session, args.id)
+    db.dispose()
+    if row is None:
+        return _fail(f"no delivery {args.id}")
+    print(f"delivery {args.id} queued again")
+    return 0
+
+
+def cmd_webhooks_send(args: argparse.Namespace) -> int:
+    import time
+
+    from ..api.webhooks.runtime import sender_config
+    from ..api.webhooks.sender import Sender
+    from ..web import create_app
+    from ..web.database import get_db
+
+    app = create_app()
+    config = sender_config(app)
+    if config is None:
+        return _fail("set SUITABILITY_WEBHOOK_SECRET (and SUITABILITY_WEBHOOK_URLS) to send webhooks")
+    with app.app_context():
+        sender = Sender(get_db().session, config)
+    print("sending webhooks; Ctrl-C stops", file=sys.stderr)
+    while True:
+        if sender.run_once() < config.batch:
+            time.sleep(config.poll_seconds)
