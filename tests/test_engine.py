@@ -139,7 +139,7 @@ def _run_threads(count: int, work: Any) -> list[BaseException]:
     return errors
 
 
-@settings(max_examples=3)
+@settings(max_examples=2)
 @given(st.lists(intakes(), min_size=24, max_size=24))
 def test_eight_threads_get_exactly_the_decisions_of_serial_screening(ruleset: RuleSet, batch: list[Intake]) -> None:
     screener = Screener(ruleset)
@@ -147,7 +147,7 @@ def test_eight_threads_get_exactly_the_decisions_of_serial_screening(ruleset: Ru
     mixed: list[list[tuple[int, str]]] = [[] for _ in range(8)]
 
     def work(thread: int) -> None:
-        for round_ in range(25):
+        for round_ in range(10):
             for index in range(thread, len(batch), 3 if round_ % 2 else 8):
                 mixed[thread].append((index, screener.screen(batch[index]).model_dump_json()))
 
@@ -222,3 +222,27 @@ def test_screening_while_another_thread_reloads_never_errors(ruleset: RuleSet,
                 assert decision.model_dump(exclude={"ruleset_version"}) == want
 
     assert _run_threads(4, work) == []
+
+
+# --- rules the engine cannot run as written (known gaps, reported; strict xfail: remove the mark once fixed) --------
+
+@pytest.mark.xfail(strict=True, reason="the loader accepts a wait on a date of another topic; the compiled rule "
+                                       "tests a field its fact never carries, so it silently never matches")
+def test_a_wait_on_a_date_the_rule_cannot_see_is_refused_at_load() -> None:
+    from suitability import RuleFileError
+
+    raw = {"id": "cross-topic-wait", "title": "t", "outcome": "defer", "patient": "p", "rationale": "r",
+           "sources": ["test"], "when": {"pregnant": "no"}, "wait": {"after": "sunburn_date", "days": 14}}
+    with pytest.raises(RuleFileError, match="sunburn_date"):
+        parse_rule(raw, "pregnancy.yaml")
+
+
+@pytest.mark.xfail(strict=True, reason="a when_any that passes validation can exceed durable-rules' 32 expression "
+                                       "slots (error 113); the message does not name the rule")
+def test_a_rule_too_complex_for_the_engine_is_named(ruleset: RuleSet) -> None:
+    group = {"diabetes": ["controlled", "uncontrolled"], "immunosuppressed": ["yes", "not_sure"]}
+    raw = {"id": "too-complex", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
+           "sources": ["test"], "when_any": [group] * 6}
+    with pytest.raises(Exception, match="too-complex"):  # a RuleFileError at load, or an EngineError naming it
+        rule = parse_rule(raw, "health.yaml")
+        Engine(replace(ruleset, rules=ruleset.rules + (rule,))).close()

@@ -1,0 +1,144 @@
+"""Screening throughput and memory for the full rule set: figures to record, not a timed test.
+
+Prints screenings per second through the whole service (`Screener.screen`), through the durable-rules path
+alone (facts, `Engine.match`, `combine`) and through the tests' plain evaluator plus `combine`
+(tests/evaluator.py), the ratio of the last two, and resident memory after 1 k and after 200 k screenings through
+`Screener.screen` of a pool of generated intakes (cycled; no result is kept). Run: `make bench` or
+`python benchmarks/screening.py [--quick]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import importlib.util
+import os
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_RATE, TARGET_RATIO, TARGET_GROWTH_MB = 5_000, 3.0, 10.0
+
+
+def load(name: str) -> ModuleType:
+    """Import a helper of the test suite by path (tests/ is not a package)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def generate(count: int) -> list[Any]:
+    """`count` valid intakes from the property tests' strategy (fixed seed: the same pool every run)."""
+    from hypothesis import HealthCheck, given, seed, settings
+
+    strategies = load("strategies")
+    pool: list[Any] = []
+
+    @seed(20261122)
+    @settings(max_examples=count, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategies.intakes())
+    def collect(intake: Any) -> None:
+        pool.append(intake)
+
+    collect()
+    return pool[:count]
+
+
+def rate(run: Callable[[Any], Any], pool: list[Any], count: int) -> float:
+    """Screenings per second over `count` calls, cycling through the pool."""
+    size = len(pool)
+    gc.collect()
+    start = time.perf_counter()
+    for i in range(count):
+        run(pool[i % size])
+    return count / (time.perf_counter() - start)
+
+
+def rss_mb() -> float:
+    return psutil.Process().memory_info().rss / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 k screenings for memory instead of 200 k")
+    parser.add_argument("--pool", type=int, default=500)
+    parser.add_argument("--timed", type=int, default=20_000, help="screenings per throughput measurement")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+
+    from suitability import default_screener
+    from suitability.combine import combine
+    from suitability.facts import intake_to_facts
+
+    warnings.simplefilter("ignore")
+    evaluator = load("evaluator")
+    screener = default_screener()
+    ruleset, engine = screener._current  # the compiled engine the screener uses
+    pool = generate(args.pool)
+
+    def plain(intake: Any) -> Any:
+        return combine(ruleset, intake, evaluator.evaluate(ruleset, intake_to_facts(intake)))
+
+    def durable(intake: Any) -> Any:
+        return combine(ruleset, intake, engine.match(intake_to_facts(intake)))
+
+    for intake in pool:  # warm up, and check both paths agree before timing them
+        assert plain(intake) == durable(intake), "the evaluator and the engine disagree"
+    facts = [intake_to_facts(i) for i in pool]
+
+    service_rate = rate(screener.screen, pool, args.timed)
+    engine_rate = rate(durable, pool, args.timed)
+    plain_rate = rate(plain, pool, args.timed)
+    match_rate = rate(engine.match, facts, args.timed)
+    evaluate_rate = rate(lambda f: evaluator.evaluate(ruleset, f), facts, args.timed)
+    ratio = plain_rate / engine_rate
+
+    total = 20_000 if args.quick else 200_000
+    size = len(pool)
+    gc.collect()
+    for i in range(1_000):
+        screener.screen(pool[i % size])
+    gc.collect()
+    after_1k = rss_mb()
+    for i in range(1_000, total):
+        screener.screen(pool[i % size])
+    gc.collect()
+    after_all = rss_mb()
+    growth = after_all - after_1k
+
+    def verdict(ok: bool) -> str:
+        return "meets target" if ok else "MISSES target"
+
+    print(f"# screening benchmark, {dt.date.today().isoformat()}")
+    print(f"machine: {platform.processor() or platform.machine()}, nproc {os.cpu_count()}, pinned to one core; "
+          f"Python {platform.python_version()} on {platform.system()} {platform.release()}")
+    print(f"rule set {ruleset.version}: {len(ruleset.matchable)} matchable rules; pool of {size} generated intakes")
+    print(f"Screener.screen (the whole service):  {service_rate:8.0f} screenings/s  "
+          f"({1e3 / service_rate:.3f} ms each; target >= {TARGET_RATE}: {verdict(service_rate >= TARGET_RATE)})")
+    print(f"durable-rules path (match + combine): {engine_rate:8.0f} screenings/s  "
+          f"({1e3 / engine_rate:.3f} ms each; target >= {TARGET_RATE}: {verdict(engine_rate >= TARGET_RATE)})")
+    print(f"plain evaluator + combine:            {plain_rate:8.0f} screenings/s  ({1e3 / plain_rate:.3f} ms each)")
+    print(f"ratio evaluator / durable-rules path: {ratio:8.2f}x  (target <= {TARGET_RATIO}: "
+          f"{verdict(ratio <= TARGET_RATIO)})")
+    print(f"  matching only: Engine.match {match_rate:.0f}/s, evaluate {evaluate_rate:.0f}/s")
+    print(f"resident memory: {after_1k:.1f} MB after 1 k, {after_all:.1f} MB after {total // 1000} k screenings: "
+          f"growth {growth:+.1f} MB (target < {TARGET_GROWTH_MB}: {verdict(growth < TARGET_GROWTH_MB)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
