@@ -51,6 +51,8 @@ def docs() -> Response:
     schemas = {name: [(prop, _type_of(s), prop in schema.get("required", []),
                        s.get("description") or s.get("title") or "") for prop, s in schema.get("properties", {}).items()]
                for name, schema in doc["components"]["schemas"].items()}
+    components = doc["components"]["schemas"]
     html = render_template("api/docs.html", doc=doc, operations=operations, schemas=schemas, problems=TYPES,
-                           descriptions={n: s.get("description", "") for n, s in doc["components"]["schemas"].items()})
+                           descriptions={n: s.get("description", "") for n, s in components.items()},
+                           enums={n: s.get("enum") for n, s in components.items()})
     return Response(html, mimetype="text/html")
