@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from suitability import Decision, Intake, RuleSet, Screener, default_screener
+from suitability.ruleset import PROFILES
 from suitability.screening import ENGINE_FAILED_FLAG
 
 
@@ -26,6 +27,19 @@ def screen(screener: Screener) -> Callable[[Intake], Decision]:
 
     def run(intake: Intake) -> Decision:
         decision = screener.screen(intake)
+        assert ENGINE_FAILED_FLAG not in decision.flags, f"the automatic screen failed for {intake!r}"
+        return decision
+
+    return run
+
+
+@pytest.fixture(scope="session", params=PROFILES)
+def any_screen(request: pytest.FixtureRequest) -> Callable[[Intake], Decision]:
+    """Screen with the shipped rules under each policy profile (for the properties every profile must keep)."""
+    profiled = Screener.from_directory(None, request.param)
+
+    def run(intake: Intake) -> Decision:
+        decision = profiled.screen(intake)
         assert ENGINE_FAILED_FLAG not in decision.flags, f"the automatic screen failed for {intake!r}"
         return decision
 

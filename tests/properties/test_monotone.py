@@ -12,11 +12,11 @@ from suitability import Outcome
 
 
 @given(st.data())
-def test_adding_risk_never_makes_the_decision_less_cautious(screen, data: st.DataObject) -> None:
+def test_adding_risk_never_makes_the_decision_less_cautious(any_screen, data: st.DataObject) -> None:
     base = data.draw(intakes(max_risky=2, wild=False), label="base")  # mostly low risk: room to add some
     assume(increase_kinds(base))
     riskier, steps = data.draw(risk_increases(base), label="riskier")
-    before, after = screen(base), screen(riskier)
+    before, after = any_screen(base), any_screen(riskier)
     event(f"{before.outcome.value} -> {after.outcome.value}")
     why = f"after {steps}"
 
