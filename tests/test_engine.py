@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from evaluator import evaluate
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import intakes
+from strategies import CHOICES, EVENT_DATES, intakes
 
 from suitability import EngineError, Intake, Outcome, RuleSet, Screener, load_rules
 from suitability.coverage import SCREEN_FAILED
 from suitability.engine import Engine
-from suitability.facts import intake_to_facts
+from suitability.facts import FIELDS, intake_to_facts
 from suitability.ruleset import default_rules_dir, parse_rule
 from suitability.screening import ENGINE_FAILED_FLAG
 
@@ -246,3 +247,41 @@ def test_a_rule_too_complex_for_the_engine_is_named(ruleset: RuleSet) -> None:
     with pytest.raises(Exception, match="too-complex"):  # a RuleFileError at load, or an EngineError naming it
         rule = parse_rule(raw, "health.yaml")
         Engine(replace(ruleset, rules=ruleset.rules + (rule,))).close()
+
+
+# --- the 64-match limit ----------------------------------------------------------------------------------------------
+
+def _riskiest(ruleset: RuleSet, topic: str) -> tuple[Intake, int]:
+    """Hill-climb the answers of one topic to the intake that matches the most rules on that topic's fact."""
+    screening = "2026-03-02"
+    answers: dict[str, Any] = {"setting": "home", "modality": "rf", "age": 19, "screening_date": screening,
+                               "treatments": [{"area": a, "concern": c} for a, c in
+                                              [("cheeks", "acne_scars"), ("forehead", "melasma"), ("neck", "laxity"),
+                                               ("abdomen", "stretch_marks"), ("nose", "surgical_scars")]]}
+    options: dict[str, list[Any]] = {n: [e.value for e in CHOICES[n]] + [None] for n in CHOICES}
+    options.update({n: [screening, None] for n in EVENT_DATES})
+    options["age"] = [None, 0, 17, 18, 19, 21, 22, 60]
+    fields = [n for n in options if FIELDS[n].topic == topic]
+    ids = {r.id for r in ruleset.matchable if r.topic == topic}
+
+    def count(candidate: dict[str, Any]) -> int:
+        intake = Intake.model_validate_json(json.dumps(candidate))
+        return len({rule for rule, _ in evaluate(ruleset, intake_to_facts(intake)) if rule in ids})
+
+    best = count(answers)
+    for _ in range(2):
+        for name in fields:
+            for value in options[name]:
+                trial = {**answers, name: value}
+                score = count(trial)
+                if score > best:
+                    answers, best = trial, score
+    return Intake.model_validate_json(json.dumps(answers)), best
+
+
+@pytest.mark.parametrize("topic", sorted({f.topic for f in FIELDS.values()} - {"*", "treatment"}))
+def test_the_riskiest_answers_of_a_topic_stay_inside_the_engine_limits(ruleset: RuleSet, topic: str) -> None:
+    intake, matches = _riskiest(ruleset, topic)
+    assert matches < 60, f"{matches} rules match the {topic} fact at once; durable-rules fails past 64"
+    decision = Screener(ruleset).screen(intake)
+    assert_not_failed(decision)
