@@ -12,6 +12,7 @@ from .errors import EngineError
 from .facts import add_months, event_date
 from .intake import Intake
 from .ruleset import InstructionSpec, Rule, RuleSet
+from .validity import valid_until
 from .vocabulary import Outcome
 
 APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
@@ -139,6 +140,7 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
         flags=tuple(dict.fromkeys(flags)),
         ruleset_version=ruleset.version, profile=ruleset.profile,
         screening_date=intake.screening_date, appointment_date=intake.appointment_date,
+        valid_until=valid_until(ruleset.validity, intake),
     )
 
 

@@ -66,6 +66,26 @@ class Instruction(_Frozen):
     sources: tuple[str, ...] = ()
 
 
+class AnswerChange(_Frozen):
+    """One answer as the patient gave it and as changed (None: not answered)."""
+
+    field: str = Field(description="The intake field.")
+    question: str = Field(description="The question, in the form's words.")
+    given: Optional[str] = None
+    changed_to: Optional[str] = None
+
+
+class Change(_Frozen):
+    """A change to the intake that alters the outcome, found by screening the changed intake again."""
+
+    answers: tuple[AnswerChange, ...] = Field(default=(), description="The answers that made the difference.")
+    on_date: Optional[dt.date] = Field(default=None, description="The appointment moved to this date.")
+    clears: tuple[str, ...] = Field(default=(), description="The decisive findings (rule ids) it removes.")
+    outcome: Outcome = Field(description="The outcome after the change.")
+    patient_text: str
+    practitioner_text: str
+
+
 class Decision(_Frozen):
     """Everything a screening decides. JSON round-trips exactly."""
 
@@ -80,6 +100,10 @@ class Decision(_Frozen):
     profile: str = "conservative"
     screening_date: dt.date
     appointment_date: Optional[dt.date] = None
+    what_would_change: tuple[Change, ...] = Field(
+        default=(), description="For an outcome other than suitable: the smallest changes that alter it.")
+    valid_until: Optional[dt.date] = Field(
+        default=None, description="The last day the time-sensitive answers may be relied on (validity.py).")
 
     @property
     def needs_review(self) -> bool:

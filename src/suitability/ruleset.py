@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,11 +16,14 @@ from .conditions import Period, Test, is_treatment_rule, parse_period, parse_whe
 from .decision import Phase
 from .errors import RuleFileError
 from .facts import FIELDS
+from .validity import parse_validity
 from .vocabulary import Outcome
 
 PROFILES = ("conservative", "standard")
 MANIFEST = "ruleset.yaml"
 CATALOGUE = "instructions.yaml"
+BIBLIOGRAPHY = "sources.yaml"
+TIERS = ("A", "B", "C", "D", "E", "J")  # evidence.md "Source tiers"; J: the compiler's judgement
 RULE_KEYS = {
     "id", "title", "when", "when_any", "outcome", "wait", "wait_for", "depth_cap_mm", "instructions", "flags",
     "patient", "rationale", "sources", "evidence", "less_strict", "system",
@@ -95,6 +99,16 @@ class InstructionSpec:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One entry of the bibliography: what a rule's `sources` key refers to, and its evidence tier."""
+
+    key: str
+    tier: str
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """Every rule, the instruction catalogue and the rule set's version (a hash of the files' content)."""
 
@@ -105,11 +119,13 @@ class RuleSet:
     version: str
     profile: str = "conservative"
     name: str = "suitability"
+    sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, if the folder has one
+    validity: dict[str, Period] = field(default_factory=dict)  # ruleset.yaml `validity:` (see validity.py)
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
-    @property
+    @cached_property  # built once per rule set: `rule` is called for every match of every screening
     def _by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
@@ -256,9 +272,21 @@ def apply_profile(rule: Rule, profile: str) -> Rule | None:
         changes["outcome"] = _outcome(less["outcome"], where)
     if "wait" in less:
         changes["wait"] = None if less["wait"] == "none" else _wait(less["wait"], where)
+        if changes["wait"] is None and rule.wait is not None:
+            # "no wait" drops the deferral date, not the window the dispute is about: the less strict reading
+            # applies where the conservative one would, so `standard` is never stricter than `conservative`.
+            changes["alternatives"] = _with_window(rule.alternatives, rule.wait)
     if "depth_cap_mm" in less:
         changes["depth_cap_mm"] = float(less["depth_cap_mm"])
     return replace(rule, **changes)
+
+
+def _with_window(alternatives: tuple[tuple[Test, ...], ...], wait: Wait) -> tuple[tuple[Test, ...], ...]:
+    """Each AND-group with the wait's window added as an explicit test (as the compiler adds it for a wait)."""
+    period = wait.period
+    window = (Test(wait.after, "within_months", period.months) if period.months
+              else Test(wait.after, "within_days", period.days))
+    return tuple(group + (window,) for group in alternatives)
 
 
 def _parse_instructions(raw: Any) -> dict[str, InstructionSpec]:
@@ -322,13 +350,55 @@ def load_rules(directory: Path | str | None = None, profile: str = "conservative
         if ref not in catalogue:
             raise RuleFileError("unknown instruction", file=MANIFEST, field="general_instructions",
                                 suggestion=suggest(ref, catalogue))
+    bibliography = load_bibliography(root)
+    check_sources(rules, bibliography)
+    validity = parse_validity(manifest.get("validity"), MANIFEST)
     profiled = tuple(r for r in (apply_profile(rule, profile) for rule in rules) if r is not None)
     ruleset = RuleSet(
         rules=profiled, instructions=catalogue, general_instructions=general,
         depth_flag_above_mm=float(manifest.get("depth_flag_above_mm", 1.5)),
         version=content_version(root), profile=profile, name=str(manifest.get("name", "suitability")),
+        sources=bibliography, validity=validity,
     )
     from .coverage import check_coverage  # late import: coverage needs the RuleSet type
 
     check_coverage(ruleset)
     return ruleset
+
+
+# --- the bibliography (issue 7): every source a rule cites is a key of sources.yaml, with its evidence tier ----
+
+def load_bibliography(directory: Path) -> dict[str, Source]:
+    """sources.yaml's `sources:` mapping (key -> tier, title, url); empty if the folder has no sources.yaml."""
+    path = directory / BIBLIOGRAPHY
+    if not path.is_file():
+        return {}
+    raw = _read_yaml(path)
+    entries = raw.get("sources") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict):
+        raise RuleFileError("must hold a 'sources:' mapping of key -> {tier, title, url}", file=BIBLIOGRAPHY,
+                            field="sources")
+    bibliography: dict[str, Source] = {}
+    for key, entry in entries.items():
+        where: dict[str, Any] = {"file": BIBLIOGRAPHY, "rule_id": str(key)}
+        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+            raise RuleFileError("each source needs a tier and a title", **where, field="title")
+        if entry.get("tier") not in TIERS:
+            raise RuleFileError(f"tier must be one of {', '.join(TIERS)}", **where, field="tier",
+                                suggestion=suggest(str(entry.get("tier")), TIERS))
+        url = entry.get("url")
+        bibliography[str(key)] = Source(key=str(key), tier=str(entry["tier"]), title=entry["title"].strip(),
+                                        url=str(url) if url else None)
+    return bibliography
+
+
+def check_sources(rules: Iterable[Rule], bibliography: dict[str, Source]) -> None:
+    """With a bibliography, every rule's `sources` entry must be one of its keys (did-you-mean otherwise)."""
+    if not bibliography:
+        return
+    for rule in rules:
+        for key in rule.sources:
+            if key not in bibliography:
+                raise RuleFileError(f"unknown source {key!r}: add it to {BIBLIOGRAPHY} or fix the key",
+                                    file=rule.file, rule_id=rule.id, field="sources",
+                                    suggestion=suggest(key, bibliography))

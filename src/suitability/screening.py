@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
 from .combine import combine
+from .counterfactual import what_would_change
 from .coverage import SCREEN_FAILED
 from .decision import Decision, Finding
 from .engine import Engine
-from .errors import RuleFileError, SuitabilityError
+from .errors import EngineError, RuleFileError, SuitabilityError
 from .facts import intake_to_facts
 from .intake import Intake
-from .ruleset import RuleSet, load_rules
+from .ruleset import PROFILES, RuleSet, load_rules
 from .vocabulary import Outcome
 
 log = logging.getLogger(__name__)
@@ -58,7 +60,8 @@ class Screener:
         for _ in range(3):
             ruleset, engine = self._current
             try:
-                return combine(ruleset, intake, engine.match(intake_to_facts(intake)))
+                decision = combine(ruleset, intake, engine.match(intake_to_facts(intake)))
+                return self._explain(ruleset, engine, intake, decision)
             except SuitabilityError as exc:
                 if self._current[1] is not engine:
                     continue  # the rule set was swapped while we screened: retry on the new one
@@ -68,6 +71,24 @@ class Screener:
                 log.exception("automatic screen failed under %s", ruleset.version)
                 return failed_decision(ruleset, intake)
         return failed_decision(self._current[0], intake)
+
+    def _explain(self, ruleset: RuleSet, engine: Engine, intake: Intake, decision: Decision) -> Decision:
+        """Add "what would change it" (issue 7), screening variants on the same engine. A failure here leaves
+        the decision as it is; only a swap of the rule set meanwhile is raised, so the screening is retried."""
+        if decision.outcome is Outcome.SUITABLE:
+            return decision
+
+        def rescreen(variant: Intake) -> Decision:
+            return combine(ruleset, variant, engine.match(intake_to_facts(variant)))
+
+        try:
+            changes = what_would_change(ruleset, intake, decision, rescreen)
+        except Exception as exc:  # noqa: BLE001 - an explanation must never break the decision it explains
+            if self._current[1] is not engine:
+                raise EngineError("the rule set was replaced while explaining the decision") from exc
+            log.error("what would change it failed under %s: %s", ruleset.version, type(exc).__name__)
+            return decision
+        return decision.model_copy(update={"what_would_change": changes})
 
 
 def failed_decision(ruleset: RuleSet, intake: Intake) -> Decision:
@@ -89,13 +110,19 @@ _default: Screener | None = None
 _default_lock = threading.Lock()
 
 
+def configured_profile() -> str:
+    """The clinic's policy profile: SUITABILITY_PROFILE, else conservative (an unknown name fails at load)."""
+    return os.environ.get("SUITABILITY_PROFILE", "").strip() or PROFILES[0]
+
+
 def default_screener() -> Screener:
-    """The process-wide screener, built once from the shipped (or SUITABILITY_RULES_DIR) rules."""
+    """The process-wide screener, built once from the shipped (or SUITABILITY_RULES_DIR) rules and the
+    configured profile (SUITABILITY_PROFILE)."""
     global _default
     if _default is None:
         with _default_lock:
             if _default is None:
-                _default = Screener.from_directory()
+                _default = Screener.from_directory(None, configured_profile())
     return _default
 
 

@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "suitability.cli.serve",
     "suitability.cli.db",
     "suitability.cli.integrations",
+    "suitability.cli.governance",
 )
 
 

@@ -1,0 +1,120 @@
+"""How long a decision stays valid, and which questions to ask again at check-in.
+
+The table is rule data (`validity:` in rules/ruleset.yaml): for each time-sensitive question, how long its answer
+can be relied on after the pre-screen (a tan, a retinoid, a new pregnancy or a cold sore can appear after it).
+A decision is valid until the screening date plus the shortest period among the time-sensitive questions that
+were asked; at check-in, only the questions whose period has run out are asked again, then the intake is
+screened again with those answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .conditions import Period, parse_period, suggest
+from .errors import RuleFileError
+from .facts import FIELDS, TREATMENT, add_months
+from .intake import Intake, field_meta
+
+if TYPE_CHECKING:
+    from .decision import Decision
+    from .ruleset import RuleSet
+
+# Questions the patient answers (not the treatment request, the setting or the dates of the screening).
+QUESTIONS = tuple(name for name in Intake.model_fields if name in FIELDS and FIELDS[name].topic not in ("*", TREATMENT))
+
+
+def parse_validity(raw: Any, file: str) -> dict[str, Period]:
+    """`validity: {question: period}`; each key an intake question, each period such as '7 days'."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise RuleFileError("'validity' must map questions to periods, e.g. {pregnant: 7 days}", file=file,
+                            field="validity")
+    table: dict[str, Period] = {}
+    for name, period in raw.items():
+        name = str(name)
+        if name not in QUESTIONS:
+            raise RuleFileError("not a question of the intake", file=file, field=f"validity.{name}",
+                                suggestion=suggest(name, QUESTIONS))
+        table[name] = parse_period(period, {"file": file, "field": f"validity.{name}"})
+    return table
+
+
+def _expires(start: dt.date, period: Period) -> dt.date:
+    """The last day an answer given on `start` may be relied on."""
+    return add_months(start, period.months) if period.months else start + dt.timedelta(days=period.days)
+
+
+_PARENTS: dict[str, dict[str, list[str]]] = {
+    name: dict(field_meta(name).get("enable_when") or {}) for name in QUESTIONS}
+
+
+def _parents(name: str) -> dict[str, list[str]]:
+    return _PARENTS[name]
+
+
+def _is_asked(name: str, intake: Intake) -> bool:
+    """Whether the form asked this question, given the patient's other answers (follow-ups need their parent)."""
+    parents = _parents(name)
+    return not parents or any(
+        getattr(intake, parent) is not None and getattr(intake, parent).value in values
+        for parent, values in parents.items())
+
+
+def valid_until(table: Mapping[str, Period], intake: Intake) -> dt.date | None:
+    """The last day the decision may be used without asking again: the earliest expiry of an asked question."""
+    ends = [_expires(intake.screening_date, period) for name, period in table.items() if _is_asked(name, intake)]
+    return min(ends, default=None)
+
+
+def _follow_ups(name: str) -> list[str]:
+    return [q for q in QUESTIONS if name in _parents(q)]
+
+
+def questions_to_reask(decision_or_intake: Decision | Intake, on_date: dt.date, *,
+                       ruleset: RuleSet | None = None) -> tuple[str, ...]:
+    """The questions whose answers have run out by `on_date`, with their follow-ups, in the form's order.
+
+    From an intake, a follow-up is included only if its parent is asked again or still enables it; from a
+    decision (which does not hold the answers) every follow-up of an expired question is included.
+    """
+    if ruleset is None:
+        from .screening import default_screener  # late import: the default rule set, as the service uses
+
+        ruleset = default_screener().ruleset
+    given = decision_or_intake if isinstance(decision_or_intake, Intake) else None
+    screened = decision_or_intake.screening_date
+    expired = {name for name, period in ruleset.validity.items() if on_date > _expires(screened, period)}
+    if given is not None:  # a follow-up that was not asked stays unasked, unless its parent is asked again
+        expired = {name for name in expired if _is_asked(name, given) or set(_parents(name)) & expired}
+    wanted = set(expired)
+    for name in expired:
+        for follow in _follow_ups(name):
+            wanted.add(follow)
+    return tuple(q for q in QUESTIONS if q in wanted)
+
+
+def answers_at_checkin(intake: Intake, answers: Mapping[str, Any], on_date: dt.date, *,
+                       ruleset: RuleSet | None = None) -> Intake:
+    """The intake to screen again at check-in: the new answers to the questions asked again, the others kept.
+
+    Refuses an answer to a question that was not to be asked again (ValueError): the check-in asks only those.
+    The check-in day becomes the screening date and, if the appointment is earlier or not set, the appointment.
+    """
+    allowed = set(questions_to_reask(intake, on_date, ruleset=ruleset))
+    extra = sorted(set(answers) - allowed)
+    if extra:
+        raise ValueError(f"not asked again at check-in: {', '.join(extra)}")
+    data = intake.model_dump(mode="json")
+    for name in allowed:
+        data[name] = None  # asked again: an answer left blank is "not sure", never the old answer
+    data.update({k: (v.value if hasattr(v, "value") else v) for k, v in answers.items()})
+    data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}  # new answers' dates
+    data["screening_date"] = on_date.isoformat()
+    appointment = intake.appointment_date
+    data["appointment_date"] = (appointment if appointment and appointment >= on_date else on_date).isoformat()
+    return Intake.model_validate_json(json.dumps(data))
