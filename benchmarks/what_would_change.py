@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screening import generate  # noqa: E402 - the pool of benchmarks/screening.py
+from screening import generate
 
 
 def main() -> int:
@@ -33,8 +33,7 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     warnings.simplefilter("ignore")
 
-    import suitability.screening as screening
-    from suitability import default_screener
+    from suitability import default_screener, screening
     from suitability.combine import combine
     from suitability.facts import intake_to_facts
 
