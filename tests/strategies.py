@@ -126,7 +126,8 @@ def intakes(draw: st.DrawFn, *, consistent: bool | None = None, max_risky: int =
     return Intake.model_validate(data)
 
 
-_AGE = st.one_of(st.integers(22, 90), st.integers(22, 90), st.integers(22, 90), st.integers(0, 120))
+# Mostly adults past the age rules; often around the 18 and 22 boundaries; sometimes any age.
+_AGE = st.one_of(st.integers(22, 90), st.integers(22, 90), st.integers(15, 23), st.integers(0, 120))
 
 
 @st.composite
