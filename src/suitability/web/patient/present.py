@@ -53,7 +53,9 @@ def _days(n: int) -> str:
 
 
 def _when(item: Instruction) -> str:
-    """A short 'when' above each checklist item; blank where the text itself says all there is."""
+    """A short 'when' above each checklist item; blank where the text itself already gives the date."""
+    if any(fmt_date(day) in item.text for day in (item.starts, item.ends) if day):
+        return "On the day" if item.phase is Phase.DAY_OF else ""
     if item.phase is Phase.DAY_OF:
         return "On the day" + (f" ({fmt_date(item.starts)})" if item.starts else "")
     if item.phase is Phase.AFTER:
