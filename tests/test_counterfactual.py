@@ -317,3 +317,13 @@ def test_each_depth_limit_names_the_limit_that_applies_without_its_rule(screener
             continue
         same = next(d for d in again.depth_limits if d.treatment == limit.treatment)
         assert same.limit_mm == limit.next_limit_mm and same.set_by == limit.next_set_by
+
+
+def test_the_text_report_shows_the_changes_and_the_validity(screener: Screener) -> None:
+    from suitability.report import render_text
+
+    decision = screen(screener, minimal_intake(isotretinoin="past", isotretinoin_last_dose="2026-01-10"))
+    patient, clinician = render_text(decision), render_text(decision, clinician=True)
+    assert "What would change it:" in patient and "From 10 Jul 2026" in patient
+    assert "isotretinoin-past" not in patient and "clears isotretinoin-past" in clinician
+    assert "Valid until 8 Mar 2026" in patient

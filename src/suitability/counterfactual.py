@@ -1,13 +1,13 @@
 """What would change it: for a decision other than `suitable`, the smallest changes to the intake that alter the
-outcome, found by screening variations of the intake with the same screener, never written by hand.
+outcome, found by screening variations of the intake with the same engine, never written by hand.
 
 The candidates come from the decisive findings (those with the decision's outcome): each answer their rules
 tested, flipped alone to its lowest-risk value; and, for a finding with a wait, the appointment moved to the day
-the wait ends (a product still in use is taken as stopped on the screening day). Every candidate is screened
-again; those that alter the outcome are reported, each naming the answers, the date, the findings it clears
-and the new outcome. Only if no single candidate alters the outcome is their combination tried. At most
-MAX_VARIANTS + 1 screenings per decision.
-"""
+the wait ends (a product still in use is taken as stopped on the screening day). A candidate can alter the
+outcome only if it removes every decisive finding, so only those candidates are screened again; those that
+alter the outcome are reported, each naming the answers, the date, the findings it clears and the new outcome.
+Only if no single candidate does is the smallest combination looked for. At most MAX_VARIANTS screenings per
+decision; tests/test_counterfactual.py checks all of this against brute force."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from typing import Any
 
 from .combine import fmt_date
 from .conditions import Test
+from .coverage import SCREEN_FAILED
 from .decision import AnswerChange, Change, Decision, Finding
 from .facts import FIELDS
 from .intake import Intake
@@ -29,7 +30,7 @@ from .vocabulary import Answer, Outcome
 MAX_VARIANTS = 8  # screenings per decision, at most
 MAX_COMBINED = 4  # candidates in one combination, at most
 MAX_OPTIONS = 12  # combinations are looked for among at most this many candidates
-FAILED_FLAG = "automatic-screen-failed"
+FAILED_FLAG = SCREEN_FAILED  # the fail-safe flag a failed screening carries
 # The lowest-risk answers of the choices without a plain "no", nearest first (spec: skin types IV-VI go to
 # review; RF and home use add rules of their own).
 LOWEST_RISK: dict[str, tuple[str, ...]] = {

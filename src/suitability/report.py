@@ -38,6 +38,14 @@ def render_text(decision: Decision, *, clinician: bool = False) -> str:
         if items:
             lines += ["", f"{PHASE_WORDS[phase]}:"]
             lines += [f"  [ ] {i.text}" for i in items]
+    if decision.what_would_change:
+        lines += ["", "What would change it:"]
+        for change in decision.what_would_change:
+            lines.append(f"  - {change.patient_text}")
+            if clinician:
+                lines.append(f"      [{change.practitioner_text}]")
+    if decision.valid_until:
+        lines += ["", f"Valid until {fmt_date(decision.valid_until)}: after that, some questions are asked again."]
     if clinician and decision.flags:
         lines += ["", "Flags: " + ", ".join(decision.flags)]
     lines += ["", f"Rule set {decision.ruleset_version} ({decision.profile})"]
