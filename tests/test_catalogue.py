@@ -67,7 +67,7 @@ def test_each_rule_shows_outcome_wait_depth_sources_with_tiers_and_less_strict_r
     assert "**Depth effect:** none" in block
     assert "tier A: SkinPen-IFU" in block
     assert "**Less strict reading:** No delay for superficial procedures" in block
-    assert "**Standard profile applies:** outcome review; no wait" in block
+    assert "**Standard profile applies:** outcome review; no wait (it still applies only within 6 months" in block
     depth = text[text.index("Rule `depth-area-nose`"):]
     assert "caps the needle depth at 0.25 mm" in depth.split("### ")[0]
 

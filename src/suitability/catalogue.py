@@ -84,7 +84,8 @@ def _less_strict(rule: Rule) -> list[tuple[str, str]]:
     if "wait" in less:
         wait = less["wait"]
         if wait == "none":
-            applied.append("no wait")
+            window = f" (it still applies only within {rule.wait.period} of {rule.wait.after})" if rule.wait else ""
+            applied.append(f"no wait{window}")
         else:
             period = parse_period({k: v for k, v in wait.items() if k != "after"}, {})
             applied.append(f"wait {period} after {wait['after']}")
