@@ -68,7 +68,7 @@ def rate(run: Callable[[Any], Any], pool: list[Any], count: int) -> float:
 
 
 def rss_mb() -> float:
-    return psutil.Process().memory_info().rss / 1e6
+    return float(psutil.Process().memory_info().rss) / 1e6
 
 
 def main() -> int:
