@@ -78,8 +78,10 @@ def test_a_failing_store_shows_the_honest_page_and_stores_nothing(
     assert "reference code" not in text.lower() and "MN-" not in text
     monkeypatch.undo()
     assert stored(app) == (0, 0)
-    # the answers are still there: trying again works
-    retry = client.post("/submit", data={"token": submit_token(client)})
+    # the answers are still there, and "try again" resends under the same token
+    again = re.search(r'name="token" value="([^"]+)"', text)
+    assert again is not None
+    retry = client.post("/submit", data={"token": again.group(1)})
     assert retry.status_code == 303 and stored(app) == (1, 1)
 
 

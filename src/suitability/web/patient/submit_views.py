@@ -51,7 +51,8 @@ def send() -> View:
         return redirect(url_for("patient.check"))
     except SuitabilityError as exc:  # StorageError, or rules that could not load: nothing was stored
         log.error("submission not stored: %s", type(exc).__name__)
-        return render_template("patient/not_saved.html"), 503
+        # Same token on "try again": if the store did land after all, the retry finds it instead of a twin.
+        return render_template("patient/not_saved.html", token=token), 503
     state.finish(submission.case.id)
     return redirect(url_for("patient.result", case_id=submission.case.id), code=303)
 
@@ -61,7 +62,7 @@ def _already_sent(key: str) -> View:
         with get_db().session() as session:
             case = find_by_idempotency_key(session, key)
     except StorageError:
-        return render_template("patient/not_saved.html"), 503
+        return render_template("patient/not_saved.html", token=None), 503
     if case is None or not state.may_see(case.id):
         return redirect(url_for("patient.start"))
     return redirect(url_for("patient.result", case_id=case.id), code=303)
