@@ -122,7 +122,18 @@ def test_two_contraindications_need_a_combination(screener: Screener) -> None:
     (change,) = decision.what_would_change
     assert sorted(a.field for a in change.answers) == ["keloid", "pregnant"]
     assert change.patient_text.startswith("Only a combination changes it")
-    assert change.outcome is Outcome.SUITABLE
+    assert change.outcome is Outcome.SUITABLE and change.kind == "smallest_combination"
+
+
+def test_when_no_small_combination_works_all_the_answers_that_made_the_difference_are_listed(
+        screener: Screener) -> None:
+    many = {"pregnant": "yes", "keloid": "yes", "scleroderma": "yes", "nickel_allergy": "yes",
+            "immunosuppressed": "yes", "anaesthetic_allergy": "yes"}
+    decision = screen(screener, minimal_intake(**many))
+    (change,) = decision.what_would_change
+    assert change.kind == "all_together" and change.outcome is Outcome.SUITABLE
+    assert sorted(a.field for a in change.answers) == sorted(many)
+    assert change.patient_text.startswith("Only all of these together change it")
 
 
 def test_a_suitable_decision_has_nothing_to_change(screener: Screener) -> None:
@@ -185,7 +196,7 @@ def test_single_answer_changes_match_brute_force(screener: Screener, intake: Int
     singles = {c.answers[0].field for c in decision.what_would_change if len(c.answers) == 1 and not c.on_date}
     assert singles == found
     if found:
-        assert not [c for c in decision.what_would_change if c.patient_text.startswith("Only a combination")]
+        assert {c.kind for c in decision.what_would_change} == {"single"}
 
 
 def _dated_events() -> list[tuple[str, str, str]]:
@@ -268,7 +279,7 @@ def intakes_with_several_findings(draw: st.DrawFn) -> Intake:
 @given(intakes_with_several_findings())
 def test_a_reported_combination_is_the_smallest_that_works(screener: Screener, intake: Intake) -> None:
     decision = screen(screener, intake)
-    combos = [c for c in decision.what_would_change if c.patient_text.startswith("Only a combination")]
+    combos = [c for c in decision.what_would_change if c.kind == "smallest_combination"]
     assume(combos)
     (combo,) = combos
     event(f"a combination of {len(combo.answers)} answers" + (" and a date" if combo.on_date else ""))

@@ -6,8 +6,8 @@ tested, flipped alone to its lowest-risk value; and, for a finding with a wait, 
 the wait ends (a product still in use is taken as stopped on the screening day). A candidate can alter the
 outcome only if it removes every decisive finding, so only those candidates are screened again; those that
 alter the outcome are reported, each naming the answers, the date, the findings it clears and the new outcome.
-Only if no single candidate does is the smallest combination looked for. At most MAX_VARIANTS screenings per
-decision; tests/test_counterfactual.py checks all of this against brute force."""
+Only if no single candidate does is the smallest combination looked for, and failing that all candidates
+together. At most MAX_VARIANTS screenings per decision; tests/test_counterfactual.py checks this by brute force."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ OUTCOME_WORDS = {
     Outcome.DEFER: "not yet (wait before treatment)",
     Outcome.NOT_SUITABLE: "not suitable",
 }
+
+SINGLE, SMALLEST, ALL = "single", "smallest_combination", "all_together"
+LEADS = {SINGLE: "", SMALLEST: "Only a combination changes it: ", ALL: "Only all of these together change it: "}
 
 Rescreen = Callable[[Intake], Decision]
 _ORDER = {name: i for i, name in enumerate(Intake.model_fields)}
@@ -167,7 +170,7 @@ def _words(value: str | None) -> str:
 
 
 def describe(ruleset: RuleSet, intake: Intake, variant: Variant, before: Decision, after: Decision, *,
-             combination: bool = False) -> Change:
+             kind: str = SINGLE) -> Change:
     """The change as data, and as text for the patient and the practitioner (generic wording: the facts of
     the change come from the intake, the findings and the re-screened decision)."""
     answers = tuple(
@@ -204,9 +207,9 @@ def describe(ruleset: RuleSet, intake: Intake, variant: Variant, before: Decisio
     sentence = once or ("if " + "; and ".join(parts) if parts else "")
     if when:
         sentence = f"{sentence}, then {when}" if sentence else when
-    sentence = f"Only a combination changes it: {sentence}" if combination else sentence[:1].upper() + sentence[1:]
+    sentence = LEADS[kind] + sentence if LEADS[kind] else sentence[:1].upper() + sentence[1:]
     return Change(
-        answers=answers, on_date=variant.on_date, clears=clears, outcome=after.outcome,
+        answers=answers, on_date=variant.on_date, clears=clears, outcome=after.outcome, kind=kind,
         patient_text=f"{sentence}, the pre-screen would say: {OUTCOME_WORDS[after.outcome]}.",
         practitioner_text=f"{'; '.join(clinician)} => re-screened {after.outcome.value}"
                           + (f", clears {', '.join(clears)}" if clears else ""),
@@ -261,9 +264,14 @@ def what_would_change(ruleset: RuleSet, intake: Intake, decision: Decision, resc
             if merged.covers == everything:
                 after = run(merged)
                 if after is not None:
-                    changes.append(describe(ruleset, intake, merged, decision, after, combination=True))
+                    changes.append(describe(ruleset, intake, merged, decision, after, kind=SMALLEST))
                     break  # one smallest combination is enough: say so, rather than list them all
         size += 1
+    if not changes and 1 < len(options) <= MAX_OPTIONS and budget[0] > 0:  # every answer that made the difference
+        merged = merge(tuple(options), ruleset, intake, decisive)
+        after = run(merged) if merged.covers == everything else None
+        if after is not None:
+            changes.append(describe(ruleset, intake, merged, decision, after, kind=ALL))
     changes.sort(key=lambda c: (c.outcome.severity, len(c.answers), c.on_date or dt.date.min,
                                 [_ORDER[a.field] for a in c.answers]))
     return tuple(changes)

@@ -82,6 +82,9 @@ class Change(_Frozen):
     on_date: Optional[dt.date] = Field(default=None, description="The appointment moved to this date.")
     clears: tuple[str, ...] = Field(default=(), description="The decisive findings (rule ids) it removes.")
     outcome: Outcome = Field(description="The outcome after the change.")
+    kind: str = Field(default="single", description=(
+        "single: one answer or one date; smallest_combination: no single change works and no smaller set does; "
+        "all_together: every candidate at once, when no combination small enough to search works."))
     patient_text: str
     practitioner_text: str
 
