@@ -64,7 +64,7 @@ def _free_port() -> int:
 
 
 class _Throwaway:
-    """initdb + pg_ctl in a temporary folder; as the `postgres` user when we are root (postgres refuses root)."""
+    """initdb + pg_ctl in a temporary folder; as the `postgres` user if we are root (postgres refuses it)."""
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin = bin_dir
@@ -116,7 +116,8 @@ def _start(config: pytest.Config) -> ServerInfo:
         return _server
     given = os.environ.get("DATABASE_URL_TEST")
     if given:
-        url = given.replace("postgresql://", "postgresql+psycopg://", 1) if given.startswith("postgresql://") else given
+        scheme = "postgresql://"
+        url = "postgresql+psycopg://" + given[len(scheme):] if given.startswith(scheme) else given
         _server = ServerInfo(url)
     else:
         bin_dir = _binaries()

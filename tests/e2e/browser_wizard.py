@@ -9,9 +9,10 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from suitability.web.patient.labels import LABELS
-from suitability.web.patient.questions import PAGES, QUESTIONS, Page as FormPage, Question
 from suitability.vocabulary import Area, Concern
+from suitability.web.patient.labels import LABELS
+from suitability.web.patient.questions import PAGES, QUESTIONS, Question
+from suitability.web.patient.questions import Page as FormPage
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -42,7 +43,7 @@ class Patient:
         self.page.screenshot(path=str(self.artifacts / f"{self.shots:02d}-{name}.png"), full_page=True)
         if not self.javascript:
             return
-        self.page.evaluate(self.axe_source)  # evaluate is not subject to the page's CSP; a script tag would be
+        self.page.evaluate(self.axe_source)  # evaluate is not subject to the page's CSP (a script tag is)
         result = self.page.evaluate(
             "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
             " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
@@ -52,13 +53,15 @@ class Patient:
         errors = [e for e in self.console_errors if status == 200 or expected not in e]
         assert errors == [], f"console errors on {name}: {errors}"
         self.console_errors.clear()
-        overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
 
     # --- moving through the form ---------------------------------------------------------------------------
     def start(self) -> None:
         self.page.goto(self.base + "/")
-        expect(self.page.get_by_role("heading", level=1)).to_have_text("Check if microneedling is suitable for you")
+        heading = self.page.get_by_role("heading", level=1)
+        expect(heading).to_have_text("Check if microneedling is suitable for you")
         self.check_page("start")
         self.page.get_by_label("I understand this does not replace a consultation").check()
         self.page.get_by_role("button", name="Start now").click()
@@ -100,7 +103,8 @@ class Patient:
             self.answer_page(form_page, answers)
 
     def send(self) -> None:
-        expect(self.page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending them")
+        heading = self.page.get_by_role("heading", level=1)
+        expect(heading).to_have_text("Check your answers before sending them")
         self.check_page("check")
         self.page.get_by_role("button", name="Send my answers").click()
         expect(self.page.get_by_text("Your pre-screen result")).to_be_visible()
@@ -130,4 +134,4 @@ def default_answer(question: Question) -> Any:
     return None
 
 
-__all__ = ["PAGES", "Patient", "QUESTIONS", "default_answer", "option_label"]
+__all__ = ["PAGES", "QUESTIONS", "Patient", "default_answer", "option_label"]

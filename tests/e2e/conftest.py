@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 import pytest
 from flask import Flask
@@ -53,7 +54,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -67,7 +68,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     instance = tmp_path_factory.mktemp("e2e-instance")
-    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "e2e-secret-key-0123456789-abcdefghijklmnop",
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "e2e-secret-key-0123456789-abcdefghijkl",
                       "SESSION_COOKIE_SECURE": False})  # CSRF stays on: the browser must carry the tokens
     with LiveServer(app) as server:
         yield server

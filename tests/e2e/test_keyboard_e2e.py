@@ -26,7 +26,8 @@ FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyl
 
 
 @pytest.fixture
-def keyboard_patient(browser: Browser, live_server: Any, axe_source: str, artifacts: Path) -> Iterator[Patient]:
+def keyboard_patient(browser: Browser, live_server: Any, axe_source: str,
+                     artifacts: Path) -> Iterator[Patient]:
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     yield Patient(context.new_page(), live_server.url, axe_source, artifacts)
     context.close()

@@ -86,9 +86,12 @@ def test_mistakes_are_explained_and_every_other_answer_is_kept(patient: Patient)
     patient.start()
     first = PAGES[0]
     # about you: a date of birth in the future, a made-up age, and no answer to "do you smoke"
-    page.get_by_label(QUESTIONS["date_of_birth"].text, exact=True).fill((TODAY + dt.timedelta(days=3)).isoformat())
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    page.get_by_label(QUESTIONS["date_of_birth"].text, exact=True).fill(future)
     page.get_by_label(QUESTIONS["age"].text, exact=True).fill("abc")
-    page.locator("#group-fitzpatrick").get_by_role("radio", name="Type II: usually burns, tans a little").check()
+    fitzpatrick = page.locator("#group-fitzpatrick")
+    type_2 = fitzpatrick.get_by_role("radio", name="Type II: usually burns, tans a little", exact=True)
+    type_2.check()
     page.get_by_role("button", name="Continue", exact=True).click()
 
     summary = page.get_by_role("alert")
@@ -99,8 +102,7 @@ def test_mistakes_are_explained_and_every_other_answer_is_kept(patient: Patient)
     links = summary.get_by_role("link")
     assert links.count() == 4  # date of birth, age, smoker, expectations
     expect(page.locator("#error-smoker")).to_contain_text("Select an answer")
-    expect(page.locator("#group-fitzpatrick").get_by_role("radio", name="Type II: usually burns, tans a little")
-           ).to_be_checked()  # the answer given is kept
+    expect(type_2).to_be_checked()  # the answer given is kept
     summary.get_by_role("link", name="Enter a whole number, like 34").click()
     expect(page.locator("#q-age")).to_be_focused()  # the link takes you to the field
 

@@ -55,7 +55,8 @@ def test_the_orm_refuses_bulk_changes(db: Database, event_id: int) -> None:
     "UPDATE audit_events SET actor = 'x'",
     "DELETE FROM audit_events",
 ])
-def test_the_database_refuses_raw_sql_that_changes_events(db: Database, event_id: int, statement: str) -> None:
+def test_the_database_refuses_raw_sql_that_changes_events(db: Database, event_id: int,
+                                                          statement: str) -> None:
     with db.engine.connect() as connection:
         with pytest.raises(DBAPIError, match="append-only"):
             connection.execute(text(statement))

@@ -1,4 +1,4 @@
-"""Migrations: they build exactly the models' schema, run from code and CLI, and upgrading twice is a no-op."""
+"""Migrations: they build exactly the models' schema, run from code and CLI; upgrading twice is a no-op."""
 
 from __future__ import annotations
 

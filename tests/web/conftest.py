@@ -1,4 +1,4 @@
-"""Fixtures for the web tests (flaskr style): an app on a fresh SQLite file, its test client and CLI runner."""
+"""Fixtures for the web tests (flaskr style): an app on a fresh SQLite file, its test client, CLI runner."""
 
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 def make_app(tmp_path: Path, **config: Any) -> Flask:
     """An app whose instance folder (and so its SQLite file) is `tmp_path`; CSRF off unless asked for."""
-    settings = {"TESTING": True, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path), "WTF_CSRF_ENABLED": False,
-                "SESSION_COOKIE_SECURE": False}
+    settings = {"TESTING": True, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path),
+                "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False}
     settings.update(config)
     return create_app(settings)
 
@@ -66,7 +66,9 @@ def page_form(page: Page, data: dict[str, Any]) -> dict[str, Any]:
 def errors_in(response: TestResponse) -> list[str]:
     """The messages of the page's error summary."""
     html = response.get_data(as_text=True)
-    summary = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0] if "error-summary" in html else ""
+    if "error-summary" not in html:
+        return []
+    summary = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
     return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r"<a [^>]*>(.*?)</a>", summary, re.DOTALL)]
 
 

@@ -39,7 +39,8 @@ def test_configuration_comes_from_suitability_environment_variables(
     assert not (tmp_path / SECRET_FILE).exists()
 
 
-def test_answers_left_idle_are_forgotten(app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_answers_left_idle_are_forgotten(app: Flask, client: FlaskClient,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     client.post("/start", data={"consent": "yes"})
     client.post(f"/questions/{PAGES[0].slug}", data=page_form(PAGES[0], example_answers()))
     later = time.time() + app.config["PATIENT_IDLE_MINUTES"] * 60 + 5

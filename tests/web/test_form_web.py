@@ -29,7 +29,7 @@ TODAY = dt.date.today()
 
 def coverage_answers(round_: int) -> dict[str, Any]:
     """Answers where each choice takes its `round_`-th option (cycling), so a few rounds cover every option of
-    every question; asked follow-up dates get distinct past dates, and the treatments cycle areas and concerns."""
+    every question; asked follow-up dates get distinct past dates; the treatments cycle areas and concerns."""
     data: dict[str, Any] = {}
     for offset, (name, question) in enumerate(QUESTIONS.items()):
         if not is_asked(question, data):
@@ -50,8 +50,9 @@ def coverage_answers(round_: int) -> dict[str, Any]:
     if round_ % 3:
         data["age"] = TODAY.year - born.year - 1 + (TODAY >= born.replace(year=TODAY.year))
     rows = MAX_TREATMENTS if round_ == 6 else 3
-    data["treatments"] = [{"area": list(Area)[(3 * round_ + i) % len(Area)].value,
-                           "concern": list(Concern)[(3 * round_ + i) % len(Concern)].value} for i in range(rows)]
+    areas, concerns = list(Area), list(Concern)
+    data["treatments"] = [{"area": areas[(3 * round_ + i) % len(areas)].value,
+                           "concern": concerns[(3 * round_ + i) % len(concerns)].value} for i in range(rows)]
     return data
 
 
@@ -97,7 +98,8 @@ def test_every_answer_lands_in_its_intake_field_and_the_decision_is_the_cores(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(intake=intakes(consistent=True))
-def test_any_valid_intake_survives_the_form(app: Flask, monkeypatch: pytest.MonkeyPatch, intake: Intake) -> None:
+def test_any_valid_intake_survives_the_form(app: Flask, monkeypatch: pytest.MonkeyPatch,
+                                            intake: Intake) -> None:
     monkeypatch.setattr(state, "today", lambda: intake.screening_date)
     client = app.test_client()
     data = intake.model_dump(mode="json", exclude={"screening_date"})
@@ -113,7 +115,8 @@ def test_any_valid_intake_survives_the_form(app: Flask, monkeypatch: pytest.Monk
     assert got == want
 
 
-def test_follow_ups_are_ignored_when_their_parent_does_not_call_for_them(app: Flask, client: FlaskClient) -> None:
+def test_follow_ups_are_ignored_when_their_parent_does_not_call_for_them(app: Flask,
+                                                                        client: FlaskClient) -> None:
     data = example_answers()
     data.update(retinoid="no", retinoid_last_use=(TODAY - dt.timedelta(days=2)).isoformat(),
                 melasma="no", melasma_areas=["cheeks"])

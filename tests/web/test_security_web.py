@@ -116,7 +116,8 @@ def test_healthz_reports_database_and_rules(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["status"] == "ok" and body["database"] is True and body["ruleset_version"].startswith("sha256:")
+    assert body["status"] == "ok" and body["database"] is True
+    assert body["ruleset_version"].startswith("sha256:")
 
 
 def test_healthz_is_503_when_the_database_is_down(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`suitability db upgrade|current`: the database schema from the command line (the app also upgrades at start)."""
+"""`suitability db upgrade|current`: the schema from the command line (the app also upgrades at start)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     db = subparsers.add_parser("db", help="the database schema").add_subparsers(dest="db_cmd", required=True)
-    p = db.add_parser("upgrade", help="apply every migration (DATABASE_URL, else SQLite in the instance folder)")
+    p = db.add_parser("upgrade", help="apply every migration (DATABASE_URL, else SQLite in the instance)")
     p.set_defaults(func=cmd_upgrade)
     p = db.add_parser("current", help="print the schema revision the database is at, and the newest one")
     p.set_defaults(func=cmd_current)

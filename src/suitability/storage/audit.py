@@ -12,7 +12,7 @@ from .models import AuditEvent
 
 def record_event(session: Session, *, action: str, actor: str, case_id: str | None = None,
                  detail: dict[str, Any] | None = None, ruleset_version: str | None = None) -> AuditEvent:
-    """Add an event to the caller's transaction (the caller commits, so the event and its change land together).
+    """Add an event to the caller's transaction (the caller commits: the event and its change land together).
 
     `detail` must never hold a patient's answers: it is read by operators and kept for as long as the case.
     """
@@ -24,4 +24,5 @@ def record_event(session: Session, *, action: str, actor: str, case_id: str | No
 
 def events_for(session: Session, case_id: str) -> list[AuditEvent]:
     """Every event of a case, oldest first."""
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)))
+    query = select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)
+    return list(session.scalars(query))

@@ -36,7 +36,7 @@ def new_reference() -> str:
 
 
 def normalise_reference(text: str) -> str:
-    """What a person typed ('mn 7k3q9xpa') as a stored reference ('MN-7K3Q-9XPA'), or '' if it cannot be one."""
+    """What a person typed ('mn 7k3q9xpa') as a stored reference ('MN-7K3Q-9XPA'); '' if it is not one."""
     chars = re.sub(r"[^A-Z0-9]", "", text.upper())
     chars = chars.removeprefix(REFERENCE_PREFIX)
     if len(chars) != 8:
@@ -51,7 +51,8 @@ def body_hash(body: bytes | str) -> str:
 
 
 def store_submission(session: Session, intake: Intake, decision: Decision, *, idempotency_key: str | None,
-                     body_hash: str | None, source: Source | str, actor: str = "patient") -> tuple[Case, bool]:
+                     body_hash: str | None, source: Source | str,
+                     actor: str = "patient") -> tuple[Case, bool]:
     """Store a case and its `case.submitted` audit event in one transaction, and commit it.
 
     Returns (case, True) for a new case. A repeat with the same key returns (existing case, False) when the
@@ -99,7 +100,8 @@ def _replay(session: Session, key: str, digest: str | None) -> Case | None:
     return existing
 
 
-def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str | None, source: Source) -> Case:
+def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str | None,
+              source: Source) -> Case:
     return Case(
         reference=new_reference(),
         source=source,

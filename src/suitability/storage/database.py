@@ -2,7 +2,7 @@
 
 SQLite (the no-set-up default) runs in WAL mode with a busy timeout and `synchronous=FULL`, because a stored
 submission must survive a power cut, and with SQLAlchemy in charge of BEGIN so migrations are transactional.
-PostgreSQL goes through psycopg 3 with `pool_pre_ping`, so a restarted database does not fail the next patient.
+PostgreSQL goes through psycopg 3 with `pool_pre_ping`: a restarted database does not fail the next patient.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
 
 
 class Database:
-    """An engine, its sessions, and a schema that is brought to the newest revision once, lazily if need be."""
+    """An engine, its sessions, and a schema brought to the newest revision once, lazily if need be."""
 
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
@@ -86,7 +86,7 @@ class Database:
         return self.engine.dialect.name
 
     def ensure_schema(self) -> None:
-        """Run `upgrade head` once per process; raises StorageError (and tries again next time) if it cannot."""
+        """Run `upgrade head` once per process; raises StorageError (and retries next time) if it cannot."""
         if self._ready:
             return
         from .migrate import upgrade

@@ -1,4 +1,4 @@
-"""Storage errors: part of the package's one error tree, so callers catch `SuitabilityError` or something finer."""
+"""Storage errors: part of the package's one error tree: catch `SuitabilityError` or finer."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from ..errors import SuitabilityError
 
 
 class StorageError(SuitabilityError):
-    """The database could not do what was asked; nothing was half-written (the transaction was rolled back)."""
+    """The database could not do what was asked; nothing was half-written (the transaction rolled back)."""
 
 
 class IdempotencyConflict(StorageError):
-    """An idempotency key was reused with a different body: the caller must not get the earlier case's result."""
+    """An idempotency key came back with a different body: the caller must not get the earlier result."""
 
     def __init__(self, key: str, case_id: str) -> None:
         self.key = key

@@ -1,4 +1,4 @@
-"""Alembic, driven from code: the migrations ship inside the package, so `upgrade head` needs no alembic.ini."""
+"""Alembic, driven from code: the migrations ship in the package, so `upgrade head` needs no alembic.ini."""
 
 from __future__ import annotations
 

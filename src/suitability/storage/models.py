@@ -111,7 +111,7 @@ def _refuse_change(mapper: Mapper[AuditEvent], connection: Any, target: AuditEve
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
-    """ORM bulk UPDATE/DELETE skips the mapper events above; refuse those too (the trigger is the last line)."""
+    """ORM bulk UPDATE/DELETE skips the mapper events above; refuse it too (the trigger is the last line)."""
     mapper = state.bind_mapper
     if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is AuditEvent:
         raise AppendOnlyViolation("audit events are append-only")

@@ -1,7 +1,7 @@
 """The web shell: `create_app()` builds the Flask app (patient pre-screen now; practitioner and API later).
 
-Blueprints per audience: `patient` (the pre-screen form), `health` (/healthz). Templates and static files live in
-the top-level `web/` folder (shipped in the wheel as `suitability/_data/web`), under `templates/<blueprint>/`.
+Blueprints per audience: `patient` (the pre-screen form), `health` (/healthz). Templates and static files live
+in the top-level `web/` folder (in the wheel as `suitability/_data/web`), under `templates/<blueprint>/`.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _warm_up() -> None:
-    """Load and compile the rules now, so the first patient does not wait (or so a broken rule set is logged)."""
+    """Load and compile the rules now: the first patient does not wait, and a broken rule set is logged."""
     try:
         default_screener()
     except SuitabilityError as exc:

@@ -1,4 +1,4 @@
-"""Where the templates and static files are: inside the wheel (`suitability/_data/web`), else the source tree."""
+"""Where templates and static files are: in the wheel (`suitability/_data/web`), else the source tree."""
 
 from __future__ import annotations
 

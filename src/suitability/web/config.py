@@ -1,4 +1,4 @@
-"""Configuration: safe defaults, then SUITABILITY_* environment variables, and a secret key that survives restarts."""
+"""Configuration: safe defaults, then SUITABILITY_* environment; a secret key that survives restarts."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import Any
 from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
-    "SECRET_KEY": None,                   # SUITABILITY_SECRET_KEY; else generated once into the instance folder
-    "DATABASE_URL": None,                 # SUITABILITY_DATABASE_URL or DATABASE_URL; else SQLite in the instance
+    "SECRET_KEY": None,                   # SUITABILITY_SECRET_KEY; else generated once into the instance
+    "DATABASE_URL": None,                 # SUITABILITY_DATABASE_URL or DATABASE_URL; else instance SQLite
     "DATABASE_AUTO_UPGRADE": True,        # `alembic upgrade head` at start
     "SESSION_COOKIE_NAME": "suitability_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": True,        # `suitability serve` (plain HTTP) turns it off; keep it on behind TLS
+    "SESSION_COOKIE_SECURE": True,        # `suitability serve` (plain HTTP) turns it off; on behind TLS
     "PATIENT_IDLE_MINUTES": 120,          # unsent answers are forgotten after this long without a page
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,      # a slow patient keeps their page; the session bounds it anyway
     "MAX_CONTENT_LENGTH": 64 * 1024,      # the longest honest form is a few kilobytes

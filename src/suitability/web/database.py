@@ -13,7 +13,7 @@ KEY = "suitability.database"
 
 
 def init_app(app: Flask) -> Database:
-    """Create the database handle; a database that is down at start is logged, not fatal (503 until it is up)."""
+    """Create the database handle; a database down at start is logged, not fatal (503 until it is up)."""
     db = Database(database_url(app.config["DATABASE_URL"], app.instance_path))
     app.extensions[KEY] = db
     if app.config["DATABASE_AUTO_UPGRADE"]:

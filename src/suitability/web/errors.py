@@ -1,4 +1,4 @@
-"""One table from failure to page: a patient sees a friendly page with the right status, never a stack trace."""
+"""One table from failure to page: a patient sees a friendly page with the right status, never a trace."""
 
 from __future__ import annotations
 

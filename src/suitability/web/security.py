@@ -1,4 +1,4 @@
-"""Security on every response: CSRF on every form, strict headers, a CSP that allows no inline script or style."""
+"""Security on every response: CSRF on every form, strict headers, a CSP with no inline script or style."""
 
 from __future__ import annotations
 

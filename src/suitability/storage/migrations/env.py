@@ -1,4 +1,4 @@
-"""Alembic environment: uses the connection handed over by `migrate.upgrade`, else DATABASE_URL (alembic CLI)."""
+"""Alembic environment: the connection handed over by `migrate.upgrade`, else DATABASE_URL (alembic CLI)."""
 
 from __future__ import annotations
 

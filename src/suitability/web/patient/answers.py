@@ -1,8 +1,8 @@
 """Form data in, answers out: read one page, keep every answer, say what is wrong, build the Intake.
 
 Answers are kept as JSON-ready values (the session stores them): choices and ISO dates as text, the age as an
-int, melasma areas as a list, treatments as [area, concern] pairs. A follow-up whose parent does not call for it
-is dropped here, whatever the browser sent, so a hidden or stale follow-up never reaches the screen.
+int, melasma areas as a list, treatments as [area, concern] pairs. A follow-up whose parent does not call for
+it is dropped here, whatever the browser sent, so a hidden or stale follow-up never reaches the screen.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_i
 from .questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Page, Question
 
 Answers = dict[str, Any]
-PLACEHOLDERS: dict[str, Any] = {"setting": "clinic", "treatments": [{"area": "forehead", "concern": "fine_lines"}]}
+# Stand-ins for required answers on later pages, so one page can be checked by the Intake model on its own.
+PLACEHOLDERS: dict[str, Any] = {"setting": "clinic",
+                                "treatments": [{"area": "forehead", "concern": "fine_lines"}]}
 _DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})\s*$")
 
 
@@ -37,7 +39,7 @@ class PageResult:
 
 
 def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
-    """Whether a question applies: always for a top-level one, for a follow-up when its parent calls for it."""
+    """Whether a question applies: always for a top-level one; a follow-up when its parent calls for it."""
     if question.parent is None:
         return True
     parent = QUESTIONS[question.parent]
@@ -45,7 +47,7 @@ def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """ISO (what date inputs send) or day/month/year (what people type where date inputs are not supported)."""
+    """ISO (what date inputs send) or day/month/year (typed where date inputs are not supported)."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -136,7 +138,8 @@ def _read_treatments(q: Question, form: FormData, result: PageResult) -> None:
             continue
         shown.append([area, concern])
         if not area or not concern:
-            result.errors.setdefault(q.name, f"Row {len(shown)}: choose both the area and what to improve there")
+            message = f"Row {len(shown)}: choose both the area and what to improve there"
+            result.errors.setdefault(q.name, message)
         elif area not in areas or concern not in concerns:
             result.errors.setdefault(q.name, "Choose from the areas and concerns listed")
         elif [area, concern] in rows:
@@ -173,7 +176,8 @@ def intake_data(answers: Mapping[str, Any], today: dt.date, *, placeholders: boo
     return data
 
 
-def intake_errors(answers: Mapping[str, Any], today: dt.date, *, placeholders: bool = False) -> dict[str, str]:
+def intake_errors(answers: Mapping[str, Any], today: dt.date, *,
+                  placeholders: bool = False) -> dict[str, str]:
     """What the Intake model refuses, by question name (first message each), never echoing an answer."""
     try:
         parse_intake(intake_data(answers, today, placeholders=placeholders))

@@ -18,8 +18,8 @@ View = str | Response | tuple[str, int]
 
 @bp.get("/")
 def start() -> View:
-    return render_template("patient/start.html", errors={}, resume=state.has_consent() and bool(state.answers()),
-                           first=PAGES[0])
+    resume = state.has_consent() and bool(state.answers())
+    return render_template("patient/start.html", errors={}, resume=resume, first=PAGES[0])
 
 
 @bp.post("/start")
@@ -102,7 +102,8 @@ def _render(current: Page, values: dict[str, Any], errors: dict[str, str], back_
     return render_template(
         "patient/page.html", page=current, values=values, errors=errors, step=index + 1, steps=len(PAGES),
         asked={q.name: is_asked(q, values) for q in current.all_questions()}, back=previous,
-        back_to_check=back_to_check, today=state.today().isoformat(), areas=AREA_OPTIONS, concerns=CONCERN_OPTIONS,
+        back_to_check=back_to_check, today=state.today().isoformat(), areas=AREA_OPTIONS,
+        concerns=CONCERN_OPTIONS,
         rows=min(MAX_TREATMENTS, _row_count(values.get("treatments") or [])), max_rows=MAX_TREATMENTS,
         parent_labels=_parent_labels,
     )

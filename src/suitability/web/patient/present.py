@@ -26,7 +26,8 @@ NEXT_STEPS = {
     Outcome.REVIEW: "Please do not book yet. The clinic will look at your answers and contact you. "
                     "Give them your reference code if you call.",
     Outcome.DEFER: "Please wait until the date below (or the condition below has passed) before booking.",
-    Outcome.NOT_SUITABLE: "Please talk to the clinic or your doctor about other treatments that may suit you.",
+    Outcome.NOT_SUITABLE: "Please talk to the clinic or your doctor about other treatments that may suit "
+                          "you.",
 }
 
 
@@ -67,6 +68,10 @@ def _when(item: Instruction) -> str:
     return f"{_days(item.days_before)} before" if item.days_before else ""
 
 
+def _item(instruction: Instruction) -> ChecklistItem:
+    return ChecklistItem(instruction.text, _when(instruction))
+
+
 def present(decision: Decision) -> Result:
     """The result page's content; findings' texts once each, in the decision's order."""
     reasons = tuple(dict.fromkeys(f.patient_text for f in decision.findings))
@@ -77,8 +82,8 @@ def present(decision: Decision) -> Result:
         reasons=reasons,
         earliest_date=fmt_date(decision.earliest_date) if decision.earliest_date else None,
         wait_for=decision.wait_for,
-        before=tuple(ChecklistItem(i.text, _when(i)) for i in decision.instructions if i.phase is not Phase.AFTER),
-        aftercare=tuple(ChecklistItem(i.text, _when(i)) for i in decision.instructions if i.phase is Phase.AFTER),
+        before=tuple(_item(i) for i in decision.instructions if i.phase is not Phase.AFTER),
+        aftercare=tuple(_item(i) for i in decision.instructions if i.phase is Phase.AFTER),
     )
 
 

@@ -1,7 +1,7 @@
 """The form, generated from the Intake's fields: each field's kind, words, options, page and follow-ups.
 
-Nothing here knows a particular question: a new field in intake.py appears on its topic's page by itself, and a
-field of a kind the form cannot show fails at import instead of silently disappearing from the form.
+Nothing here knows a particular question: a new field in intake.py appears on its topic's page by itself, and
+a field of a kind the form cannot show fails at import instead of silently disappearing from the form.
 """
 
 from __future__ import annotations
@@ -143,7 +143,8 @@ def _build() -> tuple[Page, ...]:
 def _with_followups(q: Question, children: dict[str, list[Question]]) -> Question:
     if q.name not in children:
         return q
-    return Question(**{**q.__dict__, "followups": tuple(_with_followups(c, children) for c in children[q.name])})
+    followups = tuple(_with_followups(c, children) for c in children[q.name])
+    return Question(**{**q.__dict__, "followups": followups})
 
 
 PAGES: tuple[Page, ...] = _build()
