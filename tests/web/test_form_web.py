@@ -168,3 +168,36 @@ def test_the_session_cookie_stays_small_with_every_answer_given(client: FlaskCli
     client.get("/check")
     cookie = client.get_cookie("suitability_session")
     assert cookie is not None and len(cookie.value) < 3000
+
+
+def test_a_page_with_mistakes_comes_back_with_a_summary_and_the_other_answers_kept(
+        client: FlaskClient) -> None:
+    from patient_form import errors_in
+
+    client.post("/start", data={"consent": "yes"})
+    response = client.post("/questions/about-you", data={"fitzpatrick": "II", "age": "abc",
+                                                          "expects_complete_result": "no"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "<title>Error: " in text
+    assert errors_in(response) == [
+        f"{QUESTIONS['age'].text} – Enter a whole number, like 34",
+        f"{QUESTIONS['smoker'].text} – Select an answer (or ‘Not sure’)",
+    ]
+    assert 'href="#q-age"' in text and 'href="#q-smoker"' in text
+    assert 'value="abc"' in text  # what was typed is shown again, to be corrected
+    assert 'id="q-fitzpatrick-II" name="fitzpatrick" value="II" checked' in text
+    assert 'id="q-expects_complete_result-no" name="expects_complete_result" value="no" checked' in text
+    again = client.get("/questions/about-you").get_data(as_text=True)  # the good answers were saved
+    assert 'value="II" checked' in again
+
+
+def test_an_age_that_contradicts_the_date_of_birth_is_caught_on_its_page(client: FlaskClient) -> None:
+    from patient_form import errors_in
+
+    client.post("/start", data={"consent": "yes"})
+    form = {"date_of_birth": "1990-01-01", "age": "5", "fitzpatrick": "II", "smoker": "no",
+            "expects_complete_result": "no"}
+    response = client.post("/questions/about-you", data=form)
+    assert response.status_code == 400
+    assert errors_in(response) == [f"{QUESTIONS['age'].text} – Your age does not match your date of birth"]

@@ -85,7 +85,7 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         if not value:
             out.pop(name, None)
             if q.required:
-                errors[name] = "Select an answer" + (" (or 'Not sure')" if _has_not_sure(q) else "")
+                errors[name] = "Select an answer" + (" (or ‘Not sure’)" if _has_not_sure(q) else "")
         elif value not in {o.value for o in q.options}:
             errors[name] = "Select one of the answers"
         else:

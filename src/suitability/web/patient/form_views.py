@@ -102,6 +102,7 @@ def _render(current: Page, values: dict[str, Any], errors: dict[str, str], back_
     return render_template(
         "patient/page.html", page=current, values=values, errors=errors, step=index + 1, steps=len(PAGES),
         asked={q.name: is_asked(q, values) for q in current.all_questions()}, back=previous,
+        question_texts={q.name: q.text for q in current.all_questions()},
         back_to_check=back_to_check, today=state.today().isoformat(), areas=AREA_OPTIONS,
         concerns=CONCERN_OPTIONS,
         rows=min(MAX_TREATMENTS, _row_count(values.get("treatments") or [])), max_rows=MAX_TREATMENTS,
