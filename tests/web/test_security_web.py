@@ -130,3 +130,16 @@ def test_oversized_posts_are_refused_kindly(client: FlaskClient) -> None:
     response = client.post("/start", data={"consent": "yes", "padding": "x" * 100_000})
     assert response.status_code == 413
     assert "too much" in response.get_data(as_text=True)
+
+
+def test_forms_work_over_https_although_browsers_send_no_referer(tmp_path: Path) -> None:
+    """Referrer-Policy: no-referrer means no Referer header, which Flask-WTF's strict HTTPS check requires."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=True)
+    client = app.test_client()
+    page = client.get("/", base_url="https://clinic.example").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = client.post("/start", data={"consent": "yes", "csrf_token": token.group(1)},
+                           base_url="https://clinic.example")
+    assert response.status_code == 302
+    assert "Strict-Transport-Security" in response.headers

@@ -7,6 +7,7 @@ import logging
 from flask import abort, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
+from ...combine import fmt_date
 from ...errors import SuitabilityError
 from ...storage import (
     IdempotencyConflict,
@@ -79,4 +80,5 @@ def result(case_id: str) -> View:
         abort(503)
     if case is None:
         abort(404)
-    return render_template("patient/result.html", case=case, result=present(decision_of(case)))
+    return render_template("patient/result.html", case=case, result=present(decision_of(case)),
+                           sent=f"{fmt_date(case.created_at.date())} at {case.created_at:%H:%M}")
