@@ -65,3 +65,13 @@ def test_serve_runs_the_app_on_the_given_address_over_plain_http(
     monkeypatch.setattr(Flask, "run", fake_run)
     assert serve.cmd_serve(argparse.Namespace(host="127.0.0.1", port=5099)) == 0
     assert ran == {"host": "127.0.0.1", "port": 5099, "debug": False, "secure": False}
+
+
+def test_behind_a_trusted_proxy_the_app_sees_https(tmp_path: Path) -> None:
+    from patient_form import make_app
+
+    app = make_app(tmp_path, TRUSTED_PROXIES=1)
+    response = app.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in response.headers
+    plain = make_app(tmp_path).test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in plain.headers  # untrusted headers are ignored

@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import SuitabilityError
 from ..screening import default_screener
@@ -31,6 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 
+    if app.config["TRUSTED_PROXIES"]:  # behind a TLS-ending proxy: see https, the client and the host it saw
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     security.init_app(app)
     errors.init_app(app)
     database.init_app(app)

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_SSL_STRICT": False,
     "MAX_CONTENT_LENGTH": 64 * 1024,      # the longest honest form is a few kilobytes
     "CLINIC_NAME": "Microneedling pre-screen",
+    "TRUSTED_PROXIES": 0,                 # reverse proxies in front (TLS end): trust their X-Forwarded-* headers
 }
 SECRET_FILE = "secret_key"
 APP_NAME = "suitability.web"
