@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_SSL_STRICT": False,
     "MAX_CONTENT_LENGTH": 64 * 1024,      # the longest honest form is a few kilobytes
     "CLINIC_NAME": "Microneedling pre-screen",
-    "TRUSTED_PROXIES": 0,                 # reverse proxies in front (TLS end): trust their X-Forwarded-* headers
+    "TRUSTED_PROXIES": 0,                 # TLS-ending proxies in front: trust their X-Forwarded-* headers
 }
 SECRET_FILE = "secret_key"
 APP_NAME = "suitability.web"
@@ -39,13 +39,13 @@ def instance_path(test_config: dict[str, Any] | None = None) -> str:
 
 def load_config(config: Config, test_config: dict[str, Any] | None) -> None:
     """Fill `config` (a Flask config) from defaults, then the environment or `test_config` (flaskr's rule)."""
-    config.update(DEFAULTS)
+    config.from_mapping(DEFAULTS)
     if test_config is None:
-        if os.environ.get("DATABASE_URL"):
+        if os.environ.get("DATABASE_URL"):  # the usual name; SUITABILITY_DATABASE_URL wins over it
             config["DATABASE_URL"] = os.environ["DATABASE_URL"]
         config.from_prefixed_env("SUITABILITY")
     else:
-        config.update(test_config)
+        config.from_mapping(test_config)
 
 
 def secret_key(instance_path: str | Path) -> str:
