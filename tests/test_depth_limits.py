@@ -13,24 +13,14 @@ from suitability import Intake, Screener, screen
 from suitability.decision import Decision, DepthLimit
 from suitability.vocabulary import Area, Concern, Outcome
 
+from minimal import SAFETY_NO  # noqa: E402
+
 SCREENING = dt.date(2026, 3, 1)
 FACE = ("forehead", "between_brows", "around_eyes", "nose", "cheeks", "upper_lip", "chin_jawline")
 BODY = ("abdomen", "flanks", "thighs", "buttocks", "arms", "back")
 SCARS = ("acne_scars", "surgical_scars", "stretch_marks")
 
-SAFETY_ANSWERS_NO = (
-    "smoker", "expects_complete_result", "pregnant", "breastfeeding",
-    "acne_inflamed", "acne_comedonal", "cold_sore_now", "skin_infection", "open_wounds", "warts", "eczema",
-    "psoriasis", "rosacea", "vitiligo", "melasma", "skin_cancer", "suspicious_lesion", "tattoo_in_area",
-    "cold_sore_history", "keloid", "hypertrophic_scarring", "pih_history",
-    "isotretinoin", "retinoid", "exfoliant_acids", "benzoyl_peroxide", "anticoagulant", "nsaid", "aspirin",
-    "supplements", "photosensitising_medication",
-    "chemical_peel", "ablative_resurfacing", "nonablative_laser", "hair_removal", "botulinum_toxin",
-    "dermal_filler", "unknown_injectable", "facial_surgery", "sunburn", "tan", "self_tanner",
-    "bleeding_disorder", "diabetes", "immunosuppressed", "chemo_or_radiotherapy", "radiotherapy_to_area",
-    "scleroderma", "autoimmune", "steel_allergy", "nickel_allergy", "gold_allergy", "anaesthetic_allergy",
-    "implanted_device", "metal_implants_in_area",
-)
+SAFETY_ANSWERS_NO = SAFETY_NO  # every top-level question, derived from the intake model
 
 
 def clean_intake(*treatments: tuple[str, str], **overrides: Any) -> Intake:
