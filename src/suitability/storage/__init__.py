@@ -71,6 +71,7 @@ from .service import Submission, submit
 MODEL_MODULES = (
     "suitability.storage.models",
     "suitability.api.models",
+    "suitability.storage.review_models",
 )
 
 

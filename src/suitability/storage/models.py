@@ -81,6 +81,8 @@ class Case(Base):
                                                         index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     body_hash: Mapped[str | None] = mapped_column(String(64))
+    # Optimistic concurrency for practitioner review: a decision updates WHERE review_version = the one seen.
+    review_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self) -> str:  # never the answers: reprs end up in logs
         return f"<Case {self.reference} {self.outcome.value}>"
