@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
 
 import yaml
 
@@ -121,6 +122,9 @@ class RuleSet:
     name: str = "suitability"
     sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, if the folder has one
     validity: dict[str, Period] = field(default_factory=dict)  # ruleset.yaml `validity:` (see validity.py)
+    # the exact text the rule set was parsed from (relative name -> text): `version` is the hash of these, and
+    # `load_rules_from_files(files, profile)` rebuilds the same rule set from a stored snapshot
+    files: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
@@ -145,21 +149,42 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def content_version(directory: Path) -> str:
-    """sha256 over every file's relative name and bytes, in name order."""
+RULE_FILE_SUFFIXES = (".yaml", ".yml")
+
+
+def read_rule_files(directory: Path | str) -> dict[str, str]:
+    """Every .yaml/.yml file under the folder, each read once: relative name -> text (UTF-8, line ends kept)."""
+    root = Path(directory)
+    files: dict[str, str] = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in RULE_FILE_SUFFIXES):
+        name = path.relative_to(root).as_posix()
+        try:
+            files[name] = path.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise RuleFileError(f"cannot read: {exc.strerror}", file=name) from None
+        except UnicodeDecodeError as exc:
+            raise RuleFileError(f"not UTF-8 text (byte {exc.start})", file=name) from None
+    return files
+
+
+def version_of(files: Mapping[str, str]) -> str:
+    """sha256 over every file's relative name and UTF-8 bytes, in name order: the rule set's version."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml")):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def _read_yaml(path: Path) -> Any:
+def content_version(directory: Path) -> str:
+    """The version a rule folder would load as (see `version_of`)."""
+    return version_of(read_rule_files(directory))
+
+
+def _parse_yaml(name: str, text: str) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)  # noqa: S506 - safe subclass
+        return yaml.load(text, Loader=_TextLoader)  # noqa: S506 - safe subclass
     except yaml.YAMLError as exc:
-        raise RuleFileError(f"not valid YAML: {exc}", file=path.name) from None
-    except OSError as exc:
-        raise RuleFileError(f"cannot read: {exc.strerror}", file=path.name) from None
+        raise RuleFileError(f"not valid YAML: {exc}", file=name) from None
 
 
 def _texts(raw: Any, where: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -330,16 +355,32 @@ def parse_rule_files(files: Iterable[tuple[str, Any]]) -> list[Rule]:
 
 
 def load_rules(directory: Path | str | None = None, profile: str = "conservative") -> RuleSet:
-    """Read, validate and cross-check every file; raise RuleFileError on the first problem."""
+    """Read every file once, then validate and cross-check them; raise RuleFileError on the first problem."""
     if profile not in PROFILES:
         raise RuleFileError(f"unknown profile {profile!r}", suggestion=suggest(profile, PROFILES))
     root = Path(directory) if directory is not None else default_rules_dir()
     if not (root / MANIFEST).is_file():
         raise RuleFileError(f"no {MANIFEST} in {root}", file=MANIFEST)
-    manifest = _read_yaml(root / MANIFEST) or {}
-    catalogue = _parse_instructions(_read_yaml(root / CATALOGUE))
-    rule_files = sorted(p for p in root.glob("*.yaml") if p.name not in (MANIFEST, CATALOGUE))
-    rules = parse_rule_files((p.name, _read_yaml(p)) for p in rule_files)
+    return load_rules_from_files(read_rule_files(root), profile)
+
+
+def _is_rule_file(name: str) -> bool:
+    return "/" not in name and name.endswith(".yaml") and name not in (MANIFEST, CATALOGUE, BIBLIOGRAPHY)
+
+
+def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative") -> RuleSet:
+    """The rule set of these file texts (relative name -> text), e.g. a snapshot kept in a database."""
+    if profile not in PROFILES:
+        raise RuleFileError(f"unknown profile {profile!r}", suggestion=suggest(profile, PROFILES))
+    files = MappingProxyType(dict(files))
+    for required in (MANIFEST, CATALOGUE):
+        if required not in files:
+            raise RuleFileError("missing", file=required)
+    manifest = _parse_yaml(MANIFEST, files[MANIFEST]) or {}
+    if not isinstance(manifest, dict):
+        raise RuleFileError("must be a mapping", file=MANIFEST)
+    catalogue = _parse_instructions(_parse_yaml(CATALOGUE, files[CATALOGUE]))
+    rules = parse_rule_files((name, _parse_yaml(name, files[name])) for name in sorted(files) if _is_rule_file(name))
     general = _texts(manifest.get("general_instructions"), {"file": MANIFEST}, "general_instructions")
     for rule in rules:
         for ref in rule.instructions:
@@ -350,15 +391,15 @@ def load_rules(directory: Path | str | None = None, profile: str = "conservative
         if ref not in catalogue:
             raise RuleFileError("unknown instruction", file=MANIFEST, field="general_instructions",
                                 suggestion=suggest(ref, catalogue))
-    bibliography = load_bibliography(root)
+    bibliography = parse_bibliography(files[BIBLIOGRAPHY]) if BIBLIOGRAPHY in files else {}
     check_sources(rules, bibliography)
     validity = parse_validity(manifest.get("validity"), MANIFEST)
     profiled = tuple(r for r in (apply_profile(rule, profile) for rule in rules) if r is not None)
     ruleset = RuleSet(
         rules=profiled, instructions=catalogue, general_instructions=general,
         depth_flag_above_mm=float(manifest.get("depth_flag_above_mm", 1.5)),
-        version=content_version(root), profile=profile, name=str(manifest.get("name", "suitability")),
-        sources=bibliography, validity=validity,
+        version=version_of(files), profile=profile, name=str(manifest.get("name", "suitability")),
+        sources=bibliography, validity=validity, files=files,
     )
     from .coverage import check_coverage  # late import: coverage needs the RuleSet type
 
@@ -368,12 +409,9 @@ def load_rules(directory: Path | str | None = None, profile: str = "conservative
 
 # --- the bibliography (issue 7): every source a rule cites is a key of sources.yaml, with its evidence tier ----
 
-def load_bibliography(directory: Path) -> dict[str, Source]:
-    """sources.yaml's `sources:` mapping (key -> tier, title, url); empty if the folder has no sources.yaml."""
-    path = directory / BIBLIOGRAPHY
-    if not path.is_file():
-        return {}
-    raw = _read_yaml(path)
+def parse_bibliography(text: str) -> dict[str, Source]:
+    """sources.yaml's `sources:` mapping (key -> tier, title, url)."""
+    raw = _parse_yaml(BIBLIOGRAPHY, text)
     entries = raw.get("sources") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise RuleFileError("must hold a 'sources:' mapping of key -> {tier, title, url}", file=BIBLIOGRAPHY,
