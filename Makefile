@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench clean serve-prod
 
 $(BIN)/suitability: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(BIN)/suitability
 
 run: install
 	$(BIN)/suitability serve --host $(HOST) --port $(PORT)
+
+# Production: gunicorn, several workers, settings from SUITABILITY_* (README: "Running several app servers").
+serve-prod: install
+	$(BIN)/suitability serve --production
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,26 +1,45 @@
-"""`suitability serve`: the web app on the development server (production: gunicorn, see the README)."""
+"""`suitability serve`: the web app on the development server, or `--production` under gunicorn."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
+
+GUNICORN_CONF = "python:suitability.web.gunicorn_conf"
+WSGI_APP = "suitability.web.wsgi:app"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser("serve", help="run the web app (SQLite in the instance folder by default)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--host", default=None, help="default 127.0.0.1 (production: SUITABILITY_BIND)")
+    p.add_argument("--port", type=int, default=None, help="default 5000 (production: SUITABILITY_BIND, 8000)")
+    p.add_argument("--production", action="store_true",
+                   help="gunicorn with several workers, settings from SUITABILITY_* (see the README)")
     p.set_defaults(func=cmd_serve)
 
 
+def gunicorn_argv(host: str | None, port: int | None) -> list[str]:
+    """The gunicorn command line; --host/--port, when given, win over SUITABILITY_BIND."""
+    argv = [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONF]
+    if host is not None or port is not None:
+        argv += ["--bind", f"{host or '127.0.0.1'}:{port or 8000}"]
+    return [*argv, WSGI_APP]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    if getattr(args, "production", False):
+        argv = gunicorn_argv(args.host, args.port)
+        os.execv(argv[0], argv)  # gunicorn replaces this process: signals reach its master directly
+
     from ..web import create_app
 
+    host, port = args.host or "127.0.0.1", args.port or 5000
     app = create_app()
     if "SUITABILITY_SESSION_COOKIE_SECURE" not in os.environ:
         # The development server speaks plain HTTP; a Secure cookie would never come back and every form
         # would fail its CSRF check. Behind TLS (gunicorn + proxy) the default stays Secure.
         app.config["SESSION_COOKIE_SECURE"] = False
-    print(f"Serving the pre-screen on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
-    app.run(host=args.host, port=args.port, debug=False)
+    print(f"Serving the pre-screen on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False)
     return 0

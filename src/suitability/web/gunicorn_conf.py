@@ -1,0 +1,102 @@
+"""gunicorn settings from the environment: `gunicorn -c python:suitability.web.gunicorn_conf suitability.web.wsgi:app`.
+
+Every SUITABILITY_* variable below has a safe default, so the same command serves one laptop or one of several
+app servers behind a load balancer (README, "Running several app servers").
+
+- No `preload_app`: each worker imports the app itself, after the fork. The rule engine (durable-rules keeps
+  its sessions in process memory), the database pool and the webhook sender thread are then born in the worker
+  that uses them; nothing half-initialised crosses a fork. Migrations run in every worker at start and are
+  serialised by the database (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE), so only the first does
+  any work.
+- The access log names the method and the path only: no query string, no referrer, no user agent, never a body.
+- gunicorn trusts X-Forwarded-* only when the app does (SUITABILITY_TRUSTED_PROXIES > 0), so both agree on
+  whether a request came over https.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import SuitabilityError
+
+# Method and path (PATH_INFO: no query string), status, bytes, time taken; nothing a patient typed.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+OFF = {"", "off", "none", "false"}
+
+
+def cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _whole(environ: Mapping[str, str], name: str, default: int, *, least: int = 1) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SuitabilityError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < least:
+        raise SuitabilityError(f"{name} must be at least {least}, not {value}")
+    return value
+
+
+def settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """gunicorn's settings for this environment (a plain dict, so tests can check it without gunicorn)."""
+    threads = _whole(environ, "SUITABILITY_THREADS", 1)
+    trusted = _whole(environ, "SUITABILITY_TRUSTED_PROXIES", 0, least=0)
+    access = environ.get("SUITABILITY_ACCESS_LOG", "-").strip()
+    forwarded = environ.get("SUITABILITY_FORWARDED_ALLOW_IPS", "*").strip() if trusted else ""
+    return {
+        "bind": [b.strip() for b in environ.get("SUITABILITY_BIND", "127.0.0.1:8000").split(",") if b.strip()],
+        "workers": _whole(environ, "SUITABILITY_WORKERS", 2 * cores() + 1),
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "timeout": _whole(environ, "SUITABILITY_TIMEOUT", 30),
+        "graceful_timeout": _whole(environ, "SUITABILITY_GRACEFUL_TIMEOUT", 30),
+        "keepalive": _whole(environ, "SUITABILITY_KEEPALIVE", 5),
+        "max_requests": _whole(environ, "SUITABILITY_MAX_REQUESTS", 0, least=0),
+        "max_requests_jitter": _whole(environ, "SUITABILITY_MAX_REQUESTS_JITTER", 0, least=0),
+        "backlog": _whole(environ, "SUITABILITY_BACKLOG", 2048),
+        "preload_app": False,
+        "accesslog": None if access.lower() in OFF else access,
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": environ.get("SUITABILITY_ERROR_LOG", "-").strip() or "-",
+        "loglevel": environ.get("SUITABILITY_LOG_LEVEL", "info").strip().lower() or "info",
+        "forwarded_allow_ips": forwarded,
+        "proc_name": "suitability",
+        # gunicorn 24+ opens a control socket at one fixed path per user: two servers on one machine would
+        # fight over it, and nothing here uses `gunicornc`.
+        "control_socket_disable": True,
+        # The workers' heartbeat files: in memory where there is /dev/shm, so a slow disk never gets a worker
+        # killed for "timing out".
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+    }
+
+
+_settings = settings(os.environ)
+bind = _settings["bind"]
+workers = _settings["workers"]
+threads = _settings["threads"]
+worker_class = _settings["worker_class"]
+timeout = _settings["timeout"]
+graceful_timeout = _settings["graceful_timeout"]
+keepalive = _settings["keepalive"]
+max_requests = _settings["max_requests"]
+max_requests_jitter = _settings["max_requests_jitter"]
+backlog = _settings["backlog"]
+preload_app = _settings["preload_app"]
+accesslog = _settings["accesslog"]
+access_log_format = _settings["access_log_format"]
+errorlog = _settings["errorlog"]
+loglevel = _settings["loglevel"]
+forwarded_allow_ips = _settings["forwarded_allow_ips"]
+proc_name = _settings["proc_name"]
+control_socket_disable = _settings["control_socket_disable"]
+worker_tmp_dir = _settings["worker_tmp_dir"]

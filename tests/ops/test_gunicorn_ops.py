@@ -1,0 +1,95 @@
+"""Production serving: gunicorn's settings come from the environment, several workers start at once on a fresh
+SQLite file without tripping over each other's migrations, and the access log never holds a query string."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from gunicorn_support import Gunicorn
+from sqlalchemy import text
+
+from suitability.cli.serve import gunicorn_argv
+from suitability.errors import SuitabilityError
+from suitability.storage import head_revision
+from suitability.web.gunicorn_conf import cores, settings
+
+
+def test_defaults_are_two_workers_per_core_plus_one_on_loopback_without_trusting_forwarded_headers() -> None:
+    conf = settings({})
+    assert conf["workers"] == 2 * cores() + 1
+    assert conf["bind"] == ["127.0.0.1:8000"]
+    assert conf["worker_class"] == "sync" and conf["threads"] == 1
+    assert conf["forwarded_allow_ips"] == ""
+    assert conf["preload_app"] is False
+    assert conf["accesslog"] == "-" and conf["control_socket_disable"] is True
+
+
+def test_environment_sets_workers_bind_threads_and_timeouts() -> None:
+    conf = settings({"SUITABILITY_WORKERS": "3", "SUITABILITY_BIND": "0.0.0.0:9000, [::]:9000",
+                     "SUITABILITY_THREADS": "4", "SUITABILITY_TIMEOUT": "20", "SUITABILITY_GRACEFUL_TIMEOUT": "7",
+                     "SUITABILITY_ACCESS_LOG": "off"})
+    assert conf["workers"] == 3 and conf["bind"] == ["0.0.0.0:9000", "[::]:9000"]
+    assert conf["worker_class"] == "gthread" and conf["threads"] == 4
+    assert (conf["timeout"], conf["graceful_timeout"]) == (20, 7)
+    assert conf["accesslog"] is None
+
+
+def test_forwarded_headers_are_trusted_by_gunicorn_exactly_when_the_app_trusts_proxies() -> None:
+    assert settings({"SUITABILITY_TRUSTED_PROXIES": "0"})["forwarded_allow_ips"] == ""
+    assert settings({"SUITABILITY_TRUSTED_PROXIES": "1"})["forwarded_allow_ips"] == "*"
+    narrowed = settings({"SUITABILITY_TRUSTED_PROXIES": "1", "SUITABILITY_FORWARDED_ALLOW_IPS": "10.0.0.0/8"})
+    assert narrowed["forwarded_allow_ips"] == "10.0.0.0/8"
+
+
+@pytest.mark.parametrize("name, value", [("SUITABILITY_WORKERS", "many"), ("SUITABILITY_WORKERS", "0"),
+                                         ("SUITABILITY_TRUSTED_PROXIES", "-1")])
+def test_a_bad_setting_is_refused_by_name(name: str, value: str) -> None:
+    with pytest.raises(SuitabilityError, match=name):
+        settings({name: value})
+
+
+def test_the_access_log_format_has_no_query_string_referrer_or_user_agent() -> None:
+    fmt = settings({})["access_log_format"]
+    for part in ("%(r)s", "%(q)s", "%(f)s", "%(a)s", "%(u)s"):
+        assert part not in fmt
+    assert "%(U)s" in fmt
+
+
+def test_serve_production_hands_over_to_gunicorn_with_our_settings() -> None:
+    argv = gunicorn_argv(None, None)
+    assert argv[:3] == [sys.executable, "-m", "gunicorn"]
+    assert argv[-1] == "suitability.web.wsgi:app" and "python:suitability.web.gunicorn_conf" in argv
+    assert "--bind" not in argv  # SUITABILITY_BIND decides
+    assert gunicorn_argv("0.0.0.0", 8080)[-3:-1] == ["--bind", "0.0.0.0:8080"]
+
+
+def test_four_workers_booting_at_once_on_a_fresh_sqlite_file_migrate_it_once_and_all_serve(tmp_path: Path) -> None:
+    command = [str(Path(sys.executable).with_name("suitability")), "serve", "--production"]
+    with Gunicorn(tmp_path, workers=4, command=command) as server:
+        workers = server.wait_for_workers(4)
+        for _ in range(20):
+            assert requests.get(server.url + "/healthz", timeout=30).json()["status"] == "ok"
+        assert server.worker_pids() == workers  # none died and was replaced
+        database = server.database()
+        with database.engine.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        database.dispose()
+        log = server.log()
+    assert versions == [head_revision()]
+    assert log.count("Booting worker") == 4
+    for trouble in ("Traceback", "database not ready", "Worker exited", "failed to boot", "upgrade failed"):
+        assert trouble not in log
+
+
+def test_the_access_log_names_the_path_but_never_the_query_string_or_a_form_body(tmp_path: Path) -> None:
+    with Gunicorn(tmp_path, workers=1) as server:
+        requests.get(server.url + "/healthz?email=jo.bloggs%40example.org", timeout=30)
+        requests.post(server.url + "/start?nhs=9434765919", data={"consent": "yes", "note": "pregnant-secret"},
+                      timeout=30)
+    log = server.log()
+    assert '"GET /healthz HTTP/1.1" 200' in log and '"POST /start HTTP/1.1"' in log
+    for leaked in ("jo.bloggs", "example.org", "9434765919", "pregnant-secret", "email=", "nhs="):
+        assert leaked not in log
