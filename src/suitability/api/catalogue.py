@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Response
 
-from ..errors import SuitabilityError
 from ..fhir.codes import package_version
 from ..intake import Intake
 from ..screening import default_screener
 from ..web.database import get_db
+from ..web.health import RULESET_HEADER
+from ..web.rules_reload import ruleset_state
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -33,14 +34,15 @@ def intake_schema() -> Response:
 
 
 def health() -> Response:
-    try:
-        version = default_screener().ruleset.version
-    except SuitabilityError:
-        version = "unavailable"
+    """200 "ok"; 200 "stale" when edited rules were refused and the last good ones serve; 503 "degraded"."""
+    rules = ruleset_state()
+    version = rules.version or "unavailable"
     database = get_db().ping()
-    ok = database and version != "unavailable"
-    body = {"status": "ok" if ok else "degraded", "version": package_version(), "ruleset_version": version,
-            "database": database}
+    ok = database and rules.version is not None
+    status = ("stale" if rules.status == "stale" else "ok") if ok else "degraded"
+    body = {"status": status, "version": package_version(), "ruleset_version": version,
+            "ruleset_status": rules.status, "ruleset_error": rules.error, "database": database}
     response = _json(body, 200 if ok else 503)
     response.headers["Cache-Control"] = "no-store"
+    response.headers[RULESET_HEADER] = rules.status
     return response

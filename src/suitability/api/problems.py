@@ -14,6 +14,7 @@ from flask import Flask, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from ..errors import SuitabilityError
 from ..fhir.codes import FHIR_JSON
 from ..fhir.outcome import operation_outcome
 from ..storage.errors import IdempotencyConflict, StorageError
@@ -85,6 +86,10 @@ def as_problem(exc: BaseException) -> Problem:
     if isinstance(exc, (StorageError, SQLAlchemyError)):
         return Problem(503, "unavailable", "Nothing was stored. Try again with the same Idempotency-Key.",
                        headers={"Retry-After": "5"})
+    if isinstance(exc, SuitabilityError):  # e.g. no rule set can be loaded: cannot screen now, nothing stored
+        log.error("cannot answer on %s %s: %s", request.method, request.path, type(exc).__name__)
+        return Problem(503, "unavailable", "The service cannot screen now; nothing was stored. Try again later.",
+                       headers={"Retry-After": "30"})
     if isinstance(exc, HTTPException):
         headers = {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) and \
             exc.valid_methods else {}

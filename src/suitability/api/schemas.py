@@ -73,9 +73,12 @@ class RuleCatalogue(_Doc):
 
 
 class Health(_Doc):
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "stale", "degraded"] = Field(
+        description="ok; stale: edited rules were refused and the last good ones still serve; degraded: 503.")
     version: str
     ruleset_version: str
+    ruleset_status: Literal["current", "stale", "unavailable"]
+    ruleset_error: str | None = Field(description="Why the rules on disk were refused (file, rule, field).")
     database: bool
 
 

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import SuitabilityError
 from ..screening import default_screener
-from . import database, errors, security
+from . import database, errors, rules_reload, security
 from .assets import web_dir
 from .config import APP_NAME, instance_path, load_config, secret_key
 
@@ -38,12 +38,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     database.init_app(app)
+    rules_reload.init_app(app)  # issue 6: an edited rules folder is reloaded; health says if it is stale
 
     from .health import bp as health_bp
     from .patient import bp as patient_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
+
+    # Issue 4: the practitioner area (/practitioner), behind Flask-Login sign-in.
+    from .practitioner import bp as practitioner_bp
+    from .practitioner import init_app as init_practitioner
+
+    init_practitioner(app)
+    app.register_blueprint(practitioner_bp)
 
     # Issue 5: JSON API (/api/v1) and FHIR (/fhir); API-key auth, so they are exempt from CSRF there.
     from ..api import init_app as init_api

@@ -1,23 +1,26 @@
-"""`/healthz`: is this server able to take a submission? (database reachable, rule set loaded)."""
+"""`/healthz`: is this server able to take a submission? (database reachable, rule set loaded and current)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ..errors import SuitabilityError
-from ..screening import default_screener
 from .database import get_db
+from .rules_reload import ruleset_state
 
 bp = Blueprint("health", __name__)
+RULESET_HEADER = "Suitability-Ruleset-Status"  # current | stale | unavailable, for load balancers' checks
 
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    try:
-        ruleset = default_screener().ruleset.version
-    except SuitabilityError:
-        ruleset = None
+    """200 while it can screen and store; "stale" (still 200) when edited rules were refused; else 503."""
+    rules = ruleset_state()
     database = get_db().ping()
-    ok = database and ruleset is not None
-    body = {"status": "ok" if ok else "unavailable", "database": database, "ruleset_version": ruleset}
-    return jsonify(body), 200 if ok else 503
+    ok = database and rules.version is not None
+    status = ("stale" if rules.status == "stale" else "ok") if ok else "unavailable"
+    body = {"status": status, "database": database, "ruleset_version": rules.version,
+            "ruleset_status": rules.status, "ruleset_error": rules.error}
+    response = jsonify(body)
+    response.headers[RULESET_HEADER] = rules.status
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if ok else 503

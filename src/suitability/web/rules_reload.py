@@ -1,0 +1,183 @@
+"""Rules that change on a running server: each process notices an edited rules folder and reloads it.
+
+No background thread (gunicorn workers fork): a `before_request` hook compares a cheap fingerprint of the
+folder (name, inode, size and mtime of every YAML file) at most every RULES_CHECK_SECONDS (0: never) and, when
+it changed, asks the core's `Screener.reload`, which validates the new rules and keeps the last good ones if
+they are broken. SIGHUP asks for a reload on the next request. Health reports which version serves and whether
+it is stale (the folder holds rules that were refused), so a load balancer can tell.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, request
+
+from ..errors import SuitabilityError
+from ..ruleset import content_version, default_rules_dir
+from ..screening import Screener, default_screener
+from .errors import render_error
+
+log = logging.getLogger(__name__)
+KEY = "suitability.rules_reload"
+DEFAULT_CHECK_SECONDS = 5
+RACY_NS = 2_000_000_000  # file timestamps are coarse (a clock tick, or 2 s on some file systems)
+Fingerprint = tuple[tuple[str, int, int, int], ...]
+
+_reload_requested = threading.Event()  # set by SIGHUP (process-wide: every app of the process reloads)
+UNAVAILABLE_PAGE = ("Sorry, we cannot check answers right now",
+                    ("The pre-screen is being updated. Please try again in a few minutes. "
+                     "Answers you already gave in this browser are kept."))
+
+
+def fingerprint(directory: Path) -> Fingerprint:
+    """Name, inode, size and mtime of every rule file: a change of content nearly always changes one."""
+    entries = []
+    try:
+        paths = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml"))
+        for path in paths:
+            info = path.stat()
+            entries.append((path.relative_to(directory).as_posix(), info.st_ino, info.st_size, info.st_mtime_ns))
+    except OSError:  # a folder being replaced: the next check sees the finished one
+        return ((str(directory), -1, -1, time.monotonic_ns()),)
+    return tuple(entries)
+
+
+@dataclass(frozen=True)
+class RulesetState:
+    """What health reports: the version serving (None: none), current / stale / unavailable, and why."""
+
+    version: str | None
+    status: str
+    error: str | None
+
+
+class RulesWatcher:
+    """One per app and process: checks the rules folder now and then, and reloads the default screener."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.error: str | None = None           # why the rules on disk are not the ones serving
+        self._seen: Fingerprint | None = None    # the folder as it was at the last check
+        self._tried: str | None = None           # the content version last loaded or refused
+        self._next_check = 0.0
+        self._lock = threading.Lock()
+
+    def maybe_check(self) -> None:
+        """Check if the interval has passed or SIGHUP asked; another thread checking meanwhile is enough."""
+        forced = _reload_requested.is_set()
+        if not forced and (self.interval <= 0 or self.clock() < self._next_check):
+            return
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if forced:
+                _reload_requested.clear()
+            self._next_check = self.clock() + self.interval
+            self.check(force=forced)
+        finally:
+            self._lock.release()
+
+    def check(self, force: bool = False) -> None:
+        """Reload when the folder changed (or `force`); a refused rule set is logged once per content."""
+        directory = default_rules_dir()
+        seen = fingerprint(directory)  # before reading: an edit during the load shows at the next check
+        if seen == self._seen and not force:
+            return
+        # "Racy git": a same-size edit within one timestamp tick of this look would leave the fingerprint as it
+        # is. While any file is that fresh, compare contents again at the next check instead.
+        fresh = time.time_ns() - RACY_NS
+        self._seen = None if any(entry[3] >= fresh for entry in seen) else seen
+        try:
+            version = content_version(directory)
+        except OSError as exc:
+            version = f"unreadable:{type(exc).__name__}"
+        try:
+            screener = default_screener()  # builds it if none is loaded yet (e.g. broken at start, fixed now)
+        except SuitabilityError as exc:
+            if str(exc) != self.error or version != self._tried:
+                log.error("no rule set can be loaded; cannot screen: %s", exc)
+            self.error, self._tried = str(exc), version
+            return
+        if force or (version != screener.ruleset.version and version != self._tried):
+            self._tried = version
+            if screener.reload():  # validates first; logs the refusal naming file, rule and field
+                self.error = None
+            else:
+                self.error = screener.last_error or "the rule files were refused"
+        elif version == screener.ruleset.version:
+            self.error = None  # a broken edit undone, or a first load that worked after all
+
+    def state(self) -> RulesetState:
+        screener = _serving()
+        if screener is None:
+            return RulesetState(None, "unavailable", self.error or "no rule set is loaded")
+        return RulesetState(screener.ruleset.version, "stale" if self.error else "current", self.error)
+
+
+def _serving() -> Screener | None:
+    """The default screener if one is (or can be) loaded; None if no rule set can be."""
+    try:
+        return default_screener()
+    except SuitabilityError:
+        return None
+
+
+def request_reload(signum: int | None = None, frame: object = None) -> None:
+    """Ask every app of this process to reload its rules on its next request (the SIGHUP handler)."""
+    _reload_requested.set()
+
+
+def install_signal_handler() -> bool:
+    """SIGHUP -> reload on the next request. Only the main thread may do this (call it from gunicorn's
+    `post_worker_init` too: gunicorn resets SIGHUP in each worker). False if it could not be installed."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        return False
+    signal.signal(signal.SIGHUP, request_reload)
+    return True
+
+
+def watcher() -> RulesWatcher:
+    """The current app's watcher."""
+    found = current_app.extensions[KEY]
+    assert isinstance(found, RulesWatcher)
+    return found
+
+
+def ruleset_state() -> RulesetState:
+    """For health: the serving version, its status and the error of the rules refused."""
+    return watcher().state()
+
+
+def init_app(app: Flask) -> RulesWatcher:
+    """Check the rules before requests; patients' form pages say "not now" while no rule set can load."""
+    app.config.setdefault("RULES_CHECK_SECONDS", DEFAULT_CHECK_SECONDS)
+    app.config.setdefault("RULES_SIGHUP", True)
+    found = RulesWatcher(float(app.config["RULES_CHECK_SECONDS"]))
+    app.extensions[KEY] = found
+    if app.config["RULES_SIGHUP"]:
+        install_signal_handler()
+
+    @app.before_request
+    def _check_rules() -> tuple[str, int] | None:
+        try:
+            found.maybe_check()
+        except Exception:  # checking the rules must never take a request down
+            log.exception("checking the rules folder failed")
+        if request.method == "GET" and request.blueprint == "patient" and request.endpoint != "patient.result" \
+                and _serving() is None:
+            return render_error(503, *UNAVAILABLE_PAGE)
+        return None
+
+    return found
+
+
+__all__ = ["RulesWatcher", "RulesetState", "fingerprint", "init_app", "install_signal_handler", "request_reload",
+           "ruleset_state"]
