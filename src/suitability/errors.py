@@ -30,3 +30,29 @@ class RuleFileError(SuitabilityError):
 
 class EngineError(SuitabilityError):
     """The rule engine failed. The service turns this into a `review` decision, never `suitable`."""
+
+
+class ReviewError(SuitabilityError):
+    """A practitioner's decision could not be recorded; nothing was stored."""
+
+
+class ReviewConflict(ReviewError):
+    """Someone else decided the case after this practitioner opened it: nothing was overwritten."""
+
+    def __init__(self, case_id: str, expected_version: int, current_version: int) -> None:
+        self.case_id = case_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__("the case was decided by someone else after you opened it")
+
+
+class ReviewRefused(ReviewError):
+    """The decision is not allowed as given (e.g. an override without a coded reason and a note)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)  # form field -> what is wrong, in words for the practitioner
+        super().__init__("; ".join(self.problems.values()) or "the decision was refused")
+
+
+class AccountError(SuitabilityError):
+    """A practitioner account could not be created or changed (e.g. the username is taken)."""

@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "suitability.cli.db",
     "suitability.cli.integrations",
     "suitability.cli.governance",
+    "suitability.cli.users",
 )
 
 

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,      # the longest honest form is a few kilobytes
     "CLINIC_NAME": "Microneedling pre-screen",
     "TRUSTED_PROXIES": 0,                 # TLS-ending proxies in front: trust their X-Forwarded-* headers
+    "PRACTITIONER_IDLE_MINUTES": 30,      # a practitioner session ends after this long without a request
 }
 SECRET_FILE = "secret_key"
 APP_NAME = "suitability.web"

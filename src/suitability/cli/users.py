@@ -1,0 +1,112 @@
+"""`suitability users add|disable|enable|list`: practitioner accounts, for an operator at the server."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    users = subparsers.add_parser("users", help="practitioner accounts").add_subparsers(
+        dest="users_cmd", required=True)
+    p = users.add_parser("add", help="create an account; the password is asked for (or read from stdin)")
+    p.add_argument("username")
+    p.add_argument("--role", choices=("practitioner", "admin"), default="practitioner")
+    p.add_argument("--name", default=None, help="the name shown in the practitioner area and the history")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.set_defaults(func=cmd_add)
+    p = users.add_parser("disable", help="refuse an account from its next request on")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_disable)
+    p = users.add_parser("enable", help="allow a disabled or locked account again")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_enable)
+    p = users.add_parser("list", help="every account: username, role, active, last sign-in")
+    p.set_defaults(func=cmd_list)
+
+
+def _database() -> Database:
+    """The app's database: the same URL and instance folder rules as `create_app`."""
+    from ..storage import Database, database_url
+    from ..web.config import instance_path
+
+    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return Database(database_url(url, instance_path()))
+
+
+def _fail(message: str) -> int:
+    print(f"suitability: {message}", file=sys.stderr)
+    return 1
+
+
+def _password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        return None
+    return first
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ..errors import SuitabilityError
+    from ..storage.accounts import add_user
+
+    password = _password(args.password_stdin)
+    if password is None:
+        return _fail("the passwords did not match")
+    db = _database()
+    try:
+        with db.session() as session:
+            user = add_user(session, args.username, password, role=args.role, display_name=args.name)
+            print(f"added {user.username} ({user.role.value})")
+    except SuitabilityError as exc:
+        return _fail(str(exc))
+    finally:
+        db.dispose()
+    return 0
+
+
+def _set_active(username: str, active: bool) -> int:
+    from ..errors import SuitabilityError
+    from ..storage.accounts import set_active
+
+    db = _database()
+    try:
+        with db.session() as session:
+            user = set_active(session, username, active)
+            print(f"{'enabled' if active else 'disabled'} {user.username}")
+    except SuitabilityError as exc:
+        return _fail(str(exc))
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    return _set_active(args.username, False)
+
+
+def cmd_enable(args: argparse.Namespace) -> int:
+    return _set_active(args.username, True)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ..storage.accounts import list_users
+
+    db = _database()
+    try:
+        with db.session() as session:
+            for user in list_users(session):
+                last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never"
+                state = "active" if user.active else "disabled"
+                print(f"{user.username}\t{user.role.value}\t{state}\tlast sign-in {last}\t{user.display_name}")
+    finally:
+        db.dispose()
+    return 0

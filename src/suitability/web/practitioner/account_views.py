@@ -1,0 +1,60 @@
+"""Sign in, sign out, and (admins) the list of accounts. Refusals never say which part was wrong."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user  # type: ignore[import-untyped]
+
+from ...storage import StorageError
+from ...storage.accounts import list_users
+from ...storage.accounts import sign_in as check_sign_in
+from ..database import get_db
+from ..patient.form_views import View
+from . import bp
+from .auth import admin_required, safe_next, sign_out, start_session
+
+REFUSED = ("Sign-in failed. Check your username and password. After several failed attempts an account must "
+           "wait before trying again; ask an administrator if you are locked out.")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> View:
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(url_for("practitioner.queue"))
+        return render_template("practitioner/sign_in.html", next=request.args.get("next", ""), error=None)
+    username = request.form.get("username", "")
+    password = request.form.get("password", "")
+    target = request.form.get("next", "")
+    if not username.strip() or not password:
+        return render_template("practitioner/sign_in.html", next=target, username=username,
+                               error="Enter your username and password."), 400
+    try:
+        with get_db().session() as session:
+            result = check_sign_in(session, username, password)
+            user = result.user
+            if user is not None:
+                start_session(user)
+    except StorageError:
+        abort(503)
+    if user is None:
+        return render_template("practitioner/sign_in.html", next=target, username=username, error=REFUSED), 401
+    return redirect(safe_next(target), code=303)
+
+
+@bp.post("/sign-out")
+def sign_out_view() -> View:
+    sign_out()
+    flash("You are signed out.")
+    return redirect(url_for("practitioner.sign_in"), code=303)
+
+
+@bp.get("/users")
+@admin_required
+def users() -> View:
+    try:
+        with get_db().session() as session:
+            accounts = list_users(session)
+    except StorageError:
+        abort(503)
+    return render_template("practitioner/users.html", users=accounts)

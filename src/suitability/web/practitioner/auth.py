@@ -1,0 +1,124 @@
+"""Who is signed in: Flask-Login over the `users` table, an idle limit, and the guard on every route."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user  # type: ignore[import-untyped]
+from werkzeug.wrappers import Response
+
+from ...storage import StorageError
+from ...storage.accounts import record_sign_out
+from ...storage.review_models import Role, User
+from ..database import get_db
+
+login_manager = LoginManager()
+SEEN = "practitioner_seen"      # the signed session's time of the last practitioner request
+PUBLIC = {"practitioner.sign_in"}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Practitioner:
+    """The signed-in account as the views see it (Flask-Login's user protocol), loaded fresh per request."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    is_active: bool = True
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @classmethod
+    def of(cls, user: User) -> Practitioner:
+        return cls(user.id, user.username, user.display_name, user.role)
+
+
+def init_app(app: Flask) -> None:
+    """Sign-in for the practitioner area; the patient pages never look at it."""
+    app.config.setdefault("PRACTITIONER_IDLE_MINUTES", 30)
+    login_manager.login_view = "practitioner.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.init_app(app)
+
+
+@login_manager.user_loader  # type: ignore[untyped-decorator]
+def _load(user_id: str) -> Practitioner | None:
+    """The account behind the session, read from the database on each request: disabling works at once."""
+    if not user_id.isdigit():
+        return None
+    try:
+        with get_db().session() as s:
+            user = s.get(User, int(user_id))
+            return Practitioner.of(user) if user is not None and user.active else None
+    except StorageError:
+        abort(503)
+
+
+def guard() -> Response | None:
+    """Before every practitioner request: end idle sessions, then send anyone not signed in to sign in."""
+    if request.endpoint in PUBLIC:
+        return None
+    now = int(time.time())
+    idle = int(current_app.config["PRACTITIONER_IDLE_MINUTES"]) * 60
+    if current_user.is_authenticated and now - int(session.get(SEEN, 0)) > idle:
+        sign_out(expired=True)
+        flash("You were signed out because the page was left for a while. Please sign in again.")
+        return redirect(url_for("practitioner.sign_in"))
+    if not current_user.is_authenticated:
+        flash(login_manager.login_message)
+        return redirect(url_for("practitioner.sign_in", next=request.path if request.method == "GET" else None))
+    session[SEEN] = now
+    return None
+
+
+def start_session(user: User) -> None:
+    """After a good password: a fresh session (nothing carried over from before) for this account."""
+    from flask_login import login_user
+
+    session.clear()
+    login_user(Practitioner.of(user))
+    session[SEEN] = int(time.time())
+
+
+def sign_out(*, expired: bool = False) -> None:
+    """End the session and record it (an expired session is recorded as a sign-out too)."""
+    username = current_user.username if current_user.is_authenticated else None
+    logout_user()
+    session.clear()
+    if username:
+        try:
+            with get_db().session() as s:
+                record_sign_out(s, username, expired=expired)
+        except StorageError:
+            pass  # the session is over either way; the failure is logged by storage
+
+
+def admin_required(view: F) -> F:
+    """Admins only (practitioners get a 403 page)."""
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not (current_user.is_authenticated and current_user.is_admin):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only a path inside the practitioner area, never another site."""
+    if target and target.startswith("/practitioner/") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("practitioner.queue")

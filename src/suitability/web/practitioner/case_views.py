@@ -1,0 +1,122 @@
+"""A case page and its decide form. The view reads the form; `storage.reviews.record_review` decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user  # type: ignore[import-untyped]
+
+from ...combine import fmt_date
+from ...errors import ReviewConflict, ReviewRefused, SuitabilityError
+from ...screening import default_screener
+from ...storage import StorageError, decision_of, events_for, get_case
+from ...storage.review_models import OverrideReason, ReviewAction
+from ...storage.reviews import MAX_DEPTH_MM, Proposal, record_review, reviews_for
+from ..database import get_db
+from ..patient.form_views import View
+from . import bp
+from .case_page import answer_sections, history, sources, treatments
+
+ACTIONS = {
+    ReviewAction.APPROVE: "Approve",
+    ReviewAction.APPROVE_WITH_CONDITIONS: "Approve with conditions",
+    ReviewAction.DECLINE: "Decline",
+    ReviewAction.DEFER: "Defer to a date",
+    ReviewAction.REQUEST_INFORMATION: "Ask the patient for information",
+}
+REASONS = {
+    OverrideReason.CLINICAL_JUDGEMENT: "Clinical judgement",
+    OverrideReason.PATIENT_INFORMED_CONSENT: "Patient informed and consents",
+    OverrideReason.INFORMATION_VERIFIED: "Information verified with the patient",
+    OverrideReason.ENGINE_ERROR: "The rules got this wrong",
+    OverrideReason.OTHER: "Other (say in the note)",
+}
+
+
+def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+          conflict: bool = False, status: int = 200) -> View:
+    try:
+        with get_db().session() as session:
+            case = get_case(session, case_id)
+            if case is None:
+                abort(404)
+            events, reviews = events_for(session, case_id), reviews_for(session, case_id)
+    except StorageError:
+        abort(503)
+    decision = decision_of(case)
+    try:
+        ruleset = default_screener().ruleset
+    except SuitabilityError:
+        ruleset = None
+    rows = treatments(case, decision)
+    shown = form or {"version": str(case.review_version),
+                     **{f"depth-{t.index}": f"{t.limit.limit_mm:g}" for t in rows if t.limit}}
+    return render_template(
+        "practitioner/case.html", case=case, decision=decision, sections=answer_sections(case),
+        treatments=rows, findings=[(f, sources(f, ruleset)) for f in decision.findings],
+        history=history(events, reviews), actions=ACTIONS, reasons=REASONS, form=shown, errors=errors or {},
+        conflict=conflict, fmt_date=fmt_date, max_depth=MAX_DEPTH_MM,
+        decided_reviews=len(reviews)), status
+
+
+@bp.get("/case/<case_id>")
+def case(case_id: str) -> View:
+    return _page(case_id)
+
+
+def _proposal(form: dict[str, str], treatments_count: int) -> Proposal:
+    """The form as a Proposal; unreadable fields become ReviewRefused with a message on that field."""
+    problems: dict[str, str] = {}
+    try:
+        action = ReviewAction(form.get("action", ""))
+    except ValueError:
+        raise ReviewRefused({"action": "Choose what to do with this case"}) from None
+    limits: dict[int, float] = {}
+    for index in range(treatments_count):
+        text = form.get(f"depth-{index}", "").strip()
+        if text:
+            try:
+                limits[index] = float(text)
+            except ValueError:
+                problems[f"depth-{index}"] = "Enter the depth in millimetres, like 0.5"
+    defer_until = None
+    if form.get("defer_until", "").strip():
+        try:
+            defer_until = dt.date.fromisoformat(form["defer_until"].strip())
+        except ValueError:
+            problems["defer_until"] = "Enter a real date, for example 2027-03-27"
+    reason = None
+    if form.get("override_reason"):
+        try:
+            reason = OverrideReason(form["override_reason"])
+        except ValueError:
+            problems["override_reason"] = "Choose one of the override reasons"
+    if problems:
+        raise ReviewRefused(problems)
+    return Proposal(action, limits, defer_until, reason, form.get("override_note", "")[:2000],
+                    form.get("note", "")[:2000])
+
+
+@bp.post("/case/<case_id>/decide")
+def decide(case_id: str) -> View:
+    form = {key: request.form.get(key, "") for key in request.form}
+    version = form.get("version", "")
+    if not version.isdigit():
+        abort(400)
+    try:
+        with get_db().session() as session:
+            found = get_case(session, case_id)
+            if found is None:
+                abort(404)
+            proposal = _proposal(form, len(found.intake.get("treatments") or []))
+            record_review(session, case_id, int(current_user.id), proposal, expected_version=int(version))
+    except ReviewRefused as exc:
+        return _page(case_id, form=form, errors=exc.problems, status=400)
+    except ReviewConflict:
+        return _page(case_id, conflict=True, status=409)
+    except StorageError:
+        abort(503)
+    flash(f"Decision recorded: {ACTIONS[proposal.action].lower()}.")
+    return redirect(url_for("practitioner.case", case_id=case_id), code=303)

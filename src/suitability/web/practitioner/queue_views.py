@@ -1,0 +1,85 @@
+"""The queue of flagged cases, the CSV export of decisions, and the rule catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from flask import Response, abort, render_template, request
+
+from ...catalogue import TIER_NAMES, topics
+from ...errors import SuitabilityError
+from ...screening import default_screener
+from ...storage import ReviewStatus, StorageError
+from ...storage.review_queue import decisions_between
+from ...storage.review_queue import queue as load_queue
+from ...vocabulary import Outcome
+from ..database import get_db
+from ..patient.form_views import View
+from . import bp
+from .export import decisions_csv, export_filename
+
+STATUSES = {"open": ReviewStatus.OPEN, "decided": ReviewStatus.DECIDED,
+            "needs_information": ReviewStatus.NEEDS_INFORMATION, "all": None}
+MAX_EXPORT_DAYS = 366
+
+
+def _choice(name: str, allowed: Collection[str], default: str) -> str:
+    value = request.args.get(name, default)
+    return value if value in allowed else default
+
+
+@bp.get("/")
+def queue() -> View:
+    status = _choice("status", STATUSES, "open")
+    outcomes = {o.value: o for o in Outcome if o is not Outcome.SUITABLE}
+    outcome = _choice("outcome", {"": None, **outcomes}, "")
+    order = _choice("order", {"newest": 1, "oldest": 1}, "newest")
+    page = request.args.get("page", "1")
+    search = request.args.get("reference", "")[:40]
+    try:
+        with get_db().session() as session:
+            found = load_queue(session, status=STATUSES[status], outcome=outcomes.get(outcome),
+                               reference=search, oldest_first=order == "oldest",
+                               page=int(page) if page.isdigit() else 1)
+    except StorageError:
+        abort(503)
+    filters = {"status": status, "outcome": outcome, "order": order, "reference": search}
+    return render_template("practitioner/queue.html", found=found, filters=filters, statuses=STATUSES,
+                           outcomes=outcomes)
+
+
+def _date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/export")
+def export() -> View:
+    if "start" not in request.args:
+        today = dt.date.today()
+        return render_template("practitioner/export.html", start=today.replace(day=1), end=today, error=None)
+    start, end = _date("start"), _date("end")
+    if start is None or end is None or end < start or (end - start).days > MAX_EXPORT_DAYS:
+        return render_template("practitioner/export.html", start=start, end=end,
+                               error=f"Enter a first and last day, at most {MAX_EXPORT_DAYS} days apart."), 400
+    try:
+        with get_db().session() as session:
+            body = decisions_csv(decisions_between(session, start, end))
+    except StorageError:
+        abort(503)
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{export_filename(start, end)}"',
+        "Cache-Control": "no-store"})
+
+
+@bp.get("/rules")
+def catalogue() -> View:
+    try:
+        ruleset = default_screener().ruleset
+    except SuitabilityError:
+        abort(503)
+    return render_template("practitioner/catalogue.html", ruleset=ruleset, topics=topics(ruleset),
+                           tiers=TIER_NAMES, disputed=sum(1 for r in ruleset.rules if r.less_strict))
