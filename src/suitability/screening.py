@@ -55,13 +55,16 @@ class Screener:
         log.info("rule set %s replaced %s", ruleset.version, old[0].version)
         return True
 
-    def screen(self, intake: Intake) -> Decision:
-        """Screen one intake. Any failure gives `review` with a flag, never `suitable` and never an exception."""
+    def screen(self, intake: Intake, *, explain: bool = True) -> Decision:
+        """Screen one intake. Any failure gives `review` with a flag, never `suitable` and never an exception.
+
+        explain=False skips "what would change it" (many re-screenings of variants): for comparisons of outcome,
+        depth limits and dates only, e.g. a re-screening preview; every other field is the same."""
         for _ in range(3):
             ruleset, engine = self._current
             try:
                 decision = combine(ruleset, intake, engine.match(intake_to_facts(intake)))
-                return self._explain(ruleset, engine, intake, decision)
+                return self._explain(ruleset, engine, intake, decision) if explain else decision
             except SuitabilityError as exc:
                 if self._current[1] is not engine:
                     continue  # the rule set was swapped while we screened: retry on the new one

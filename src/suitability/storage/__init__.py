@@ -72,6 +72,8 @@ MODEL_MODULES = (
     "suitability.storage.models",
     "suitability.api.models",
     "suitability.storage.review_models",
+    "suitability.storage.history",
+    "suitability.storage.archive",
 )
 
 

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from ..decision import Decision
 from ..intake import Intake
+from .archive import archive_current_ruleset
 from .audit import record_event
 from .errors import IdempotencyConflict, StorageError
+from .history import DecisionReason, record_decision
 from .models import Case, ReviewStatus, Source
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,8 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
                          ruleset_version=decision.ruleset_version,
                          detail={"source": source.value, "outcome": decision.outcome.value,
                                  "reference": case.reference, "needs_review": case.needs_review})
+            record_decision(session, case.id, case.decision, reason=DecisionReason.SUBMITTED, actor=actor)
+            archive_current_ruleset(session, decision.ruleset_version)
             session.commit()
             return case, True
         except IntegrityError:

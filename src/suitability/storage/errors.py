@@ -20,3 +20,15 @@ class IdempotencyConflict(StorageError):
 
 class AppendOnlyViolation(StorageError):
     """Something tried to change or delete an audit event; the audit trail is append-only."""
+
+
+class RulesetNotArchived(StorageError):
+    """No snapshot of this rule-set version is stored, so decisions made under it cannot be reproduced."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        super().__init__(f"rule set {version} is not in the archive")
+
+
+class RescreenRefused(SuitabilityError):
+    """Accepting a re-screen was refused as a whole (e.g. the rule set changed since the preview)."""

@@ -1,0 +1,91 @@
+"""Re-screening: the append-only history of every decision a case had, and the rule-set archive.
+
+Existing cases get their current decision as the first ('submitted') row of their history.
+
+Revision ID: 0004_rescreen
+Revises: 0003_practitioner
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = "0004_rescreen"
+down_revision = "0003_practitioner"
+branch_labels = None
+depends_on = None
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+GUARDED = ("case_decisions", "rulesets")
+OUTCOMES = "'suitable', 'suitable_with_precautions', 'review', 'defer', 'not_suitable'"
+BACKFILL = (
+    "INSERT INTO case_decisions (case_id, decision, outcome, ruleset_version, profile, reason, actor, at) "
+    "SELECT id, decision, outcome, ruleset_version, profile, 'submitted', 'migration:0004', created_at "
+    "FROM cases ORDER BY created_at, id"
+)
+
+
+def _pg_statements(table: str) -> tuple[str, ...]:
+    return (
+        f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n    RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'insufficient_privilege';\n"
+        "END\n$$",
+        f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()",
+    )
+
+
+def _sqlite_statements(table: str) -> tuple[str, ...]:
+    return tuple(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                 "BEGIN SELECT RAISE(ABORT, 'append-only'); END" for verb in ("UPDATE", "DELETE"))
+
+
+def upgrade() -> None:
+    op.create_table(
+        "rulesets",
+        sa.Column("version", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("files", JSON, nullable=False),
+        sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("version", name="pk_rulesets"),
+    )
+    op.create_table(
+        "case_decisions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("case_id", sa.String(32), nullable=False),
+        sa.Column("decision", JSON, nullable=False),
+        sa.Column("outcome", sa.String(32), nullable=False),
+        sa.Column("ruleset_version", sa.String(64), nullable=False),
+        sa.Column("profile", sa.String(32), nullable=False),
+        sa.Column("reason", sa.String(16), nullable=False),
+        sa.Column("actor", sa.String(100), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_case_decisions"),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name="fk_case_decisions_case_id_cases"),
+        sa.CheckConstraint("reason IN ('submitted', 'rescreen')", name="ck_case_decisions_reason"),
+        sa.CheckConstraint(f"outcome IN ({OUTCOMES})", name="ck_case_decisions_outcome"),
+    )
+    op.create_index("ix_case_decisions_case_id", "case_decisions", ["case_id"])
+    op.execute(BACKFILL)
+
+    dialect = op.get_bind().dialect.name
+    for table in GUARDED:
+        statements = (_pg_statements(table) if dialect == "postgresql"
+                      else _sqlite_statements(table) if dialect == "sqlite" else ())
+        for statement in statements:
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in GUARDED:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+    op.drop_table("case_decisions")
+    op.drop_table("rulesets")

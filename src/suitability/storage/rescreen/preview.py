@@ -1,0 +1,124 @@
+"""Stream stored cases in keyset-paginated batches and screen each again under the current rule set.
+
+Memory stays flat however many cases there are: each batch is one short read (columns, not ORM objects, so no
+identity map grows), and the cursor is the last (created_at, id) seen, so cases stored meanwhile are neither
+skipped nor repeated. The preview screens without "what would change it" (explain=False): it compares outcome,
+depth limits, dates and rules only. Each stored intake keeps its own screening date, so a difference comes from
+the rules, not from time passing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ...intake import parse_intake
+from ...screening import ENGINE_FAILED_FLAG, Screener
+from ..database import Database
+from ..errors import StorageError
+from ..models import Case, ReviewStatus
+from .difference import CaseDifference, compare, failed, summary_of
+
+DEFAULT_BATCH = 500
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which stored cases: open ones only (the practitioner page) or all, created within optional dates."""
+
+    open_only: bool = True
+    since: dt.date | None = None  # created on or after (UTC)
+    until: dt.date | None = None  # created on or before (UTC)
+
+    def where(self, query: Select[Any]) -> Select[Any]:
+        if self.open_only:
+            query = query.where(Case.review_status == ReviewStatus.OPEN)
+        if self.since is not None:
+            query = query.where(Case.created_at >= _midnight(self.since))
+        if self.until is not None:
+            query = query.where(Case.created_at < _midnight(self.until + dt.timedelta(days=1)))
+        return query
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+COLUMNS = (Case.id, Case.reference, Case.created_at, Case.review_status, Case.intake, Case.decision)
+
+
+def count_cases(database: Database, scope: Scope) -> int:
+    """How many cases the scope holds now (for the progress bar)."""
+    try:
+        with database.session() as session:
+            return int(session.scalar(scope.where(select(func.count()).select_from(Case))) or 0)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not count cases ({type(exc).__name__})") from exc
+
+
+def stream_cases(database: Database, scope: Scope, batch_size: int = DEFAULT_BATCH) -> Iterator[list[Row]]:
+    """The scope's cases, oldest first, in batches of at most `batch_size`; each batch read in its own session."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    after: tuple[dt.datetime, str] | None = None
+    while True:
+        query = scope.where(select(*COLUMNS)).order_by(Case.created_at, Case.id).limit(batch_size)
+        if after is not None:
+            query = query.where(or_(Case.created_at > after[0], and_(Case.created_at == after[0], Case.id > after[1])))
+        try:
+            with database.session() as session:
+                result = session.execute(query.execution_options(yield_per=batch_size))
+                batch = [dict(row._mapping) for row in result]
+        except SQLAlchemyError as exc:
+            raise StorageError(f"could not read cases ({type(exc).__name__})") from exc
+        if not batch:
+            return
+        yield batch
+        after = (batch[-1]["created_at"], batch[-1]["id"])
+        if len(batch) < batch_size:
+            return
+
+
+def screen_case(screener: Screener, row: Row) -> CaseDifference:
+    """One stored case against the screener's rule set (no explanation); never raises for a bad row."""
+    case = {**row, "review_status": getattr(row["review_status"], "value", row["review_status"])}
+    version = screener.ruleset.version
+    try:
+        intake = parse_intake(row["intake"])
+    except ValidationError:  # the stored answers no longer fit the intake model: say so, never echo them
+        return failed(case, row["decision"], version, "the stored intake is no longer valid")
+    decision = screener.screen(intake, explain=False)
+    if ENGINE_FAILED_FLAG in decision.flags:
+        return failed(case, row["decision"], decision.ruleset_version, "the automatic screen failed")
+    return compare(case, row["decision"], summary_of(decision))
+
+
+def screen_batch(screener: Screener, rows: list[Row]) -> list[CaseDifference]:
+    return [screen_case(screener, row) for row in rows]
+
+
+def preview(database: Database, screener: Screener, scope: Scope = Scope(), *, batch_size: int = DEFAULT_BATCH,
+            jobs: int = 1, progress: Callable[[int], None] | None = None) -> Iterator[CaseDifference]:
+    """Every case in scope with its difference (unchanged ones too: `.changed` tells), oldest first.
+
+    jobs > 1 screens batches in that many worker processes, each with its own engine built from the same rule
+    files (durable-rules screens one intake at a time per process).
+    """
+    batches = stream_cases(database, scope, batch_size)
+    if jobs > 1:
+        from .workers import screen_in_processes
+
+        results: Iterator[list[CaseDifference]] = screen_in_processes(screener.ruleset, batches, jobs)
+    else:
+        results = (screen_batch(screener, batch) for batch in batches)
+    for differences in results:
+        yield from differences
+        if progress is not None:
+            progress(len(differences))
