@@ -14,6 +14,7 @@ from gunicorn_support import (
     answer_pages,
     cases_with_key,
     consent,
+    csrf,
     example_intake,
     form_answers,
     new_api_key,
@@ -26,6 +27,7 @@ from sqlalchemy import func, select
 from suitability.api.keys import add_key
 from suitability.api.ratelimit import WINDOW_SECONDS
 from suitability.storage import Case
+from suitability.storage.accounts import add_user
 
 pytestmark = pytest.mark.postgres
 
@@ -107,3 +109,28 @@ def test_a_keys_rate_limit_is_counted_across_both_servers(servers: tuple[Gunicor
             assert int(session.scalar(select(func.count()).select_from(Case)) or 0) == before  # store: false
     finally:
         database.dispose()
+
+
+def test_a_practitioner_signed_in_on_one_server_works_on_the_other(servers: tuple[Gunicorn, Gunicorn]) -> None:
+    a, b = servers
+    database = a.database()
+    try:
+        with database.session() as session:
+            add_user(session, "dr-multi", "a long enough pass phrase 42")
+        token = new_api_key(database, "booking-system-queue")
+    finally:
+        database.dispose()
+    stored = post_stored(a.url, token, "order-queue-1", example_intake())
+    assert stored.status_code == 201 and stored.json()["decision"]["outcome"] != "suitable"
+    reference = stored.json()["case"]["reference"]
+    browser = requests.Session()
+    page = browser.get(f"{b.url}/practitioner/sign-in", timeout=30)
+    signed_in = browser.post(f"{b.url}/practitioner/sign-in", allow_redirects=False, timeout=30, data={
+        "username": "dr-multi", "password": "a long enough pass phrase 42", "csrf_token": csrf(page)})
+    assert signed_in.status_code == 303, signed_in.status_code
+    queue = browser.get(f"{a.url}/practitioner/", allow_redirects=False, timeout=30)
+    assert queue.status_code == 200 and reference in queue.text
+    out = browser.post(f"{a.url}/practitioner/sign-out", data={"csrf_token": csrf(queue)}, allow_redirects=False,
+                       timeout=30)
+    assert out.status_code == 303
+    assert browser.get(f"{b.url}/practitioner/", allow_redirects=False, timeout=30).status_code == 302
