@@ -54,8 +54,10 @@ def overrides(decision: Decision, treatments: int, proposal: Proposal, today: dt
     if proposal.action in APPROVALS:
         if decision.outcome in ENGINE_REFUSES:
             found.append(f"approves a case the rules found {decision.outcome.value.replace('_', ' ')}")
-        if decision.earliest_date and today < decision.earliest_date:
-            found.append(f"approves before the earliest date, {decision.earliest_date.isoformat()}")
+        # Treatment is at the appointment if one is known, else (as far as anyone can tell) from today.
+        treated = decision.appointment_date or today
+        if decision.earliest_date and treated < decision.earliest_date:
+            found.append(f"approves treatment before the earliest date, {decision.earliest_date.isoformat()}")
         engine = {limit.treatment: limit.limit_mm for limit in decision.depth_limits}
         for index in range(treatments):
             given = proposal.depth_limits.get(index)
