@@ -1,0 +1,70 @@
+"""A stored decision is reproducible from the archived rule set of its version; a changed archive is caught."""
+
+from __future__ import annotations
+
+import pytest
+from rescreen_samples import peel
+
+from suitability.screening import Screener
+from suitability.storage import Case, Database, submit
+from suitability.storage.errors import RulesetNotArchived
+from suitability.storage.rescreen import accept, preview, reproduce
+from suitability.storage.rescreen.reproduce import CaseNotFound
+
+
+@pytest.fixture
+def reference(db: Database) -> str:
+    return submit(db, peel(10), idempotency_key=None, body_hash=None, source="web").case.reference
+
+
+def test_a_stored_decision_is_reproduced_from_its_archived_rule_set(db: Database, reference: str,
+                                                                    shipped_screener: Screener) -> None:
+    result = reproduce(db, reference.lower().replace("-", " "))  # however a person types the code
+    assert result.matches and result.differing_fields == ()
+    assert result.ruleset_version == result.loaded_version == shipped_screener.ruleset.version
+
+
+def test_an_accepted_rescreen_is_reproducible_under_the_new_rule_set(db: Database, reference: str,
+                                                                     changed_screener: Screener) -> None:
+    expected = {d.case_id: d.old_version for d in preview(db, changed_screener) if d.changed}
+    accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a")
+    result = reproduce(db, reference)
+    assert result.matches and result.ruleset_version == changed_screener.ruleset.version
+
+
+def test_a_changed_archive_is_detected(db: Database, reference: str, shipped_screener: Screener) -> None:
+    version = shipped_screener.ruleset.version
+    files = dict(shipped_screener.ruleset.files)
+    files["recent-treatments.yaml"] = files["recent-treatments.yaml"].replace(
+        "wait: {after: chemical_peel_date, days: 30}", "wait: {after: chemical_peel_date, days: 60}")
+    with db.engine.connect() as connection:  # the archive is append-only: go around the trigger on purpose
+        if db.dialect == "sqlite":
+            connection.exec_driver_sql("DROP TRIGGER rulesets_no_update")
+        else:
+            connection.exec_driver_sql("ALTER TABLE rulesets DISABLE TRIGGER rulesets_no_change")
+        connection.commit()
+    with db.session() as session:
+        from sqlalchemy import update
+
+        from suitability.storage.archive import RulesetSnapshot
+
+        session.connection().execute(update(RulesetSnapshot.__table__).where(
+            RulesetSnapshot.__table__.c.version == version).values(files=files))
+        session.commit()
+    result = reproduce(db, reference)
+    assert not result.matches
+    assert result.loaded_version != version
+    assert {"outcome", "ruleset_version", "earliest_date"} <= set(result.differing_fields)
+
+
+def test_a_decision_without_an_archived_rule_set_or_an_unknown_reference_is_an_error(
+        db: Database, reference: str) -> None:
+    with db.session() as session:
+        from sqlalchemy import update
+
+        session.connection().execute(update(Case.__table__).values(ruleset_version="sha256:0000000000000000"))
+        session.commit()
+    with pytest.raises(RulesetNotArchived):
+        reproduce(db, reference)
+    with pytest.raises(CaseNotFound):
+        reproduce(db, "MN-AAAA-AAAA")
