@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "suitability.cli.integrations",
     "suitability.cli.governance",
     "suitability.cli.users",
+    "suitability.cli.rescreen",
 )
 
 
