@@ -225,32 +225,72 @@ def test_screening_while_another_thread_reloads_never_errors(ruleset: RuleSet,
     assert _run_threads(4, work) == []
 
 
-# --- rules the engine cannot run as written (known gaps, reported; strict xfail: remove the mark once fixed) --------
+# --- rules the engine cannot run as written are refused at load, naming the file, the rule and the field ---------
 
-@pytest.mark.xfail(strict=True, reason="the loader accepts a wait on a date of another topic; the compiled rule "
-                                       "tests a field its fact never carries, so it silently never matches")
-def test_a_wait_on_a_date_the_rule_cannot_see_is_refused_at_load() -> None:
+@pytest.mark.parametrize("key", ["wait", "less_strict"])
+def test_a_wait_on_a_date_the_rule_cannot_see_is_refused_at_load(key: str) -> None:
+    """The compiled rule would test a field its fact never carries, so it would silently never match."""
     from suitability import RuleFileError
 
-    raw = {"id": "cross-topic-wait", "title": "t", "outcome": "defer", "patient": "p", "rationale": "r",
-           "sources": ["test"], "when": {"pregnant": "no"}, "wait": {"after": "sunburn_date", "days": 14}}
-    with pytest.raises(RuleFileError, match="sunburn_date"):
+    wait = {"after": "sunburn_date", "days": 14}
+    raw: dict[str, Any] = {"id": "cross-topic-wait", "title": "t", "outcome": "defer", "patient": "p",
+                           "rationale": "r", "sources": ["test"], "when": {"pregnant": "no"}}
+    if key == "wait":
+        raw["wait"] = wait
+    else:
+        raw["less_strict"] = {"reading": "r", "held_by": "h", "wait": wait}
+    with pytest.raises(RuleFileError, match="sunburn_date") as caught:
         parse_rule(raw, "pregnancy.yaml")
+    error = caught.value
+    assert (error.file, error.rule_id, error.field) == ("pregnancy.yaml", "cross-topic-wait",
+                                                        "wait" if key == "wait" else "less_strict.wait")
 
 
-@pytest.mark.xfail(strict=True, reason="the loader allows when_any of up to 14 groups, but durable-rules refuses a "
-                                       "compiled rule with more than 15 $and/$or nodes (error 113), e.g. 14 plain "
-                                       "groups; the refusal names no rule")
-def test_a_rule_too_complex_for_the_engine_is_named(ruleset: RuleSet) -> None:
+def test_a_wait_on_a_date_of_the_rules_own_topic_is_accepted_and_matches() -> None:
+    raw = {"id": "same-topic-wait", "title": "t", "outcome": "defer", "patient": "p", "rationale": "r",
+           "sources": ["test"], "when": {"sunburn": "yes"}, "wait": {"after": "sunburn_date", "days": 14}}
+    assert parse_rule(raw, "skin-today.yaml").wait is not None
+
+
+def _health_choices(count: int) -> list[str]:
+    fields = [n for n, f in FIELDS.items() if f.topic == "health" and f.kind == "choice"][:count]
+    assert len(fields) == count
+    return fields
+
+
+def test_a_rule_too_complex_for_the_engine_is_refused_at_load_naming_it() -> None:
     """Measured: a compiled rule is accepted iff it has at most 15 $and/$or nodes: the body's $and, plus the $or
     and one $and per group when there are several groups, plus one per `in` of 2+ values and per `not_in`."""
-    fields = [n for n, f in FIELDS.items() if f.topic == "health" and f.kind == "choice"][:14]
+    from suitability import RuleFileError
+
     raw = {"id": "too-complex", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
+           "sources": ["test"], "when_any": [{name: "not_sure"} for name in _health_choices(14)]}
+    with pytest.raises(RuleFileError, match="too complex") as caught:
+        parse_rule(raw, "health.yaml")
+    error = caught.value
+    assert (error.file, error.rule_id, error.field) == ("health.yaml", "too-complex", "when_any")
+
+
+@pytest.mark.parametrize(("groups", "accepted"), [(13, True), (14, False)])
+def test_the_loader_limit_is_exactly_what_the_engine_accepts(ruleset: RuleSet, groups: int, accepted: bool) -> None:
+    """The loader's count agrees with durable-rules itself: what it accepts compiles, what it refuses would not."""
+    from suitability.compiler import compile_rule
+    from suitability.rule_parsing import engine_nodes
+    from suitability.ruleset import Rule
+
+    fields = _health_choices(groups)
+    raw = {"id": "edge", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
            "sources": ["test"], "when_any": [{name: "not_sure"} for name in fields]}
-    assert len(fields) == 14
-    with pytest.raises(Exception, match="too-complex"):  # a RuleFileError at load, or an EngineError naming it
+    if accepted:
         rule = parse_rule(raw, "health.yaml")
         Engine(replace(ruleset, rules=ruleset.rules + (rule,))).close()
+        return
+    probe = parse_rule({**raw, "when_any": raw["when_any"][:1]}, "health.yaml")  # a valid rule to widen
+    too_wide = Rule(**{**probe.__dict__, "alternatives": tuple(
+        parse_rule({**raw, "when_any": [g]}, "health.yaml").alternatives[0] for g in raw["when_any"])})
+    assert engine_nodes(compile_rule(too_wide)) == 16
+    with pytest.raises(EngineError, match="113"):
+        Engine(replace(ruleset, rules=ruleset.rules + (too_wide,))).close()
 
 
 # --- the 64-match limit ----------------------------------------------------------------------------------------------

@@ -91,6 +91,12 @@ def _less_strict(rule: Rule) -> list[tuple[str, str]]:
             applied.append(f"wait {period} after {wait['after']}")
     if "depth_cap_mm" in less:
         applied.append(f"depth cap {float(less['depth_cap_mm']):g} mm")
+    if "wait_for" in less:
+        applied.append("nothing to wait for" if less["wait_for"] == "none" else f"wait for {less['wait_for']}")
+    if "instructions" in less:
+        applied.append(f"instructions {', '.join(less['instructions']) or 'none'}")
+    if "patient" in less:
+        applied.append(f"tells the patient: {less['patient'].strip()}")
     effect = "; ".join(applied) or "nothing: the reading is recorded, not applied by any profile"
     return [("Less strict reading", f"{less.get('reading', '')} Held by: {less.get('held_by', 'unnamed')}."),
             ("Standard profile applies", effect)]

@@ -125,6 +125,8 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
     for rule, _ in hits:
         flags.extend(rule.flags)
     limits = depth_limits(ruleset, intake, hits)
+    if outcome is Outcome.NOT_SUITABLE:
+        limits = []  # no treatment, so no depth: neither limits nor a flag about depth
     for limit in limits:
         if limit.limit_mm > ruleset.depth_flag_above_mm:
             flags.append(DEEPER_THAN_EVALUATED.format(mm=ruleset.depth_flag_above_mm))
@@ -134,7 +136,7 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
         outcome=outcome,
         earliest_date=earliest,
         wait_for=tuple(dict.fromkeys(f.wait_for for f in findings if f.wait_for)),
-        depth_limits=() if outcome is Outcome.NOT_SUITABLE else tuple(limits),
+        depth_limits=tuple(limits),
         findings=tuple(findings),
         instructions=tuple(instructions(ruleset, intake, (r for r, _ in hits))),
         flags=tuple(dict.fromkeys(flags)),

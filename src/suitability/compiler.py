@@ -6,7 +6,7 @@ from typing import Any
 
 from .conditions import Test
 from .facts import SCREENING, TOPICS, TREATMENT
-from .ruleset import Rule, RuleSet
+from .rule import Rule, RuleSet
 
 CATCH_ALL = "_seen"  # prefix of the catch-all rules, one per fact type
 

@@ -1,0 +1,109 @@
+"""The rule model: one validated rule, the instruction catalogue's entries, the bibliography's sources, and the
+rule set that holds them. Plain frozen data; parsing is in rule_parsing.py, loading in ruleset.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .conditions import Period, Test, is_treatment_rule, topic_of
+from .decision import Phase
+from .vocabulary import Outcome
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A wait counted from a date the patient gave."""
+
+    after: str
+    period: Period
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validated rule. `alternatives` is a tuple of AND-groups, any of which makes the rule match."""
+
+    id: str
+    title: str
+    file: str
+    alternatives: tuple[tuple[Test, ...], ...]
+    outcome: Outcome | None
+    patient: str
+    rationale: str
+    sources: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
+    wait: Wait | None = None
+    wait_for: str | None = None
+    depth_cap_mm: float | None = None
+    instructions: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    less_strict: dict[str, Any] = field(default_factory=dict)
+    system: bool = False
+
+    @property
+    def topic(self) -> str:
+        return topic_of(self.alternatives[0]) if self.alternatives else "system"
+
+    @property
+    def per_treatment(self) -> bool:
+        return any(is_treatment_rule(group) for group in self.alternatives)
+
+    @property
+    def less_strict_reading(self) -> str | None:
+        if not self.less_strict:
+            return None
+        return f"{self.less_strict.get('reading', '')} (held by {self.less_strict.get('held_by', 'unnamed')})"
+
+
+@dataclass(frozen=True)
+class InstructionSpec:
+    """One entry of instructions.yaml: an instruction's text and when it applies relative to the appointment."""
+
+    id: str
+    phase: Phase
+    text: str
+    dated: str | None = None
+    days_before: int | None = None
+    days_after: int | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of the bibliography: what a rule's `sources` key refers to, and its evidence tier."""
+
+    key: str
+    tier: str
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every rule, the instruction catalogue and the rule set's version (a hash of the files' content)."""
+
+    rules: tuple[Rule, ...]
+    instructions: dict[str, InstructionSpec]
+    general_instructions: tuple[str, ...]
+    depth_flag_above_mm: float
+    version: str
+    profile: str = "conservative"
+    name: str = "suitability"
+    sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, if the folder has one
+    validity: dict[str, Period] = field(default_factory=dict)  # ruleset.yaml `validity:` (see validity.py)
+    # the exact text the rule set was parsed from (relative name -> text): `version` is the hash of these, and
+    # `load_rules_from_files(files, profile)` rebuilds the same rule set from a stored snapshot
+    files: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    @cached_property  # built once per rule set: `rule` is called for every match of every screening
+    def _by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @property
+    def matchable(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if not r.system)
