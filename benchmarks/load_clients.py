@@ -1,0 +1,195 @@
+"""The simulated clients of benchmarks/load.py: asyncio + aiohttp, each client a loop until the deadline.
+
+A client picks an action by weight: an API screening (not stored), a stored API submission under a fresh
+Idempotency-Key (some resent at once, as a client that lost the answer would), or a patient walking the whole
+web form (GET each page for its CSRF token, POST it, check page, send). Every request's latency is kept by
+kind; every acknowledged submission (201, or the form's 303 to its result) is remembered for the check that it
+is in the database exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from suitability.web.patient.questions import PAGES, Page
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+ACTIONS = ("screen", "store", "form")
+
+
+@dataclass
+class Tally:
+    """What the clients saw: latencies (seconds) by request kind, errors by kind and cause, acknowledgements."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: Counter[str] = field(default_factory=Counter)
+    api_acks: dict[str, str] = field(default_factory=dict)     # client Idempotency-Key -> case id
+    web_acks: dict[str, str] = field(default_factory=dict)     # submit token -> case id
+    api_unanswered: set[str] = field(default_factory=set)      # sent, never acknowledged (may be stored)
+    web_unanswered: set[str] = field(default_factory=set)
+
+    def requests(self) -> int:
+        return sum(len(v) for v in self.latencies.values())
+
+
+class Stop(Exception):
+    """The run's time is up (raised between requests, never in the middle of one)."""
+
+
+@dataclass
+class Load:
+    """One run's settings, shared by every client."""
+
+    base: str
+    clients: int
+    seconds: float
+    think: float = 0.0                     # mean think time between actions, seconds (0: closed loop)
+    weights: tuple[float, ...] = (0.4, 0.4, 0.2)
+    retry_share: float = 0.1               # stored submissions resent at once under the same key
+    api_token: str = ""
+    intake: dict[str, Any] = field(default_factory=dict)
+    form: dict[str, Any] = field(default_factory=dict)
+    bare_path: str | None = None           # yardstick mode: every request is one POST here
+    tally: Tally = field(default_factory=Tally)
+    deadline: float = 0.0
+
+    async def request(self, http: aiohttp.ClientSession, kind: str, method: str, path: str,
+                      expect: int, *, sent: set[str] | None = None, mark: str = "",
+                      **kwargs: Any) -> tuple[int, str, dict[str, str]]:
+        """One request; `mark` goes into `sent` once the request is really on its way (after the deadline check)."""
+        if time.monotonic() > self.deadline:
+            raise Stop
+        if sent is not None:
+            sent.add(mark)
+        started = time.perf_counter()
+        try:
+            async with http.request(method, self.base + path, allow_redirects=False, **kwargs) as response:
+                text = await response.text()
+                status, headers = response.status, dict(response.headers)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            self.tally.latencies[kind].append(time.perf_counter() - started)
+            self.tally.errors[f"{kind}: {type(exc).__name__}"] += 1
+            if time.monotonic() > self.deadline:
+                raise Stop from exc
+            raise _Failed from exc
+        self.tally.latencies[kind].append(time.perf_counter() - started)
+        if status != expect:
+            self.tally.errors[f"{kind}: HTTP {status}"] += 1
+            raise _Failed
+        return status, text, headers
+
+    async def client(self, number: int, connector: aiohttp.BaseConnector) -> None:
+        rng = random.Random(number)
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with aiohttp.ClientSession(connector=connector, connector_owner=False, timeout=timeout) as api:
+            while time.monotonic() < self.deadline:
+                action = "bare" if self.bare_path else rng.choices(ACTIONS, self.weights)[0]
+                try:
+                    if action == "bare":
+                        await self.request(api, "bare", "POST", str(self.bare_path), 200, json={"intake": self.intake})
+                    elif action == "screen":
+                        await self.screen(api)
+                    elif action == "store":
+                        await self.store(api, rng.random() < self.retry_share)
+                    else:  # a patient: a cookie jar of their own, as in a browser
+                        async with aiohttp.ClientSession(connector=connector, connector_owner=False,
+                                                         timeout=timeout, cookie_jar=aiohttp.CookieJar(unsafe=True)
+                                                         ) as browser:
+                            await self.walk_form(browser)
+                except (Stop, _Failed):
+                    pass
+                if self.think:
+                    await asyncio.sleep(rng.expovariate(1 / self.think))
+
+    def _auth(self, key: str | None = None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.api_token}"}
+        return {**headers, "Idempotency-Key": key} if key else headers
+
+    async def screen(self, http: aiohttp.ClientSession) -> None:
+        await self.request(http, "api-screen", "POST", "/api/v1/screenings", 200,
+                           json={"intake": self.intake, "store": False}, headers=self._auth())
+
+    async def store(self, http: aiohttp.ClientSession, resend: bool) -> None:
+        key = f"load-{uuid.uuid4().hex}"
+        body = {"intake": self.intake, "store": True}
+        _, text, _ = await self.request(http, "api-store", "POST", "/api/v1/screenings", 201, json=body,
+                                        headers=self._auth(key), sent=self.tally.api_unanswered, mark=key)
+        case_id = _case_id(text)
+        self.tally.api_acks[key] = case_id
+        self.tally.api_unanswered.discard(key)
+        if resend:
+            _, text, headers = await self.request(http, "api-resend", "POST", "/api/v1/screenings", 201,
+                                                  json=body, headers=self._auth(key))
+            if headers.get("Idempotent-Replayed") != "true" or _case_id(text) != case_id:
+                self.tally.errors["api-resend: a different case"] += 1
+
+    async def walk_form(self, browser: aiohttp.ClientSession) -> None:
+        _, html, _ = await self.request(browser, "form-page", "GET", "/", 200)
+        await self.request(browser, "form-post", "POST", "/start", 302,
+                           data={"consent": "yes", "csrf_token": _find(CSRF, html)})
+        for page in PAGES:
+            _, html, _ = await self.request(browser, "form-page", "GET", f"/questions/{page.slug}", 200)
+            await self.request(browser, "form-post", "POST", f"/questions/{page.slug}", 302,
+                               data=[*_fields(page, self.form), ("csrf_token", _find(CSRF, html))])
+        _, html, _ = await self.request(browser, "form-page", "GET", "/check", 200)
+        token = _find(TOKEN, html)
+        _, _, headers = await self.request(browser, "form-submit", "POST", "/submit", 303,
+                                           data={"token": token, "csrf_token": _find(CSRF, html)},
+                                           sent=self.tally.web_unanswered, mark=token)
+        self.tally.web_acks[token] = headers["Location"].rstrip("/").rsplit("/", 1)[1]
+        self.tally.web_unanswered.discard(token)
+        await self.request(browser, "form-page", "GET", headers["Location"], 200)
+
+    async def run(self) -> float:
+        """Run every client until the deadline; returns the seconds until the last one finished."""
+        connector = aiohttp.TCPConnector(limit=self.clients + 10, force_close=False)
+        started = time.monotonic()
+        self.deadline = started + self.seconds
+        try:
+            await asyncio.gather(*(self.client(n, connector) for n in range(self.clients)))
+        finally:
+            await connector.close()
+        return time.monotonic() - started
+
+
+class _Failed(Exception):
+    """This action failed (counted in the errors); the client moves on to its next action."""
+
+
+def _find(pattern: re.Pattern[str], html: str) -> str:
+    match = pattern.search(html)
+    if not match:
+        raise _Failed
+    return match.group(1)
+
+
+def _case_id(text: str) -> str:
+    return str(json.loads(text)["case"]["id"])
+
+
+def _fields(page: Page, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The form fields a person fills on `page` to give the answers in `data` (intake JSON names)."""
+    form: list[tuple[str, str]] = []
+    for question in page.all_questions():
+        value = data.get(question.name)
+        if value is None:
+            continue
+        if question.kind == "treatments":
+            for i, item in enumerate(value):
+                form += [(f"{question.name}-{i}-area", item["area"]), (f"{question.name}-{i}-concern", item["concern"])]
+        elif question.kind == "areas":
+            form += [(question.name, str(v)) for v in value]
+        else:
+            form.append((question.name, str(value)))
+    return form
