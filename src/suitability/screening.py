@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import traceback
 from pathlib import Path
 
 from .combine import combine
@@ -68,10 +69,10 @@ class Screener:
             except SuitabilityError as exc:
                 if self._current[1] is not engine:
                     continue  # the rule set was swapped while we screened: retry on the new one
-                log.error("automatic screen failed under %s: %s", ruleset.version, type(exc).__name__)
+                log_failure("automatic screen failed", ruleset, exc)
                 return failed_decision(ruleset, intake)
-            except Exception:  # noqa: BLE001 - fail safe: a bug must never reach the patient as "suitable"
-                log.exception("automatic screen failed under %s", ruleset.version)
+            except Exception as exc:  # noqa: BLE001 - fail safe: a bug must never reach the patient as "suitable"
+                log_failure("automatic screen failed", ruleset, exc)
                 return failed_decision(ruleset, intake)
         return failed_decision(self._current[0], intake)
 
@@ -89,9 +90,17 @@ class Screener:
         except Exception as exc:  # noqa: BLE001 - an explanation must never break the decision it explains
             if self._current[1] is not engine:
                 raise EngineError("the rule set was replaced while explaining the decision") from exc
-            log.error("what would change it failed under %s: %s", ruleset.version, type(exc).__name__)
+            log_failure("what would change it failed", ruleset, exc)
             return decision
         return decision.model_copy(update={"what_would_change": changes})
+
+
+def log_failure(what: str, ruleset: RuleSet, exc: BaseException) -> None:
+    """Log a failure with the exception's type and where it happened, never its message or traceback text:
+    messages can hold a patient's answers (pydantic errors include the input, ours may quote facts)."""
+    frames = traceback.extract_tb(exc.__traceback__)[-6:]
+    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    log.error("%s under %s: %s at %s", what, ruleset.version, type(exc).__name__, where or "unknown")
 
 
 def failed_decision(ruleset: RuleSet, intake: Intake) -> Decision:
