@@ -106,27 +106,26 @@ def record_review(session: Session, case_id: str, reviewer: User | int, proposal
     """Check and store one decision, its audit event and its `review.decided` webhook, in one commit.
 
     ReviewRefused: not allowed as given. ReviewConflict: the case changed since `expected_version` was read;
-    nothing is stored. StorageError: the database failed; nothing is stored.
+    nothing is stored. StorageError: the database failed; nothing is stored. It owns the session's
+    transaction (as `store_submission` does): pass a session without pending changes.
     """
     from ..api.webhooks.outbox import emit_event  # the outbox is a shell beside storage; import it late
 
     today = today or dt.date.today()
+    session.rollback()  # end any read: on SQLite a transaction that starts with its write waits its turn
     try:
-        case = session.get(Case, case_id)
-        user = session.get(User, reviewer if isinstance(reviewer, int) else reviewer.id)
-        if case is None or user is None or not user.active:
-            raise ReviewRefused({"case": "This case or account cannot be reviewed"})
-        decision = decision_of(case)
-        found = check(decision, len(case.intake.get("treatments") or []), proposal, today)
         status = NEW_STATUS[proposal.action]
         claimed = session.execute(
             update(Case).where(Case.id == case_id, Case.review_version == expected_version)
             .values(review_version=expected_version + 1, review_status=status)
             .execution_options(synchronize_session=False))
-        if getattr(claimed, "rowcount", 0) != 1:
-            current = session.scalar(select(Case.review_version).where(Case.id == case_id))
-            session.rollback()
-            raise ReviewConflict(case_id, expected_version, int(current or 0))
+        case = session.get(Case, case_id, populate_existing=True)
+        if case is not None and getattr(claimed, "rowcount", 0) != 1:
+            raise ReviewConflict(case_id, expected_version, case.review_version)
+        user = session.get(User, reviewer if isinstance(reviewer, int) else reviewer.id)
+        if case is None or user is None or not user.active:
+            raise ReviewRefused({"case": "This case or account cannot be reviewed"})
+        found = check(decision_of(case), len(case.intake.get("treatments") or []), proposal, today)
         review = Review(case_id=case_id, reviewer_id=user.id, action=proposal.action,
                         depth_limits={str(i): mm for i, mm in sorted(proposal.depth_limits.items())}
                         if proposal.action in APPROVALS else {},
