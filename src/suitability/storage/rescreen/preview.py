@@ -10,12 +10,13 @@ the rules, not from time passing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, literal_column, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...intake import parse_intake
@@ -51,7 +52,43 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-COLUMNS = (Case.id, Case.reference, Case.created_at, Case.review_status, Case.intake, Case.decision)
+COLUMNS = (Case.id, Case.reference, Case.created_at, Case.review_status, Case.intake, Case.outcome,
+           Case.ruleset_version)
+# Only the parts of the stored decision the comparison reads, extracted by the database: a stored decision
+# carries every finding's texts, instructions and "what would change it", and decoding all of it in Python
+# cost as much as reading the rest of the case.
+SUMMARY_SQL = {
+    "sqlite": {
+        "old_earliest": "json_extract(cases.decision, '$.earliest_date')",
+        "old_depth": "json_extract(cases.decision, '$.depth_limits')",
+        "old_rules": "(SELECT json_group_array(json_extract(value, '$.rule_id')) "
+                     "FROM json_each(cases.decision, '$.findings'))",
+    },
+    "postgresql": {
+        "old_earliest": "cases.decision ->> 'earliest_date'",
+        "old_depth": "cases.decision -> 'depth_limits'",
+        "old_rules": "jsonb_path_query_array(cases.decision, '$.findings[*].rule_id')",
+    },
+}
+
+
+def _summary_columns(dialect: str) -> list[Any]:
+    return [literal_column(sql).label(name) for name, sql in SUMMARY_SQL[dialect].items()]
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _old_decision(row: dict[str, Any]) -> dict[str, Any]:
+    """The stored decision in `summary_of`'s shape, from the extracted columns."""
+    return {
+        "outcome": getattr(row.pop("outcome"), "value", None) or "review",
+        "ruleset_version": row.pop("ruleset_version"),
+        "earliest_date": row.pop("old_earliest"),
+        "depth_limits": _json(row.pop("old_depth")) or [],
+        "findings": [{"rule_id": rule} for rule in _json(row.pop("old_rules")) or ()],
+    }
 
 
 def count_cases(database: Database, scope: Scope) -> int:
@@ -64,18 +101,24 @@ def count_cases(database: Database, scope: Scope) -> int:
 
 
 def stream_cases(database: Database, scope: Scope, batch_size: int = DEFAULT_BATCH) -> Iterator[list[Row]]:
-    """The scope's cases, oldest first, in batches of at most `batch_size`; each batch read in its own session."""
+    """The scope's cases, oldest first, in batches of at most `batch_size`; each batch read in its own session.
+
+    Each row: id, reference, created_at, review_status, intake (the stored answers) and decision (the stored
+    decision's outcome, version, earliest date, depth limits and finding rule ids only)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     after: tuple[dt.datetime, str] | None = None
     while True:
-        query = scope.where(select(*COLUMNS)).order_by(Case.created_at, Case.id).limit(batch_size)
+        columns = (*COLUMNS, *_summary_columns(database.dialect))
+        query = scope.where(select(*columns)).order_by(Case.created_at, Case.id).limit(batch_size)
         if after is not None:
             query = query.where(or_(Case.created_at > after[0], and_(Case.created_at == after[0], Case.id > after[1])))
         try:
             with database.session() as session:
                 result = session.execute(query.execution_options(yield_per=batch_size))
-                batch = [dict(row._mapping) for row in result]
+                batch = [{**row._mapping, "decision": None} for row in result]
+            for row in batch:
+                row["decision"] = _old_decision(row)
         except SQLAlchemyError as exc:
             raise StorageError(f"could not read cases ({type(exc).__name__})") from exc
         if not batch:
