@@ -40,6 +40,8 @@ def make_engine(url: str, **options: Any) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StorageError("DATABASE_URL is not a database URL") from None
+    # Statement parameters are patients' answers: never in SQL logging, never in the text of a database error.
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         file = parsed.database if parsed.database and parsed.database != ":memory:" else None
         if file and not file.startswith("file:"):  # a plain path, not an SQLite URI filename
