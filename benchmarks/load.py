@@ -137,10 +137,14 @@ def check_stored(url: str, tally: Tally) -> bool:
 
 
 def run(load: Load, warmup: float) -> tuple[Tally, float]:
+    """Warm up, then the measured run; returns its tally and the measured window (seconds)."""
     if warmup > 0:
         asyncio.run(Load(**{**load.__dict__, "seconds": warmup, "tally": Tally()}).run())
-    elapsed = asyncio.run(load.run())
-    return load.tally, elapsed
+    grace = asyncio.run(load.run())
+    if load.tally.after_deadline:
+        print(f"({load.tally.after_deadline} requests in flight at the end of the window, or finishing form walks "
+              f"under way, ended in the {grace:.1f} s after it: not in the figures; their submissions are checked)")
+    return load.tally, load.seconds
 
 
 def main() -> int:
