@@ -77,3 +77,29 @@ def errors_in(response: TestResponse) -> list[str]:
 
 def decide(client: FlaskClient, case: Case, version: int = 0, **form: str) -> TestResponse:
     return client.post(f"/practitioner/case/{case.id}/decide", data={"version": str(version), **form})
+
+
+def patient_submits(client: FlaskClient, **changes: Any) -> str:
+    """Use the patient form as a patient would (consent, every page, send); returns the stored case's id."""
+    from suitability.web.patient.questions import PAGES
+
+    data = intake_data(**changes)
+    assert client.post("/start", data={"consent": "yes"}).status_code == 302
+    for page in PAGES:
+        form: dict[str, Any] = {}
+        for question in page.all_questions():
+            value = data.get(question.name)
+            if value is None:
+                continue
+            if question.kind == "treatments":
+                for i, item in enumerate(value):
+                    form[f"{question.name}-{i}-area"] = item["area"]
+                    form[f"{question.name}-{i}-concern"] = item["concern"]
+            else:
+                form[question.name] = list(value) if question.kind == "areas" else str(value)
+        assert client.post(f"/questions/{page.slug}", data=form).status_code == 302, page.slug
+    token = re.search(r'name="token" value="([^"]+)"', client.get("/check").get_data(as_text=True))
+    assert token is not None
+    sent = client.post("/submit", data={"token": token.group(1)})
+    assert sent.status_code == 303, sent.status_code
+    return sent.location.rsplit("/", 1)[1]
