@@ -3,7 +3,10 @@ SQLite file without tripping over each other's migrations, and the access log ne
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +96,12 @@ def test_the_access_log_names_the_path_but_never_the_query_string_or_a_form_body
     assert '"GET /healthz HTTP/1.1" 200' in log and '"POST /start HTTP/1.1"' in log
     for leaked in ("jo.bloggs", "example.org", "9434765919", "pregnant-secret", "email=", "nhs="):
         assert leaked not in log
+
+
+def test_sighup_to_a_worker_asks_for_a_rules_reload_and_does_not_end_it(tmp_path: Path) -> None:
+    with Gunicorn(tmp_path, workers=1) as server:
+        (worker,) = server.wait_for_workers(1)
+        os.kill(worker, signal.SIGHUP)
+        time.sleep(1)
+        assert requests.get(server.url + "/healthz", timeout=30).json()["status"] == "ok"
+        assert server.worker_pids() == {worker}

@@ -100,3 +100,10 @@ forwarded_allow_ips = _settings["forwarded_allow_ips"]
 proc_name = _settings["proc_name"]
 control_socket_disable = _settings["control_socket_disable"]
 worker_tmp_dir = _settings["worker_tmp_dir"]
+
+
+def post_worker_init(worker: Any) -> None:  # a gunicorn Worker (gunicorn ships no type hints)
+    """SIGHUP to a worker means "reload the rules" (rules_reload), never gunicorn's default of ending it."""
+    from .rules_reload import install_signal_handler
+
+    install_signal_handler()
