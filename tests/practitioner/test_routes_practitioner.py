@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from review_support import make_user, patient_submits, sign_in, store_case
+from review_support import make_user, patient_submits, store_case
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter, Rule
 
@@ -30,7 +30,7 @@ def url(rule: Rule, case_id: str) -> str:
     """The rule's path with every argument filled: the real case id for case_id, else a plausible value."""
     values: dict[str, Any] = {}
     for name in rule.arguments:
-        converter = rule._converters[name]  # noqa: SLF001 - the only way to see an argument's type
+        converter = rule._converters[name]  # private, but the only way to see an argument's type
         values[name] = case_id if name == "case_id" else 1 if isinstance(converter, IntegerConverter) else "x"
     built = rule.build(values, append_unknown=False)
     assert built is not None
