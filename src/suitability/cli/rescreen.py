@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import SuitabilityError
 from ..ruleset import PROFILES
 from ..screening import Screener, configured_profile
+from ..storage.rescreen.accept import DECIDED
 from .progress import ProgressBar
 
 
@@ -148,6 +149,8 @@ class _Printer:
             print(f"accepted {len(accepted)}, skipped {len(skipped)}")
             for s in skipped:
                 print(f"    skipped {s.reference or s.case_id}: {s.reason}")
+            if any(s.reason == DECIDED for s in skipped):
+                print("decided cases are replaced (and reopened) only with --include-decided")
         elif self.changed:
             print("nothing was changed: run again with --accept to replace these decisions")
 

@@ -3,6 +3,7 @@
     preview(db, screener, Scope(open_only=True, since=..., until=...), batch_size=500, jobs=1, progress=None)
         -> every case in scope as a CaseDifference (outcome, depth per treatment, earliest date, rules that
         newly fire / no longer fire; `.changed`, `.error`), oldest first, streamed in keyset batches.
+    first_changes(db, screener, scope, limit=200) -> Changes: the first changed cases, for a page.
     accept(db, screener, {case_id: previewed old ruleset_version}, new_version=..., actor=..., include_decided=False)
         -> AcceptReport(accepted, skipped): replaces the current decision, appends it to `case_decisions`
         (the old one stays there), audits `case.rescreened` (and `case.reopened` for decided cases).
@@ -13,10 +14,10 @@ from __future__ import annotations
 
 from .accept import AcceptReport, Accepted, Skipped, accept
 from .difference import CaseDifference, DepthChange
-from .preview import DEFAULT_BATCH, Scope, count_cases, preview, stream_cases
+from .preview import DEFAULT_BATCH, Changes, Scope, count_cases, first_changes, preview, stream_cases
 from .reproduce import Reproduction, reproduce
 
 __all__ = [
-    "DEFAULT_BATCH", "AcceptReport", "Accepted", "CaseDifference", "DepthChange", "Reproduction", "Scope",
-    "Skipped", "accept", "count_cases", "preview", "reproduce", "stream_cases",
+    "DEFAULT_BATCH", "AcceptReport", "Accepted", "CaseDifference", "Changes", "DepthChange", "Reproduction",
+    "Scope", "Skipped", "accept", "count_cases", "first_changes", "preview", "reproduce", "stream_cases",
 ]

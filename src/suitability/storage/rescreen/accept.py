@@ -31,7 +31,7 @@ from ..models import Case, ReviewStatus
 RESCREENED = "case.rescreened"
 REOPENED = "case.reopened"
 STALE = "changed since the preview"
-DECIDED = "already decided by a practitioner (use --include-decided to reopen)"
+DECIDED = "already decided by a practitioner"
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,28 @@ def preview(database: Database, screener: Screener, scope: Scope = Scope(), *, b
         yield from differences
         if progress is not None:
             progress(len(differences))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The first changed cases of a preview (for a page), and how far the preview got."""
+
+    changes: tuple[CaseDifference, ...]
+    screened: int
+    errors: int
+    complete: bool  # False: stopped at the limit, more cases may have changed
+
+
+def first_changes(database: Database, screener: Screener, scope: Scope = Scope(), *, limit: int = 200,
+                  batch_size: int = DEFAULT_BATCH) -> Changes:
+    """Preview until `limit` changed cases are found (a page shows them; accept them, then preview again)."""
+    changes: list[CaseDifference] = []
+    screened = errors = 0
+    for difference in preview(database, screener, scope, batch_size=batch_size):
+        screened += 1
+        errors += difference.error is not None
+        if difference.changed:
+            changes.append(difference)
+            if len(changes) >= limit:
+                return Changes(tuple(changes), screened, errors, complete=False)
+    return Changes(tuple(changes), screened, errors, complete=True)

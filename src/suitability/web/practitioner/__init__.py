@@ -15,4 +15,5 @@ bp = Blueprint("practitioner", __name__, url_prefix="/practitioner")
 bp.before_request(auth.guard)
 init_app = auth.init_app
 
-from . import account_views, case_views, queue_views  # noqa: F401 - the views register themselves on `bp`
+# the views register themselves on `bp`
+from . import account_views, case_views, queue_views, rescreen_views  # noqa: F401, E402
