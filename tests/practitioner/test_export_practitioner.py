@@ -10,9 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from review_support import decide, make_user, sign_in, store_case
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from suitability.intake import Intake
+from suitability.storage import AuditEvent
+from suitability.web.database import get_db
 from suitability.web.practitioner.export import COLUMNS, FORMULA_START, cell
 
 TODAY = dt.date.today()
@@ -42,6 +45,10 @@ def test_the_export_lists_each_decision_of_the_range_with_the_rules_outcome(
     assert found[1]["depth_limits_mm"] == "treatment 1: 0.5; treatment 2: 0.25"
     assert found[1]["reviewer"] == "pat" and found[1]["ruleset_version"] == approved.ruleset_version
     assert tuple(found[0]) == COLUMNS
+    with app.app_context(), get_db().session() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "decisions.exported"))
+    assert event.actor == "pat" and event.detail == {"start": TODAY.isoformat(), "end": TODAY.isoformat(),
+                                                     "rows": 2}
 
 
 def test_decisions_outside_the_range_are_left_out(app: Flask, signed_in: FlaskClient) -> None:
