@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from .accept import AcceptReport, Accepted, Skipped, accept
+from .accept import Accepted, AcceptReport, Skipped, accept
 from .difference import CaseDifference, DepthChange
 from .preview import DEFAULT_BATCH, Changes, Scope, count_cases, first_changes, preview, stream_cases
 from .reproduce import Reproduction, reproduce

@@ -29,15 +29,14 @@ BACKFILL = (
 
 
 def _pg_statements(table: str) -> tuple[str, ...]:
-    return (
-        f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN\n    RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'insufficient_privilege';\n"
-        "END\n$$",
-        f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()",
-    )
+    function = (f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                f"BEGIN\n    RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'insufficient_privilege';\n"
+                "END\n$$")
+    change = (f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+              f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
+    truncate = (f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()")
+    return function, change, truncate
 
 
 def _sqlite_statements(table: str) -> tuple[str, ...]:
