@@ -38,6 +38,15 @@ Audit (`audit.py`): append-only
     transaction; events_for(s, case_id). Never put answers in `detail`. Updates and deletes are refused by ORM
     events (AppendOnlyViolation) and by database triggers (PostgreSQL: also TRUNCATE).
 
+Practitioner review (issue 4; `review_models.py`, `accounts.py`, `reviews.py`, `review_queue.py`)
+    User (users), Review (reviews: append-only like audit events, ORM events and triggers), Case.review_version.
+    add_user / set_active / sign_in(s, username, password) -> SignIn(user|None): argon2id; failures slow then
+    lock the account, in the database; every attempt is an audit event, never with a password.
+    record_review(s, case_id, reviewer, Proposal(action, depth_limits, defer_until, override_reason,
+    override_note, note), expected_version=...) -> Review: ReviewRefused (incomplete, or an override of the
+    rules without a coded reason and a note), ReviewConflict (the case was decided since that version).
+    queue(s, status=, outcome=, reference=, oldest_first=, page=) -> QueuePage; decisions_between(s, start, end).
+
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation.
 
 Adding tables (issues 4-6): define models on `Base` (from `storage.models`) in your own module, add that
