@@ -44,7 +44,8 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
-    p.add_argument("--think-ms", type=float, default=0.0, help="mean pause between a client's actions (0: flat out)")
+    p.add_argument("--think-ms", type=float, default=0.0,
+                   help="mean pause between actions and on each form page (0: flat out)")
     p.add_argument("--mix", default="40,40,20", help="weights of API screening, stored submission, web form")
     p.add_argument("--workers", type=int, help="SUITABILITY_WORKERS (default 2 x cores + 1)")
     p.add_argument("--threads", type=int, help="SUITABILITY_THREADS (default 1: sync workers)")
@@ -197,7 +198,9 @@ def main() -> int:
         rate, p99 = report("ours", tally, elapsed)
         print(f"  CPU: server {cpu:.1f} s, load generator {client_cpu:.1f} s (warm-up included)")
         stored_ok = check_stored(url, tally)
-        if not args.no_baseline:
+        if args.think_ms:
+            print("paced run: the throughput is what the clients asked for, so no bare Flask comparison")
+        elif not args.no_baseline:
             bare = Server("bare_app:app", env, work / "bare.log")
             load = Load(bare.url, args.clients, args.seconds, args.think_ms / 1000, bare_path="/bare", intake=intake)
             tally, elapsed = run(load, args.warmup)

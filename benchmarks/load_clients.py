@@ -55,7 +55,7 @@ class Load:
     base: str
     clients: int
     seconds: float
-    think: float = 0.0                     # mean think time between actions, seconds (0: closed loop)
+    think: float = 0.0                     # mean pause between actions and form pages, seconds (0: flat out)
     weights: tuple[float, ...] = (0.4, 0.4, 0.2)
     retry_share: float = 0.1               # stored submissions resent at once under the same key
     api_token: str = ""
@@ -113,11 +113,15 @@ class Load:
                         async with aiohttp.ClientSession(connector=connector, connector_owner=False,
                                                          timeout=timeout, cookie_jar=aiohttp.CookieJar(unsafe=True)
                                                          ) as browser:
-                            await self.walk_form(browser)
+                            await self.walk_form(browser, rng)
                 except (Stop, _Failed):
                     pass
-                if self.think:
-                    await asyncio.sleep(rng.expovariate(1 / self.think))
+                await self.pause(rng)
+
+    async def pause(self, rng: random.Random) -> None:
+        """A person's pause (exponential, mean `think`): between actions, and on each form page before sending."""
+        if self.think:
+            await asyncio.sleep(rng.expovariate(1 / self.think))
 
     def _auth(self, key: str | None = None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {self.api_token}"}
@@ -141,12 +145,13 @@ class Load:
             if headers.get("Idempotent-Replayed") != "true" or _case_id(text) != case_id:
                 self.tally.errors["api-resend: a different case"] += 1
 
-    async def walk_form(self, browser: aiohttp.ClientSession) -> None:
+    async def walk_form(self, browser: aiohttp.ClientSession, rng: random.Random) -> None:
         _, html, _ = await self.request(browser, "form-page", "GET", "/", 200)
         await self.request(browser, "form-post", "POST", "/start", 302,
                            data={"consent": "yes", "csrf_token": _find(CSRF, html)})
         for page in PAGES:
             _, html, _ = await self.request(browser, "form-page", "GET", f"/questions/{page.slug}", 200)
+            await self.pause(rng)
             await self.request(browser, "form-post", "POST", f"/questions/{page.slug}", 302,
                                data=[*_fields(page, self.form), ("csrf_token", _find(CSRF, html))])
         _, html, _ = await self.request(browser, "form-page", "GET", "/check", 200)
