@@ -12,7 +12,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 
 # Issue 6: no answer text in any log line during a full test run. Every test's log records (at whatever level
-# the test captures; WARNING and up by default) are checked for a patient's answers printed with their values.
+# the test captures: DEBUG, set in pyproject.toml) are checked for a patient's answers printed with their values.
 import logging as _logging
 from collections.abc import Iterator as _Iterator
 

@@ -1,0 +1,70 @@
+"""Rules edited under real gunicorn workers: every answer, from whichever worker, shows the new version after the
+check interval, or after SIGHUP to the workers with checks off; a broken file leaves them serving the last good
+version and saying "stale"."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import requests
+from gunicorn_support import Gunicorn
+from ops_support import edit
+
+WAIT = "wait: {after: isotretinoin_last_dose, months: 6}"
+BROKEN = ("when: {isotretinoin: past}", "when: {isotretinon: past}")
+
+
+def health_answers(server: Gunicorn, count: int = 16) -> list[dict[str, object]]:
+    """Several health checks in a row (on new connections, so they spread over the workers)."""
+    answers = []
+    for _ in range(count):
+        response = requests.get(server.url + "/healthz", timeout=30, headers={"Connection": "close"})
+        body = response.json()
+        body["http_status"] = response.status_code
+        answers.append(body)
+    return answers
+
+
+def versions(answers: list[dict[str, object]]) -> set[object]:
+    return {a["ruleset_version"] for a in answers}
+
+
+def test_every_worker_picks_up_an_edit_after_the_interval_and_refuses_a_broken_file(
+        tmp_path: Path, rules_dir: Path) -> None:
+    with Gunicorn(tmp_path, workers=2, env={"SUITABILITY_RULES_DIR": str(rules_dir),
+                                            "SUITABILITY_RULES_CHECK_SECONDS": "1"}) as server:
+        (before,) = versions(health_answers(server))
+        edit(rules_dir / "medicines.yaml", WAIT, WAIT.replace("6", "7"))
+        time.sleep(1.5)
+        answers = health_answers(server)
+        (after,) = versions(answers)
+        assert after != before and {a["ruleset_status"] for a in answers} == {"current"}
+
+        edit(rules_dir / "medicines.yaml", *BROKEN)
+        time.sleep(1.5)
+        answers = health_answers(server)
+        assert versions(answers) == {after}  # the last good rules keep serving in every worker
+        assert {a["http_status"] for a in answers} == {200}
+        assert {a["ruleset_status"] for a in answers} == {"stale"}
+        assert all("isotretinoin-past" in str(a["ruleset_error"]) for a in answers)
+        refusals = server.log().count("rule set refused")
+        assert 1 <= refusals <= 2, server.log()  # logged once per worker, not once per request
+
+
+def test_sighup_to_the_workers_reloads_the_rules_with_checks_off(tmp_path: Path, rules_dir: Path) -> None:
+    with Gunicorn(tmp_path, workers=2, env={"SUITABILITY_RULES_DIR": str(rules_dir),
+                                            "SUITABILITY_RULES_CHECK_SECONDS": "0"}) as server:
+        (before,) = versions(health_answers(server))
+        edit(rules_dir / "medicines.yaml", WAIT, WAIT.replace("6", "7"))
+        assert versions(health_answers(server)) == {before}
+        workers = server.wait_for_workers(2)
+        for pid in workers:
+            os.kill(pid, signal.SIGHUP)
+        time.sleep(0.5)
+        answers = health_answers(server)
+        (after,) = versions(answers)
+        assert after != before
+        assert server.worker_pids() == workers  # reloaded in place: no worker was ended or replaced
