@@ -260,7 +260,7 @@ def _health_choices(count: int) -> list[str]:
 
 def test_a_rule_too_complex_for_the_engine_is_refused_at_load_naming_it() -> None:
     """Measured: a compiled rule is accepted iff it has at most 15 $and/$or nodes: the body's $and, plus the $or
-    and one $and per group when there are several groups, plus one per `in` of 2+ values and per `not_in`."""
+    and one $and per group when there are several groups (lists of values compile to no node of their own)."""
     from suitability import RuleFileError
 
     raw = {"id": "too-complex", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
@@ -329,3 +329,36 @@ def test_the_riskiest_answers_of_a_topic_stay_inside_the_engine_limits(ruleset: 
     assert matches < 60, f"{matches} rules match the {topic} fact at once; durable-rules fails past 64"
     decision = Screener(ruleset).screen(intake)
     assert_not_failed(decision)
+
+
+# --- one action per match --------------------------------------------------------------------------------------
+
+@settings(max_examples=30)
+@given(intakes())
+def test_each_match_fires_exactly_one_action_plus_the_catch_all(ruleset: RuleSet, intake: Intake) -> None:
+    """Lists of values compile to "none of the others" rather than `$or` (which fires once per true branch), and
+    there is a single catch-all: the agenda holds one entry per (rule, treatment) match and one more."""
+    engine = Engine(ruleset)
+    entries: list[str] = []
+    original = engine._fired
+
+    def counting(frame: str) -> Any:
+        entries.append(frame)
+        return original(frame)
+
+    engine._fired = counting  # type: ignore[method-assign]
+    try:
+        matches = engine.match(intake_to_facts(intake))
+    finally:
+        engine.close()
+    assert matches == evaluate(ruleset, intake_to_facts(intake))
+    assert len(entries) == len(matches) + 1
+
+
+def test_a_list_of_values_compiles_without_an_or() -> None:
+    from suitability.compiler import compile_rule
+
+    other = next(name for name in _health_choices(5) if name != "diabetes")
+    raw = {"id": "listed", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
+           "sources": ["test"], "when": {"diabetes": ["controlled", "uncontrolled"], other: {"not": ["no"]}}}
+    assert "$or" not in json.dumps(compile_rule(parse_rule(raw, "health.yaml")))

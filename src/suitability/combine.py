@@ -1,5 +1,11 @@
 """Combine matched rules into one decision: priority for the outcome, minimum for depth, latest for dates,
-an ordered union for instructions. Plain Python, no engine."""
+an ordered union for instructions. Plain Python, no engine.
+
+Speed (docs/performance.md): the parts of a decision that depend on little are built once and reused (they are
+immutable): a dated instruction depends only on its catalogue entry, the appointment date and the rules that
+asked for it; a finding without a wait only on its rule and the treatment it matched. (pydantic's
+`model_construct` was measured slower than validating these small models, so they are validated as usual.)
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,15 @@ import datetime as dt
 from collections.abc import Iterable
 
 from .decision import Decision, DepthLimit, Finding, Instruction, Phase
-from .engine import Match
 from .errors import EngineError
 from .facts import add_months, event_date
 from .intake import Intake
-from .ruleset import InstructionSpec, Rule, RuleSet
+from .rule import InstructionSpec, Rule, RuleSet
 from .validity import valid_until
 from .vocabulary import Outcome
 
 APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
 DEEPER_THAN_EVALUATED = "depth-above-{mm}-mm"
-_PHASE_ORDER = {Phase.BEFORE: 0, Phase.DAY_OF: 1, Phase.AFTER: 2}
 
 
 def fmt_date(day: dt.date) -> str:
@@ -43,7 +47,27 @@ def wait_end(rule: Rule, intake: Intake) -> tuple[dt.date | None, dict[str, str]
     return end, values
 
 
-def make_finding(rule: Rule, intake: Intake, treatment: int | None) -> Finding:
+_KEPT = 50_000  # reused parts kept per rule set; past it the memo starts again (bounded memory)
+
+
+def make_finding(rule: Rule, intake: Intake, treatment: int | None, ruleset: RuleSet | None = None) -> Finding:
+    """The finding of a matched rule; one without a wait is the same for every intake with the same request,
+    so it is kept in the rule set's memo and reused."""
+    if rule.wait is not None or ruleset is None:
+        return _make_finding(rule, intake, treatment)
+    request = intake.treatments[treatment] if treatment is not None else None
+    key = ("finding", rule.id, treatment, request.area if request else None, request.concern if request else None)
+    memo = ruleset.memo
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > _KEPT:
+            memo.clear()
+        found = memo[key] = _make_finding(rule, intake, treatment)
+    assert isinstance(found, Finding)
+    return found
+
+
+def _make_finding(rule: Rule, intake: Intake, treatment: int | None) -> Finding:
     assert rule.outcome is not None
     end, values = wait_end(rule, intake)
     if treatment is not None:
@@ -78,6 +102,7 @@ def depth_limits(ruleset: RuleSet, intake: Intake, matches: Iterable[tuple[Rule,
 
 
 def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because: tuple[str, ...]) -> Instruction:
+    """One catalogue entry for this appointment: dated (and its text filled in) when the date is known."""
     starts = ends = None
     text = spec.text
     if appointment is not None:
@@ -106,17 +131,28 @@ def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> lis
             because.setdefault(ref, []).append(rule.id)
     for ref in ruleset.general_instructions:
         because.setdefault(ref, []).append("general")
-    order = {ref: i for i, ref in enumerate(ruleset.instructions)}
-    specs = sorted((ruleset.instructions[ref] for ref in because), key=lambda s: (
-        _PHASE_ORDER[s.phase], -(s.days_before or 0), s.days_after or 0, order[s.id]))
-    return [date_instruction(s, intake.appointment_date, tuple(dict.fromkeys(because[s.id]))) for s in specs]
+    rank = ruleset.instruction_rank
+    catalogue = ruleset.instructions
+    appointment = intake.appointment_date
+    memo = ruleset.memo
+    dated = []
+    for ref in sorted(because, key=rank.__getitem__):
+        asked_by = tuple(dict.fromkeys(because[ref]))
+        key = ("instruction", ref, appointment, asked_by)
+        instruction = memo.get(key)
+        if instruction is None:
+            if len(memo) > _KEPT:
+                memo.clear()
+            instruction = memo[key] = date_instruction(catalogue[ref], appointment, asked_by)
+        dated.append(instruction)
+    return dated
 
 
 def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int | None]]) -> Decision:
     """The decision for one intake from the (rule id, treatment) pairs the engine reported."""
     pairs = sorted({(rule_id, idx) for rule_id, idx in matched}, key=lambda p: (p[0], -1 if p[1] is None else p[1]))
     hits = [(ruleset.rule(rule_id), idx) for rule_id, idx in pairs]
-    findings = [make_finding(rule, intake, idx) for rule, idx in hits if rule.outcome is not None]
+    findings = [make_finding(rule, intake, idx, ruleset) for rule, idx in hits if rule.outcome is not None]
     findings.sort(key=lambda f: (-f.outcome.severity, f.rule_id, f.treatment if f.treatment is not None else -1))
     outcome = max((f.outcome for f in findings), key=lambda o: o.severity, default=Outcome.SUITABLE)
     waits = [f.wait_until for f in findings if f.wait_until is not None and f.wait_until > intake.screening_date]

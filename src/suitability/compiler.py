@@ -1,32 +1,38 @@
-"""Compile validated rules into a durable_rules ruleset definition (plain JSON data, no Python actions)."""
+"""Compile validated rules into a durable_rules ruleset definition (plain JSON data, no Python actions).
+
+Shaped by what a screening costs in durable-rules (docs/performance.md): every `$or` fires its action once per
+true branch, so a list of values is written as "none of the other values" (the fields are closed vocabularies
+and always present in the facts), and one catch-all rule on the screening fact (asserted in every screening)
+guarantees the one action per session that delete_state needs.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .conditions import Test
-from .facts import SCREENING, TOPICS, TREATMENT
+from .facts import FIELDS, SCREENING
 from .rule import Rule, RuleSet
 
-CATCH_ALL = "_seen"  # prefix of the catch-all rules, one per fact type
+CATCH_ALL = "_seen"  # the catch-all rule: matches the screening fact, so every screening runs an action
 
 
-def compile_test(test: Test) -> dict[str, Any]:
+def compile_test(test: Test) -> list[dict[str, Any]]:
+    """One test as the conditions it adds to its rule's `$and` (a list of values: the others excluded)."""
     field = test.fact_field
     if test.op == "eq":
-        return {field: test.value}
+        return [{field: test.value}]
     if test.op == "in":
-        if len(test.value) == 1:
-            return {field: test.value[0]}
-        return {"$or": [{field: v} for v in test.value]}
+        others = [v for v in FIELDS[test.field].values if v not in test.value]
+        return [{"$neq": {field: v}} for v in others] or [{"$ex": {field: 1}}]
     if test.op == "not_in":
-        return {"$and": [{"$neq": {field: v}} for v in test.value]}
+        return [{"$neq": {field: v}} for v in test.value]
     if test.op in ("lt", "lte", "gt", "gte"):
-        return {f"${test.op}": {field: test.value}}
+        return [{f"${test.op}": {field: test.value}}]
     if test.op in ("within_days", "within_months"):
-        return {"$lt": {field: test.value}}
+        return [{"$lt": {field: test.value}}]
     if test.op == "missing":
-        return {"$nex": {field: 1}}
+        return [{"$nex": {field: 1}}]
     raise ValueError(f"unknown test operator {test.op!r}")
 
 
@@ -47,7 +53,7 @@ def rule_groups(rule: Rule) -> tuple[tuple[Test, ...], ...]:
 
 def compile_rule(rule: Rule) -> dict[str, Any]:
     """Every condition starts with the fact's topic tag, so no rule can match the engine's state fact."""
-    groups = [[compile_test(t) for t in group] for group in rule_groups(rule)]
+    groups = [[c for t in group for c in compile_test(t)] for group in rule_groups(rule)]
     body: list[dict[str, Any]] = [{"t": rule.topic}]
     if len(groups) == 1:
         body.extend(groups[0])
@@ -56,10 +62,17 @@ def compile_rule(rule: Rule) -> dict[str, Any]:
     return {"all": [{"m": {"$and": body}}]}
 
 
+def fact_fields(ruleset: RuleSet) -> dict[str, frozenset[str]]:
+    """Per fact topic, the fields some rule tests: the only ones the engine needs to see."""
+    fields: dict[str, set[str]] = {}
+    for rule in ruleset.matchable:
+        for group in rule_groups(rule):
+            fields.setdefault(rule.topic, set()).update(t.fact_field for t in group)
+    return {topic: frozenset(names) for topic, names in fields.items()}
+
+
 def compile_ruleset(ruleset: RuleSet) -> dict[str, Any]:
-    """The definition for durable_rules_engine.create_ruleset, plus one catch-all per fact type, so every
-    asserted fact is handled and every screening runs at least one action (see engine.py)."""
+    """The definition for durable_rules_engine.create_ruleset, plus the catch-all (see engine.py)."""
     definition = {rule.id: compile_rule(rule) for rule in ruleset.matchable}
-    for fact_type in (SCREENING, TREATMENT, *TOPICS):
-        definition[f"{CATCH_ALL}-{fact_type}"] = {"all": [{"m": {"t": fact_type}}]}
+    definition[CATCH_ALL] = {"all": [{"m": {"t": SCREENING}}]}
     return definition

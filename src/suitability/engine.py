@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from typing import Any
 
 import durable_rules_engine as _engine
 
-from .compiler import CATCH_ALL, compile_ruleset
+from .compiler import CATCH_ALL, compile_ruleset, fact_fields
 from .errors import EngineError
-from .facts import TREATMENT
-from .ruleset import RuleSet
+from .facts import SCREENING, TREATMENT
+from .rule import RuleSet
 
 Match = tuple[str, int | None]  # (rule id, treatment index or None)
 _names = itertools.count(1)
+_IDX = re.compile(r'"idx":\s*(\d+)')
+ACCEPTED = (0, 1, 3)  # ok; some fact matched no rule (normal: only the screening fact has a catch-all); observed
+MAX_ACTIONS = 10_000
 
 
 class Engine:
@@ -32,40 +36,71 @@ class Engine:
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
         self._closed = False
+        # each fact carries only the fields some rule tests: less for the engine to parse, store and report
+        self._fields = {topic: tuple(sorted(names)) for topic, names in fact_fields(ruleset).items()}
+        self._per_treatment = frozenset(r.id for r in ruleset.matchable if r.topic == TREATMENT)
+        self._rules = frozenset(r.id for r in ruleset.matchable)
         definition = json.dumps(compile_ruleset(ruleset), allow_nan=False, ensure_ascii=False)
         try:
             self._handle = _engine.create_ruleset(f"suitability-{next(_names)}", definition)
         except _engine.error as exc:
             raise EngineError(f"the engine refused the rule set: {exc}") from exc
-        self.match([{"t": "screening", "setting": "clinic", "modality": "mechanical"}])  # warm-up
+        self.match([{"t": SCREENING, "setting": "clinic", "modality": "mechanical"}])  # warm-up
+
+    def _messages(self, facts: list[dict[str, Any]], sid: str) -> str:
+        """The facts as one JSON batch: the screening fact always (the catch-all needs it), any other fact only
+        if some rule reads its topic, each with only the fields rules test."""
+        batch = []
+        for i, fact in enumerate(facts):
+            topic = fact["t"]
+            fields = self._fields.get(topic)
+            if fields is None and topic != SCREENING:
+                continue
+            slim: dict[str, Any] = {"t": topic, "sid": sid, "id": f"{sid}.{i}"}
+            if topic == TREATMENT:
+                slim["idx"] = fact["idx"]
+            for name in fields or ():
+                if name in fact:
+                    slim[name] = fact[name]
+            batch.append(slim)
+        return json.dumps(batch, allow_nan=False, ensure_ascii=False)
+
+    def _fired(self, frame: str) -> Match | None:
+        """The rule and treatment of one agenda entry, '{"<rule id>":{"m":<fact>}}', without parsing the fact."""
+        name = frame[2:frame.index('"', 2)]
+        if name == CATCH_ALL:
+            return None
+        if name not in self._rules:
+            raise EngineError(f"the engine reported an unknown rule {name!r}")
+        if name not in self._per_treatment:
+            return (name, None)
+        found = _IDX.search(frame)
+        if found is None:
+            raise EngineError(f"the engine reported {name} without its treatment")
+        return (name, int(found.group(1)))
 
     def match(self, facts: list[dict[str, Any]]) -> frozenset[Match]:
         """Assert the facts in a fresh session, drain the agenda, delete the session; return what fired."""
-        payload = facts
         with self._lock:
             if self._closed:
                 raise EngineError("this engine was closed (the rule set was replaced)")
             sid = str(next(self._sids))
             fired: set[Match] = set()
             try:
-                messages = json.dumps([{**f, "sid": sid, "id": f"{sid}.{i}"} for i, f in enumerate(payload)],
-                                      allow_nan=False, ensure_ascii=False)
-                result = _engine.assert_facts(self._handle, messages)
-                if result[0] not in (0, 3):
+                result = _engine.assert_facts(self._handle, self._messages(facts, sid))
+                if result[0] not in ACCEPTED:
                     raise EngineError(f"the engine did not accept the facts (code {result[0]})")
                 state = result[1]
                 step = _engine.start_action_for_state(self._handle, state)
                 pending = step[1] if step else None
-                guard = 0
+                actions = 0
                 while pending:
-                    guard += 1
-                    if guard > 10_000:
-                        raise EngineError("the engine did not finish (more than 10,000 actions)")
-                    for name, frames in json.loads(pending).items():
-                        if name.startswith(CATCH_ALL):
-                            continue
-                        fact = frames.get("m", {})
-                        fired.add((name, fact.get("idx") if fact.get("t") == TREATMENT else None))
+                    actions += 1
+                    if actions > MAX_ACTIONS:
+                        raise EngineError(f"the engine did not finish (more than {MAX_ACTIONS:,} actions)")
+                    match = self._fired(pending)
+                    if match is not None:
+                        fired.add(match)
                     pending = _engine.complete_and_start_action(self._handle, state)
             except _engine.error as exc:
                 raise EngineError(f"the engine failed: {exc}") from exc

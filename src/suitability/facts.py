@@ -105,8 +105,13 @@ def event_date(intake: Intake, name: str) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+_ENABLED_BY: dict[str, dict[str, Any]] = {}
+
+
 def _parent_is_yes(intake: Intake, name: str) -> bool:
-    enable = field_meta(name).get("enable_when", {})
+    enable = _ENABLED_BY.get(name)
+    if enable is None:
+        enable = _ENABLED_BY[name] = dict(field_meta(name).get("enable_when") or {})
     return any(getattr(intake, parent) is not None and getattr(intake, parent).value in values
                for parent, values in enable.items())
 
@@ -120,25 +125,30 @@ def melasma_in_area(intake: Intake, area: Area) -> Answer:
     return Answer.NO
 
 
+# The whole-person fields, worked out once: (name, topic, kind, still_using); treatment and context fields apart.
+_PLAN = tuple((name, info.topic, info.kind, info.still_using) for name, info in FIELDS.items()
+              if info.topic not in ("*", TREATMENT))
+_NOT_SURE = Answer.NOT_SURE.value
+
+
 def intake_to_facts(intake: Intake) -> list[dict[str, Any]]:
     """The facts for one screening: a screening fact, one per topic, one per requested treatment."""
     ref = intake.reference_date
     context = {"setting": intake.setting.value, "modality": intake.modality.value}
     by_topic: dict[str, dict[str, Any]] = {topic: {"t": topic, **context} for topic in TOPICS}
-    for name, info in FIELDS.items():
-        if info.topic in ("*", TREATMENT):
-            continue
-        fact = by_topic[info.topic]
-        if info.kind == "choice":
-            value = getattr(intake, name)
-            fact[name] = value.value if value is not None else Answer.NOT_SURE.value
-        elif info.kind == "int":
+    answers = intake.__dict__  # the validated field values (pydantic keeps them here); read, never changed
+    for name, topic, kind, still_using in _PLAN:
+        fact = by_topic[topic]
+        if kind == "choice":
+            value = answers[name]
+            fact[name] = value.value if value is not None else _NOT_SURE
+        elif kind == "int":
             age = intake.age_years
             if age is not None:
                 fact[name] = int(age)
-        elif info.kind == "date":
-            when = getattr(intake, name)
-            if when is None and info.still_using and _parent_is_yes(intake, name):
+        else:  # a date
+            when = answers[name]
+            if when is None and still_using and _parent_is_yes(intake, name):
                 when = ref  # still using it: assume use continues up to the appointment unless told to stop
             if when is not None:
                 fact[f"{name}__days"] = (ref - when).days

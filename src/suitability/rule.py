@@ -107,3 +107,17 @@ class RuleSet:
     @property
     def matchable(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if not r.system)
+
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Values derived from this rule set alone and reused across screenings (see combine.py); they go with
+        the rule set when it is replaced."""
+        return {}
+
+    @cached_property  # built once per rule set: every screening orders its instructions by it
+    def instruction_rank(self) -> dict[str, tuple[int, int, int, int]]:
+        """Each catalogue entry's place in a decision: by phase, then furthest before / nearest after the
+        appointment, then catalogue order."""
+        phases = {Phase.BEFORE: 0, Phase.DAY_OF: 1, Phase.AFTER: 2}
+        return {spec.id: (phases[spec.phase], -(spec.days_before or 0), spec.days_after or 0, position)
+                for position, spec in enumerate(self.instructions.values())}

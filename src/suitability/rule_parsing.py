@@ -62,8 +62,8 @@ def check_engine_limits(rule: Rule) -> None:
     if nodes > MAX_ENGINE_NODES:
         key = "when_any" if len(rule.alternatives) > 1 else "when"
         raise RuleFileError(
-            f"too complex for the engine: {nodes} and/or nodes, at most {MAX_ENGINE_NODES} (each when_any group, "
-            "each list of two or more values and each 'not' counts one): split the rule in two",
+            f"too complex for the engine: {nodes} and/or nodes, at most {MAX_ENGINE_NODES} (the rule, and in a "
+            "when_any the list and each group, count one): split the rule in two",
             file=rule.file, rule_id=rule.id, field=key)
 
 

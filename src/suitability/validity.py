@@ -65,10 +65,35 @@ def _is_asked(name: str, intake: Intake) -> bool:
         for parent, values in parents.items())
 
 
+_GROUPED: dict[int, tuple[Mapping[str, Period], tuple[tuple[Period, tuple[str, ...]], ...]]] = {}
+
+
+def _by_period(table: Mapping[str, Period]) -> tuple[tuple[Period, tuple[str, ...]], ...]:
+    """The table's questions grouped by period; worked out once per table (a rule set's table never changes)."""
+    kept = _GROUPED.get(id(table))
+    if kept is not None and kept[0] is table:
+        return kept[1]
+    periods: dict[Period, list[str]] = {}
+    for name, period in table.items():
+        periods.setdefault(period, []).append(name)
+    grouped = tuple((period, tuple(names)) for period, names in periods.items())
+    if len(_GROUPED) > 64:
+        _GROUPED.clear()
+    _GROUPED[id(table)] = (table, grouped)  # holding the table keeps its id from being reused
+    return grouped
+
+
 def valid_until(table: Mapping[str, Period], intake: Intake) -> dt.date | None:
-    """The last day the decision may be used without asking again: the earliest expiry of an asked question."""
-    ends = [_expires(intake.screening_date, period) for name, period in table.items() if _is_asked(name, intake)]
-    return min(ends, default=None)
+    """The last day the decision may be used without asking again: the earliest expiry of an asked question.
+
+    The table has a few distinct periods: each is dated once, shortest first, and the first one with an asked
+    question wins (every screening calls this, so it does not date every question)."""
+    start = intake.screening_date
+    for end, names in sorted(((_expires(start, period), names) for period, names in _by_period(table)),
+                             key=lambda item: item[0]):
+        if any(_is_asked(name, intake) for name in names):
+            return end
+    return None
 
 
 def _follow_ups(name: str) -> list[str]:
