@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -170,3 +171,23 @@ def test_a_worker_that_cannot_load_rules_at_submit_shows_not_saved_and_stores_no
     text = response.get_data(as_text=True)
     assert response.status_code == 503 and "not saved" in text and "MN-" not in text
     assert stored(app) == (0, 0)
+
+
+def test_a_folder_published_by_swapping_a_symlink_is_picked_up_whole(
+        tmp_path: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The safe way to change several files at once: prepare a new folder, then swap a symlink to it."""
+    new = tmp_path / "rules-new"
+    shutil.copytree(rules_dir, new)
+    edit(new / "medicines.yaml", WAIT, WAIT.replace("6", "7"))
+    current = tmp_path / "rules-current"
+    current.symlink_to(rules_dir)
+    monkeypatch.setenv("SUITABILITY_RULES_DIR", str(current))
+    set_default_screener(None)
+    app = make_app(tmp_path)
+    client, auth, clock = app.test_client(), new_key(app), fake_clock(app)
+    assert screen(client, auth)["earliest_date"] == SIX_MONTHS
+    swap = tmp_path / "rules-swap"
+    swap.symlink_to(new)
+    os.replace(swap, current)  # atomic: a reader sees the old folder or the new one, never a mix
+    clock.advance(5)
+    assert screen(client, auth)["earliest_date"] == SEVEN_MONTHS

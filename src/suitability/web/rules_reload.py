@@ -87,7 +87,8 @@ class RulesWatcher:
 
     def check(self, force: bool = False) -> None:
         """Reload when the folder changed (or `force`); a refused rule set is logged once per content."""
-        directory = default_rules_dir()
+        # Resolved once: a folder published by swapping a symlink is read wholly from one side of the swap.
+        directory = default_rules_dir().resolve()
         seen = fingerprint(directory)  # before reading: an edit during the load shows at the next check
         if seen == self._seen and not force:
             return
@@ -108,7 +109,7 @@ class RulesWatcher:
             return
         if force or (version != screener.ruleset.version and version != self._tried):
             self._tried = version
-            if screener.reload():  # validates first; logs the refusal naming file, rule and field
+            if screener.reload(directory):  # validates first; logs the refusal naming file, rule and field
                 self.error = None
             else:
                 self.error = screener.last_error or "the rule files were refused"
