@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from suitability.storage import Case, Database, ReviewStatus, Source, database_url
 from suitability.storage.rescreen import Scope, stream_cases
+from suitability.storage.rescreen.preview import read_range, stream_ranges
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 N = 40
@@ -54,3 +55,15 @@ def test_all_cases_when_asked(filled: tuple[Database, list[tuple[dt.datetime, st
     database, _ = filled
     ids = [row["id"] for batch in stream_cases(database, Scope(open_only=False), batch_size) for row in batch]
     assert len(ids) == len(set(ids)) == N
+
+
+@settings(max_examples=30)
+@given(batch_size=st.integers(min_value=1, max_value=N + 5))
+def test_the_ranges_workers_read_cover_the_same_cases_exactly_once(
+        filled: tuple[Database, list[tuple[dt.datetime, str]]], batch_size: int) -> None:
+    database, expected = filled
+    ranges = list(stream_ranges(database, Scope(), batch_size))
+    seen = [(row["created_at"], row["id"]) for after, last in ranges
+            for row in read_range(database, Scope(), after, last)]
+    assert seen == expected
+    assert len(ranges) == -(-len(expected) // batch_size)

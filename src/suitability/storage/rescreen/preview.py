@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Select, and_, func, literal_column, or_, select
@@ -27,6 +27,8 @@ from ..models import Case, ReviewStatus
 from .difference import CaseDifference, compare, failed, summary_of
 
 DEFAULT_BATCH = 500
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+Query = Select[*tuple[Any, ...]]
 Row = dict[str, Any]
 
 
@@ -38,7 +40,7 @@ class Scope:
     since: dt.date | None = None  # created on or after (UTC)
     until: dt.date | None = None  # created on or before (UTC)
 
-    def where(self, query: Select[Any]) -> Select[Any]:
+    def where(self, query: Q) -> Q:
         if self.open_only:
             query = query.where(Case.review_status == ReviewStatus.OPEN)
         if self.since is not None:
@@ -100,6 +102,37 @@ def count_cases(database: Database, scope: Scope) -> int:
         raise StorageError(f"could not count cases ({type(exc).__name__})") from exc
 
 
+Key = tuple[dt.datetime, str]  # (created_at, id): the keyset order of cases
+
+
+def _after(key: Key) -> Any:
+    return or_(Case.created_at > key[0], and_(Case.created_at == key[0], Case.id > key[1]))
+
+
+def _up_to(key: Key) -> Any:
+    return or_(Case.created_at < key[0], and_(Case.created_at == key[0], Case.id <= key[1]))
+
+
+def _read(database: Database, query: Query) -> list[Any]:
+    try:
+        with database.session() as session:
+            return list(session.execute(query))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not read cases ({type(exc).__name__})") from exc
+
+
+def _rows(database: Database, query: Query) -> list[Row]:
+    batch = [{**row._mapping} for row in _read(database, query)]
+    for row in batch:
+        row["decision"] = _old_decision(row)
+    return batch
+
+
+def _case_query(database: Database, scope: Scope) -> Query:
+    columns = (*COLUMNS, *_summary_columns(database.dialect))
+    return scope.where(select(*columns)).order_by(Case.created_at, Case.id)
+
+
 def stream_cases(database: Database, scope: Scope, batch_size: int = DEFAULT_BATCH) -> Iterator[list[Row]]:
     """The scope's cases, oldest first, in batches of at most `batch_size`; each batch read in its own session.
 
@@ -107,26 +140,40 @@ def stream_cases(database: Database, scope: Scope, batch_size: int = DEFAULT_BAT
     decision's outcome, version, earliest date, depth limits and finding rule ids only)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    after: tuple[dt.datetime, str] | None = None
+    after: Key | None = None
     while True:
-        columns = (*COLUMNS, *_summary_columns(database.dialect))
-        query = scope.where(select(*columns)).order_by(Case.created_at, Case.id).limit(batch_size)
-        if after is not None:
-            query = query.where(or_(Case.created_at > after[0], and_(Case.created_at == after[0], Case.id > after[1])))
-        try:
-            with database.session() as session:
-                result = session.execute(query.execution_options(yield_per=batch_size))
-                batch = [{**row._mapping, "decision": None} for row in result]
-            for row in batch:
-                row["decision"] = _old_decision(row)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"could not read cases ({type(exc).__name__})") from exc
+        query = _case_query(database, scope).limit(batch_size)
+        batch = _rows(database, query if after is None else query.where(_after(after)))
         if not batch:
             return
         yield batch
         after = (batch[-1]["created_at"], batch[-1]["id"])
         if len(batch) < batch_size:
             return
+
+
+def stream_ranges(database: Database, scope: Scope, batch_size: int = DEFAULT_BATCH) -> Iterator[tuple[Key | None, Key]]:
+    """The same batches as (after, last) keyset bounds, read from the index alone: worker processes then read
+    their own rows (`read_range`), so the parent decodes nothing. The ranges are disjoint and contiguous."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    after: Key | None = None
+    while True:
+        query = scope.where(select(Case.created_at, Case.id)).order_by(Case.created_at, Case.id).limit(batch_size)
+        keys = _read(database, query if after is None else query.where(_after(after)))
+        if not keys:
+            return
+        last = (keys[-1].created_at, keys[-1].id)
+        yield after, last
+        after = last
+        if len(keys) < batch_size:
+            return
+
+
+def read_range(database: Database, scope: Scope, after: Key | None, last: Key) -> list[Row]:
+    """The scope's cases after `after` (exclusive) up to `last` (inclusive), oldest first."""
+    query = _case_query(database, scope).where(_up_to(last))
+    return _rows(database, query if after is None else query.where(_after(after)))
 
 
 def screen_case(screener: Screener, row: Row) -> CaseDifference:
@@ -154,13 +201,13 @@ def preview(database: Database, screener: Screener, scope: Scope = Scope(), *, b
     jobs > 1 screens batches in that many worker processes, each with its own engine built from the same rule
     files (durable-rules screens one intake at a time per process).
     """
-    batches = stream_cases(database, scope, batch_size)
     if jobs > 1:
         from .workers import screen_in_processes
 
-        results: Iterator[list[CaseDifference]] = screen_in_processes(screener.ruleset, batches, jobs)
+        results: Iterator[list[CaseDifference]] = screen_in_processes(
+            screener.ruleset, database.url, scope, stream_ranges(database, scope, batch_size), jobs)
     else:
-        results = (screen_batch(screener, batch) for batch in batches)
+        results = (screen_batch(screener, batch) for batch in stream_cases(database, scope, batch_size))
     for differences in results:
         yield from differences
         if progress is not None:

@@ -1,6 +1,7 @@
 """Screen batches in worker processes: durable-rules screens one intake at a time per process, so using both
 cores means processes. Each worker builds its own engine from the exact rule-file texts of the parent's rule set
-(so every worker screens under the same version), and at most two batches per worker are in flight."""
+(so every worker screens under the same version) and reads its own batches from the database by keyset range;
+the parent only pages through the keys. At most two batches per worker are in flight."""
 
 from __future__ import annotations
 
@@ -11,31 +12,34 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from ...ruleset import RuleSet, load_rules_from_files
 from ...screening import Screener
+from ..database import Database
 from .difference import CaseDifference
-from .preview import Row, screen_batch
+from .preview import Key, Scope, read_range, screen_batch
 
-_screener: Screener | None = None
-
-
-def _start(files: dict[str, str], profile: str) -> None:
-    global _screener
-    _screener = Screener(load_rules_from_files(files, profile))
+_worker: tuple[Screener, Database, Scope] | None = None
 
 
-def _screen(rows: list[Row]) -> list[CaseDifference]:
-    assert _screener is not None, "worker not started"
-    return screen_batch(_screener, rows)
+def _start(files: dict[str, str], profile: str, url: str, scope: Scope) -> None:
+    global _worker
+    _worker = (Screener(load_rules_from_files(files, profile)), Database(url), scope)
 
 
-def screen_in_processes(ruleset: RuleSet, batches: Iterable[list[Row]], jobs: int) -> Iterator[list[CaseDifference]]:
-    """Each batch's differences, in the batches' order."""
-    # spawn, not fork: the parent may hold database connections and engine threads a fork would copy
+def _screen(after: Key | None, last: Key) -> list[CaseDifference]:
+    assert _worker is not None, "worker not started"
+    screener, database, scope = _worker
+    return screen_batch(screener, read_range(database, scope, after, last))
+
+
+def screen_in_processes(ruleset: RuleSet, url: str, scope: Scope, ranges: Iterable[tuple[Key | None, Key]],
+                        jobs: int) -> Iterator[list[CaseDifference]]:
+    """Each range's differences, in the ranges' order."""
+    # spawn, not fork: the parent holds database connections and engine state a fork would copy
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
-                             initargs=(dict(ruleset.files), ruleset.profile)) as pool:
+                             initargs=(dict(ruleset.files), ruleset.profile, url, scope)) as pool:
         pending: deque[Future[list[CaseDifference]]] = deque()
-        for batch in batches:
-            pending.append(pool.submit(_screen, batch))
+        for after, last in ranges:
+            pending.append(pool.submit(_screen, after, last))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
