@@ -47,7 +47,15 @@ Practitioner review (issue 4; `review_models.py`, `accounts.py`, `reviews.py`, `
     rules without a coded reason and a note), ReviewConflict (the case was decided since that version).
     queue(s, status=, outcome=, reference=, oldest_first=, page=) -> QueuePage; decisions_between(s, start, end).
 
-Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation.
+Decision history and rule-set archive (`history.py`, `archive.py`; append-only like the audit trail)
+    store_submission also writes the case's first `case_decisions` row (reason submitted) and archives the
+    default screener's rule set (`rulesets`: the exact file texts its version hashes) if it made the decision.
+    history_of(s, case_id); archive_ruleset(s, ruleset); archived_files(s, version); load_archived(s, version,
+    profile) -> RuleSet (raises RulesetNotArchived).
+    Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
+    decisions, appending to the history and auditing `case.rescreened`; reproduce(db, reference).
+
+Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation. RulesetNotArchived(version).
 
 Adding tables (issues 4-6): define models on `Base` (from `storage.models`) in your own module, add that
 module's name to MODEL_MODULES below so Alembic and the schema test see it, and add a revision in
