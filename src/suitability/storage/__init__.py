@@ -55,7 +55,8 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
     decisions, appending to the history and auditing `case.rescreened`; reproduce(db, reference).
 
-Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation. RulesetNotArchived(version).
+Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
+    RulesetNotArchived(version).
 
 Adding tables (issues 4-6): define models on `Base` (from `storage.models`) in your own module, add that
 module's name to MODEL_MODULES below so Alembic and the schema test see it, and add a revision in

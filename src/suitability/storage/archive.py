@@ -12,7 +12,7 @@ import threading
 import weakref
 from typing import Any
 
-from sqlalchemy import Engine, String, event, select
+from sqlalchemy import Engine, String, event
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from ..errors import SuitabilityError
