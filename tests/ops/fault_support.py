@@ -19,6 +19,10 @@ from ops_support import example_intake
 from patient_form import answer_all, example_answers, submit_token
 from sqlalchemy import create_engine, text
 
+from suitability.fhir import response_from_intake
+from suitability.fhir.codes import FHIR_JSON
+from suitability.intake import parse_intake
+
 
 class StoppablePostgres:
     """A throwaway PostgreSQL (tests/pg.py's) that a test stops and starts again on the same port."""
@@ -102,7 +106,7 @@ def fill(directory: Path) -> Path:
 
 @dataclass
 class Outcomes:
-    """What each door answered while the fault lasted."""
+    """What each door (JSON API, patient form, FHIR) answered while the fault lasted."""
 
     api_status: int
     api_type: str
@@ -110,18 +114,22 @@ class Outcomes:
     form_status: int
     form_text: str
     form_token: str
+    fhir_status: int
+    fhir_body: dict[str, object]
 
 
 def try_every_door(app: Flask, client: FlaskClient, auth: dict[str, str], key: str) -> Outcomes:
-    """A stored API submission under `key`, and a patient form sent from the check page (already answered
-    while the fault lasted: answers live in the browser's session, not the database)."""
+    """A stored API submission under `key`, a patient form sent from the check page (answered while the fault
+    lasted: answers live in the browser's session, not the database), and a FHIR QuestionnaireResponse stored."""
     api = client.post("/api/v1/screenings", json={"intake": example_intake(), "store": True},
                       headers={**auth, "Idempotency-Key": key})
+    fhir = client.post("/fhir/QuestionnaireResponse?store=true", json=response_from_intake(parse_intake(
+        example_intake())), headers={**auth, "Idempotency-Key": f"fhir-{key}", "Content-Type": FHIR_JSON})
     answer_all(client, example_answers())
     token = submit_token(client)
     form = client.post("/submit", data={"token": token})
     return Outcomes(api.status_code, api.mimetype or "", api.get_json(silent=True) or {}, form.status_code,
-                    form.get_data(as_text=True), token)
+                    form.get_data(as_text=True), token, fhir.status_code, fhir.get_json(silent=True) or {})
 
 
 def assert_honest_failure(seen: Outcomes) -> None:
@@ -130,3 +138,4 @@ def assert_honest_failure(seen: Outcomes) -> None:
     assert "case" not in seen.api_body and "decision" not in seen.api_body
     assert seen.form_status == 503 and "not saved" in seen.form_text, seen.form_status
     assert "MN-" not in seen.form_text and "Traceback" not in seen.form_text
+    assert seen.fhir_status == 503 and seen.fhir_body.get("resourceType") == "OperationOutcome", seen.fhir_status

@@ -24,6 +24,9 @@ from flask.testing import FlaskClient
 from ops_support import example_intake, make_app, new_key, stored
 from sqlalchemy import create_engine, event, text
 
+from suitability.fhir import response_from_intake
+from suitability.fhir.codes import FHIR_JSON
+from suitability.intake import parse_intake
 from suitability.storage.database import SQLITE_FILE
 from suitability.web.database import get_db
 
@@ -39,15 +42,18 @@ def postgres() -> Iterator[StoppablePostgres]:
 
 def assert_resumed(app: Flask, auth: dict[str, str], failed_key: str, form_token: str, before: tuple[int, int],
                    browser: FlaskClient) -> None:
-    """The same requests again once the fault is over (the API retry under its key, the patient's "try
-    again"): each stores exactly one case, so nothing was half-stored during the fault."""
+    """The same requests again once the fault is over (API and FHIR retries under their keys, the patient's
+    "try again"): each stores its case now, not a replay, so nothing was stored during the fault; one case each."""
     client = app.test_client()
     again = client.post("/api/v1/screenings", json={"intake": example_intake(), "store": True},
                         headers={**auth, "Idempotency-Key": failed_key})
-    assert again.status_code == 201, again.get_data(as_text=True)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers, again.get_data(as_text=True)
+    fhir = client.post("/fhir/QuestionnaireResponse?store=true", json=response_from_intake(parse_intake(
+        example_intake())), headers={**auth, "Idempotency-Key": f"fhir-{failed_key}", "Content-Type": FHIR_JSON})
+    assert fhir.status_code == 201 and "Idempotent-Replayed" not in fhir.headers, fhir.status_code
     retry = browser.post("/submit", data={"token": form_token})  # "try again" on the not-saved page
     assert retry.status_code == 303, retry.status_code
-    assert stored(app) == (before[0] + 2, before[1] + 2)
+    assert stored(app) == (before[0] + 3, before[1] + 3)
 
 
 def stored_ok(app: Flask, auth: dict[str, str], key: str) -> None:
