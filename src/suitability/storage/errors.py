@@ -32,3 +32,21 @@ class RulesetNotArchived(StorageError):
 
 class RescreenRefused(SuitabilityError):
     """Accepting a re-screen was refused as a whole (e.g. the rule set changed since the preview)."""
+
+
+class CheckInRefused(SuitabilityError):
+    """A check-in was not recorded as given (an answer to a question not asked again, a bad answer or date)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)  # question (or "on") -> what is wrong, in words; never the answer
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.problems.items()) or "the check-in was refused")
+
+
+class CheckInConflict(SuitabilityError):
+    """The case changed (a decision, a re-screen, another check-in) since the check-in form was read."""
+
+    def __init__(self, case_id: str, expected_version: int, current_version: int) -> None:
+        self.case_id = case_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__("the case changed since the check-in was started; nothing was stored")

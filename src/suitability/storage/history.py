@@ -26,6 +26,7 @@ class DecisionReason(str, Enum):
 
     SUBMITTED = "submitted"
     RESCREEN = "rescreen"
+    CHECKIN = "checkin"
 
 
 def _values(enum: type[Enum]) -> str:
@@ -50,6 +51,8 @@ class CaseDecision(Base):
     reason: Mapped[DecisionReason] = mapped_column(EnumText(DecisionReason, 16))
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A check-in's row keeps the answers it replaced on the case (storage/checkin.py); None for other reasons.
+    previous_intake: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
 
     def __repr__(self) -> str:
         return f"<CaseDecision {self.id} {self.reason.value} {self.outcome.value}>"
