@@ -16,6 +16,7 @@ import re
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,7 @@ class Load:
     bare_path: str | None = None           # yardstick mode: every request is one POST here
     tally: Tally = field(default_factory=Tally)
     deadline: float = 0.0
+    at_deadline: Callable[[], None] | None = None   # called once, when the measured window closes
 
     async def request(self, http: aiohttp.ClientSession, kind: str, method: str, path: str,
                       expect: int, *, sent: set[str] | None = None, mark: str = "",
@@ -168,6 +170,8 @@ class Load:
         connector = aiohttp.TCPConnector(limit=self.clients + 10, force_close=False)
         started = time.monotonic()
         self.deadline = started + self.seconds
+        if self.at_deadline is not None:
+            asyncio.get_running_loop().call_later(self.seconds, self.at_deadline)
         try:
             await asyncio.gather(*(self.client(n, connector) for n in range(self.clients)))
         finally:
