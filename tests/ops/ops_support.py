@@ -24,7 +24,7 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
     """An app on an SQLite file in `tmp_path` (or `DATABASE_URL=`), webhooks off, CSRF off unless asked for."""
     settings: dict[str, Any] = {"TESTING": True, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path / "instance"),
                                 "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "WEBHOOK_SENDER": False,
-                                "API_RATE_LIMIT": 10_000, "RULES_SIGHUP": False}
+                                "API_RATE_LIMIT": 10_000}
     settings.update(config)
     return create_app(settings)
 

@@ -28,6 +28,21 @@ def health_answers(server: Gunicorn, count: int = 16) -> list[dict[str, object]]
     return answers
 
 
+def catches_sighup(pid: int) -> bool:
+    """Whether the process has a handler for SIGHUP (bit 0 of SigCgt in /proc/<pid>/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGHUP - 1)))
+    return False
+
+
+def wait_until_sighup_is_caught(pid: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not catches_sighup(pid):
+        assert time.monotonic() < deadline, f"worker {pid} never installed its SIGHUP handler"
+        time.sleep(0.1)
+
+
 def versions(answers: list[dict[str, object]]) -> set[object]:
     return {a["ruleset_version"] for a in answers}
 
@@ -62,6 +77,7 @@ def test_sighup_to_the_workers_reloads_the_rules_with_checks_off(tmp_path: Path,
         assert versions(health_answers(server)) == {before}
         workers = server.wait_for_workers(2)
         for pid in workers:
+            wait_until_sighup_is_caught(pid)  # a worker still booting would end (and come back with new rules)
             os.kill(pid, signal.SIGHUP)
         time.sleep(0.5)
         answers = health_answers(server)

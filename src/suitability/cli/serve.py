@@ -33,9 +33,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.execv(argv[0], argv)  # gunicorn replaces this process: signals reach its master directly
 
     from ..web import create_app
+    from ..web.rules_reload import install_signal_handler
 
     host, port = args.host or "127.0.0.1", args.port or 5000
     app = create_app()
+    install_signal_handler()  # SIGHUP: reload the rules on the next request
     if "SUITABILITY_SESSION_COOKIE_SECURE" not in os.environ:
         # The development server speaks plain HTTP; a Secure cookie would never come back and every form
         # would fail its CSRF check. Behind TLS (gunicorn + proxy) the default stays Secure.

@@ -137,8 +137,9 @@ def request_reload(signum: int | None = None, frame: object = None) -> None:
 
 
 def install_signal_handler() -> bool:
-    """SIGHUP -> reload on the next request. Only the main thread may do this (call it from gunicorn's
-    `post_worker_init` too: gunicorn resets SIGHUP in each worker). False if it could not be installed."""
+    """SIGHUP -> reload on the next request. Called by the servers (gunicorn's `post_worker_init`, `suitability
+    serve`), not by `create_app`: a command-line tool should still end when its terminal hangs up. Only the main
+    thread may install it; False if it could not be installed."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
         return False
     signal.signal(signal.SIGHUP, request_reload)
@@ -160,11 +161,8 @@ def ruleset_state() -> RulesetState:
 def init_app(app: Flask) -> RulesWatcher:
     """Check the rules before requests; patients' form pages say "not now" while no rule set can load."""
     app.config.setdefault("RULES_CHECK_SECONDS", DEFAULT_CHECK_SECONDS)
-    app.config.setdefault("RULES_SIGHUP", True)
     found = RulesWatcher(float(app.config["RULES_CHECK_SECONDS"]))
     app.extensions[KEY] = found
-    if app.config["RULES_SIGHUP"]:
-        install_signal_handler()
 
     @app.before_request
     def _check_rules() -> tuple[str, int] | None:
