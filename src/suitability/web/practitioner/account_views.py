@@ -8,6 +8,7 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from ...storage import StorageError
 from ...storage.accounts import list_users
 from ...storage.accounts import sign_in as check_sign_in
+from ...storage.view_audit import USERS_VIEWED, record_view
 from ..database import get_db
 from ..patient.form_views import View
 from . import bp
@@ -55,6 +56,7 @@ def users() -> View:
     try:
         with get_db().session() as session:
             accounts = list_users(session)
+            record_view(session, action=USERS_VIEWED, actor=current_user.username)
     except StorageError:
         abort(503)
     return render_template("practitioner/users.html", users=accounts)

@@ -50,6 +50,7 @@ class Practitioner:
 def init_app(app: Flask) -> None:
     """Sign-in for the practitioner area; the patient pages never look at it."""
     app.config.setdefault("PRACTITIONER_IDLE_MINUTES", 30)
+    app.config.setdefault("PRACTITIONER_RECENT_VIEW_MINUTES", 30)  # "also opened by" on a case page
     login_manager.login_view = "practitioner.sign_in"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.init_app(app)

@@ -11,6 +11,7 @@ from ...decision import Decision, DepthLimit, Finding
 from ...ruleset import RuleSet
 from ...storage.models import AuditEvent, Case
 from ...storage.review_models import Review, User
+from ...storage.view_audit import VIEWS
 from ...vocabulary import Area, Concern
 from ..patient.labels import LABELS
 from ..patient.present import SummaryRow, summary
@@ -76,10 +77,13 @@ def sources(finding: Finding, ruleset: RuleSet | None) -> list[Source]:
 
 
 def history(events: list[AuditEvent], reviews: list[tuple[Review, User]]) -> list[HistoryItem]:
-    """Audit events and decisions, oldest first; the decision rows carry what the practitioner wrote."""
+    """Audit events and decisions, oldest first; the decision rows carry what the practitioner wrote.
+
+    Views (who opened the case) are left out: the page lists recent ones apart, and the audit keeps them all.
+    """
     items = [HistoryItem(e.at, e.actor, e.action.replace("_", " ").replace(".", ": "),
                          f"rule set {e.ruleset_version}" if e.ruleset_version else "")
-             for e in events if e.action != "case.reviewed"]
+             for e in events if e.action != "case.reviewed" and e.action not in VIEWS]
     for review, user in reviews:
         parts = [f"rule set {review.ruleset_version}, engine said {review.case_outcome.value.replace('_', ' ')}"]
         if review.depth_limits:

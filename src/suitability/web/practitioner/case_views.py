@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
 
 from ...combine import fmt_date
 from ...errors import ReviewConflict, ReviewRefused, SuitabilityError
@@ -14,6 +15,7 @@ from ...screening import default_screener
 from ...storage import StorageError, decision_of, events_for, get_case
 from ...storage.review_models import OverrideReason, ReviewAction
 from ...storage.reviews import MAX_DEPTH_MM, Proposal, record_review, reviews_for
+from ...storage.view_audit import CASE_VIEWED, record_view, recent_viewers
 from ..database import get_db
 from ..patient.form_views import View
 from . import bp
@@ -37,13 +39,18 @@ REASONS = {
 
 def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
           conflict: bool = False, status: int = 200) -> View:
+    recent = dt.timedelta(minutes=int(current_app.config["PRACTITIONER_RECENT_VIEW_MINUTES"]))
     try:
         with get_db().session() as session:
             case = get_case(session, case_id)
             if case is None:
                 abort(404)
             events, reviews = events_for(session, case_id), reviews_for(session, case_id)
-    except StorageError:
+            viewers = recent_viewers(session, case_id, within=recent, excluding=current_user.username)
+            # Nobody sees a case unaudited: if this is not stored, the page is not shown (503).
+            record_view(session, action=CASE_VIEWED, actor=current_user.username, case_id=case_id,
+                        ruleset_version=case.ruleset_version)
+    except (StorageError, SQLAlchemyError):
         abort(503)
     decision = decision_of(case)
     try:
@@ -58,7 +65,7 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
         treatments=rows, findings=[(f, sources(f, ruleset)) for f in decision.findings],
         history=history(events, reviews), actions=ACTIONS, reasons=REASONS, form=shown, errors=errors or {},
         conflict=conflict, fmt_date=fmt_date, max_depth=MAX_DEPTH_MM,
-        decided_reviews=len(reviews)), status
+        decided_reviews=len(reviews), viewers=viewers, recent_minutes=int(recent.total_seconds() // 60)), status
 
 
 @bp.get("/case/<case_id>")

@@ -15,6 +15,7 @@ from ...screening import default_screener
 from ...storage import ReviewStatus, StorageError, record_event
 from ...storage.review_queue import decisions_between
 from ...storage.review_queue import queue as load_queue
+from ...storage.view_audit import QUEUE_SEARCHED, record_view
 from ...vocabulary import Outcome
 from ..database import get_db
 from ..patient.form_views import View
@@ -44,6 +45,9 @@ def queue() -> View:
             found = load_queue(session, status=STATUSES[status], outcome=outcomes.get(outcome),
                                reference=search, oldest_first=order == "oldest",
                                page=int(page) if page.isdigit() else 1)
+            if search.strip():  # what was looked for and found; shown only once that is stored
+                record_view(session, action=QUEUE_SEARCHED, actor=current_user.username,
+                            detail={"reference": search.strip(), "found": found.total})
     except StorageError:
         abort(503)
     filters = {"status": status, "outcome": outcome, "order": order, "reference": search}

@@ -1,0 +1,176 @@
+"""Check-in on the day: ask again, in the patient's words, only what has run out; then show what changed.
+
+The view reads the form; `storage.checkin` decides what is asked, refuses anything else and stores the check-in.
+A question left blank is sent as no answer, which the service treats as "not sure", never as the old answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user  # type: ignore[import-untyped]
+from sqlalchemy import select
+
+from ...combine import fmt_date
+from ...errors import SuitabilityError
+from ...screening import default_screener
+from ...storage import StorageError, get_case
+from ...storage.checkin import DueQuestions, check_in, due_questions
+from ...storage.errors import CheckInConflict, CheckInRefused
+from ...storage.history import CaseDecision, DecisionReason
+from ...storage.rescreen.difference import compare
+from ...storage.rescreen.reproduce import CaseNotFound
+from ..database import get_db
+from ..patient.answers import parse_date
+from ..patient.form_views import View
+from ..patient.labels import NOT_SURE
+from ..patient.questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Question
+from . import bp
+from .rescreen_views import present
+
+
+def _on(text: str | None) -> dt.date | None:
+    """The check-in day: today unless given (ISO); None if it is not a date."""
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def read_answers(questions: tuple[str, ...], form: Any) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """The due questions' answers from the form (blank ones left out), errors by question, what to show again."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    for name in questions:
+        q = QUESTIONS[name]
+        text = form.get(name, "").strip()
+        shown[name] = text
+        if not text:
+            continue
+        if q.kind == "choice":
+            if text in {o.value for o in q.options}:
+                answers[name] = text
+            else:
+                errors[name] = "Select one of the answers"
+        elif q.kind == "date":
+            day = parse_date(text)
+            if day is None:
+                errors[name] = "Enter a real date, for example 27 3 2025 (day, month, year)"
+            else:
+                answers[name] = shown[name] = day.isoformat()
+        elif q.kind == "number" and text.isdigit() and len(text) <= 3:
+            answers[name] = int(text)
+        else:
+            errors[name] = "Enter a whole number, like 34"
+    return answers, errors, shown
+
+
+def _due(case_id: str, on: dt.date) -> DueQuestions:
+    try:
+        return due_questions(get_db(), default_screener(), case_id, on)
+    except CaseNotFound:
+        abort(404)
+    except (StorageError, SuitabilityError):
+        abort(503)
+
+
+def _form(due: DueQuestions, values: dict[str, str], errors: dict[str, str], status: int = 200,
+          conflict: bool = False) -> View:
+    tops = [QUESTIONS[name] for name in due.questions]
+    followup_names = {q.name for q in tops if q.parent in due.questions}
+    ctx = {"today": due.on_date.isoformat(), "areas": AREA_OPTIONS, "concerns": CONCERN_OPTIONS, "rows": 1,
+           "max_rows": 1}
+    return render_template(
+        "practitioner/checkin.html", due=due, questions=[q for q in tops if q.name not in followup_names],
+        followups={q.name: [f for f in tops if f.parent == q.name] for q in tops}, parent_label=_parent_label,
+        values=values, errors=errors, ctx=ctx, fmt_date=fmt_date, conflict=conflict,
+        question_texts={name: QUESTIONS[name].text for name in due.questions}), status
+
+
+def _parent_label(q: Question) -> str:
+    parent = QUESTIONS[q.parent] if q.parent else None
+    words = [o.label for o in parent.options if o.value in q.parent_values] if parent else []
+    return " or ".join(f"‘{w}’" for w in words) or "‘Yes’"
+
+
+@bp.get("/case/<case_id>/check-in")
+def checkin(case_id: str) -> View:
+    on = _on(request.args.get("on"))
+    if on is None:
+        abort(400)
+    return _form(_due(case_id, on), {}, {})
+
+
+@bp.post("/case/<case_id>/check-in")
+def checkin_record(case_id: str) -> View:
+    on, version = _on(request.form.get("on")), request.form.get("version", "")
+    if on is None or not version.isdigit():
+        abort(400)
+    due = _due(case_id, on)
+    if due.version != int(version):  # the questions asked were another version's: ask this one's
+        return _form(due, {}, {}, 409, conflict=True)
+    answers, errors, shown = read_answers(due.questions, request.form)
+    for name in request.form:
+        if name in QUESTIONS and name not in due.questions:  # a tampered or stale form: refuse, never ignore
+            errors[""] = f"Not asked again at check-in: {QUESTIONS[name].text}"
+    if errors:
+        return _form(due, shown, errors, 400)
+    try:
+        check_in(get_db(), default_screener(), case_id, answers, on, f"practitioner:{current_user.username}",
+                 int(version))
+    except CheckInRefused as exc:
+        problems = {name if name in due.questions else "": message for name, message in exc.problems.items()}
+        return _form(due, shown, problems, 400)
+    except CheckInConflict:
+        return _form(due, {}, {}, 409, conflict=True)
+    except CaseNotFound:
+        abort(404)
+    except (StorageError, SuitabilityError):
+        abort(503)
+    return redirect(url_for("practitioner.checkin_result", case_id=case_id), code=303)
+
+
+def _label(name: str, value: Any) -> str:
+    q = QUESTIONS.get(name)
+    if value in (None, ""):
+        return f"{NOT_SURE} (no answer)" if q is not None and q.kind == "choice" else "not given"
+    if q is not None and q.options:
+        return next((o.label for o in q.options if o.value == value), str(value))
+    return fmt_date(dt.date.fromisoformat(value)) if q is not None and q.kind == "date" else str(value)
+
+
+@bp.get("/case/<case_id>/check-in/result")
+def checkin_result(case_id: str) -> View:
+    """The latest check-in's decision against the decision it replaced, and the answers that changed."""
+    try:
+        with get_db().session() as session:
+            case = get_case(session, case_id)
+            if case is None:
+                abort(404)
+            rows = list(session.scalars(select(CaseDecision).where(CaseDecision.case_id == case_id)
+                                        .order_by(CaseDecision.id)))
+    except StorageError:
+        abort(503)
+    latest = next((i for i in range(len(rows) - 1, -1, -1) if rows[i].reason is DecisionReason.CHECKIN), None)
+    if latest is None:
+        return render_template("practitioner/checkin_result.html", case=case, row=None)
+    row = rows[latest]
+    before = rows[latest - 1].decision if latest > 0 else {}
+    # the answers this check-in left: what the next check-in replaced, else (none since) the case's own
+    later = next((r.previous_intake for r in rows[latest + 1:] if r.previous_intake is not None), None)
+    after_intake: dict[str, Any] = later if later is not None else case.intake
+    facts = {"id": case.id, "reference": case.reference, "created_at": case.created_at,
+             "review_status": case.review_status.value}
+    changed = [(QUESTIONS[name].text, _label(name, (row.previous_intake or {}).get(name)),
+                _label(name, after_intake.get(name)))
+               for name in QUESTIONS if name in after_intake or name in (row.previous_intake or {})
+               if (row.previous_intake or {}).get(name) != after_intake.get(name)]
+    difference = present(compare(facts, before, row.decision)) if before else None
+    return render_template("practitioner/checkin_result.html", case=case, row=row, decision=row.decision,
+                           difference=difference, changed=changed, fmt_date=fmt_date,
+                           is_current=latest == len(rows) - 1)
