@@ -104,16 +104,18 @@ def test_a_broken_file_is_refused_the_old_rules_keep_serving_and_health_says_sta
     assert body["status"] == "ok" and body["ruleset_status"] == "current" and body["ruleset_error"] is None
 
 
-def test_a_broken_edit_undone_makes_health_current_again(app: Flask, rules_dir: Path) -> None:
+def test_a_broken_edit_undone_makes_health_current_again_and_redone_stale_again(
+        app: Flask, rules_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     client, clock = app.test_client(), fake_clock(app)
     version = client.get("/healthz").get_json()["ruleset_version"]
-    edit(rules_dir / "medicines.yaml", *BROKEN)
-    clock.advance(5)
-    assert client.get("/healthz").get_json()["ruleset_status"] == "stale"
-    edit(rules_dir / "medicines.yaml", BROKEN[1], BROKEN[0])
-    clock.advance(5)
-    body = client.get("/healthz").get_json()
-    assert body["ruleset_status"] == "current" and body["ruleset_version"] == version
+    caplog.set_level(logging.INFO)
+    for expected in ("stale", "current", "stale", "current"):
+        edit(rules_dir / "medicines.yaml", *(BROKEN if expected == "stale" else BROKEN[::-1]))
+        clock.advance(5)
+        body = client.get("/healthz").get_json()
+        assert body["ruleset_status"] == expected and body["ruleset_version"] == version
+        assert (body["ruleset_error"] is None) is (expected == "current")
+    assert len([r for r in caplog.records if r.levelno == logging.ERROR]) == 1  # the same problem, logged once
 
 
 def test_with_checks_off_only_sighup_reloads(tmp_path: Path, rules_dir: Path) -> None:

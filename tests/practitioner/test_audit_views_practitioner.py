@@ -23,9 +23,9 @@ SQLITE_REFUSAL = ("CREATE TRIGGER refuse_views BEFORE INSERT ON audit_events "
                   "WHEN NEW.action IN ('case.viewed', 'queue.searched', 'users.viewed') "
                   "BEGIN SELECT RAISE(ABORT, 'audit store refused'); END")
 PG_REFUSAL = (
-    "CREATE FUNCTION refuse_views() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "IF NEW.action IN ('case.viewed', 'queue.searched', 'users.viewed') THEN "
-    "RAISE EXCEPTION 'audit store refused'; END IF; RETURN NEW; END $$",
+    ("CREATE FUNCTION refuse_views() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+     "IF NEW.action IN ('case.viewed', 'queue.searched', 'users.viewed') THEN "
+     "RAISE EXCEPTION 'audit store refused'; END IF; RETURN NEW; END $$"),
     "CREATE TRIGGER refuse_views BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_views()",
 )
 

@@ -18,7 +18,7 @@ from suitability.web.database import get_db
 
 def others(html: str) -> list[str]:
     """The names in the 'also opened by' notice of a case page (empty if there is none)."""
-    notice = re.search(r'id="other-viewers">(.*?)</div>', html, re.S)
+    notice = re.search(r'id="other-viewers">(.*?)</div>', html, re.DOTALL)
     return re.findall(r"<strong>([^<]+)</strong>", notice.group(1)) if notice else []
 
 

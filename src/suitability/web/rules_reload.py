@@ -66,7 +66,7 @@ class RulesWatcher:
         self.clock = clock
         self.error: str | None = None           # why the rules on disk are not the ones serving
         self._seen: Fingerprint | None = None    # the folder as it was at the last check
-        self._tried: str | None = None           # the content version last loaded or refused
+        self._refused: tuple[str, str] | None = None  # the content version last refused, and why
         self._next_check = 0.0
         self._lock = threading.Lock()
 
@@ -103,18 +103,19 @@ class RulesWatcher:
         try:
             screener = default_screener()  # builds it if none is loaded yet (e.g. broken at start, fixed now)
         except SuitabilityError as exc:
-            if str(exc) != self.error or version != self._tried:
+            if self._refused != (version, str(exc)):
                 log.error("no rule set can be loaded; cannot screen: %s", exc)
-            self.error, self._tried = str(exc), version
+            self.error, self._refused = str(exc), (version, str(exc))
             return
-        if force or (version != screener.ruleset.version and version != self._tried):
-            self._tried = version
-            if screener.reload(directory):  # validates first; logs the refusal naming file, rule and field
-                self.error = None
-            else:
-                self.error = screener.last_error or "the rule files were refused"
-        elif version == screener.ruleset.version:
+        if version == screener.ruleset.version and not force:
             self.error = None  # a broken edit undone, or a first load that worked after all
+        elif self._refused and self._refused[0] == version and not force:
+            self.error = self._refused[1]  # content already refused: say so again, but do not log it again
+        elif screener.reload(directory):  # validates first; logs a refusal naming file, rule and field
+            self.error, self._refused = None, None
+        else:
+            self.error = screener.last_error or "the rule files were refused"
+            self._refused = (version, self.error)
 
     def state(self) -> RulesetState:
         screener = _serving()

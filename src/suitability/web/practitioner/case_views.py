@@ -15,7 +15,7 @@ from ...screening import default_screener
 from ...storage import StorageError, decision_of, events_for, get_case
 from ...storage.review_models import OverrideReason, ReviewAction
 from ...storage.reviews import MAX_DEPTH_MM, Proposal, record_review, reviews_for
-from ...storage.view_audit import CASE_VIEWED, record_view, recent_viewers
+from ...storage.view_audit import CASE_VIEWED, recent_viewers, record_view
 from ..database import get_db
 from ..patient.form_views import View
 from . import bp
