@@ -62,3 +62,24 @@ def field_names(html: str, form_action: str) -> set[str]:
     controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", form)
     return {re.search(r'name="([^"]+)"', c).group(1)  # type: ignore[union-attr]
             for c in controls if 'type="hidden"' not in c and 'name="' in c}
+
+
+def make_api_app(tmp_path: Path) -> Flask:
+    """An app for the API tests: its own SQLite file, no webhook sender, no practical rate limit."""
+    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "k" * 40,
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite3'}", "WEBHOOK_SENDER": False,
+                       "API_RATE_LIMIT": 10_000})
+
+
+def api_key(app: Flask, name: str = "booking-system") -> dict[str, str]:
+    from suitability.api.keys import add_key
+
+    with app.app_context(), get_db().session() as session:
+        return {"Authorization": f"Bearer {add_key(session, name)[1]}"}
+
+
+def store_by_api(client: FlaskClient, auth: dict[str, str], intake: Intake | None = None) -> str:
+    body = {"intake": (intake or minimal_intake()).model_dump(mode="json", exclude_none=True), "store": True}
+    response = client.post("/api/v1/screenings", json=body, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return str(response.get_json()["case"]["id"])

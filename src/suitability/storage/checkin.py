@@ -97,6 +97,9 @@ def check_in(database: Database, screener: Screener, case_id: str, answers: Mapp
             old_intake = _stored_intake(case)
             _check_date(old_intake, on_date)
             asked = questions_to_reask(old_intake, on_date, ruleset=screener.ruleset)
+            extra = sorted(set(answers) - set(asked))
+            if extra:
+                raise CheckInRefused({name: "not asked again at check-in" for name in extra})
             intake = _new_intake(old_intake, answers, on_date, screener)
             decision = screener.screen(intake)
             # End the read before writing (on SQLite a transaction that starts with its write waits its turn);

@@ -1,0 +1,127 @@
+"""GET and POST /api/v1/cases/{id}/check-in: translators between HTTP and `storage.checkin`.
+
+A key sees only the cases it stored (as GET /screenings/{id}); any other id is a 404, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import Response, g, request
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from ..intake import field_errors
+from ..screening import default_screener
+from ..storage.checkin import CheckIn, DueQuestions, check_in, due_questions
+from ..storage.errors import CheckInConflict, CheckInRefused
+from ..storage.rescreen.reproduce import CaseNotFound
+from ..web.database import get_db
+from ..web.patient.questions import QUESTIONS
+from . import db
+from .checkin_schemas import (
+    AnswerOption,
+    CheckInQuestions,
+    CheckInRequest,
+    CheckInResult,
+    DecisionChange,
+    DueQuestion,
+)
+from .models import ApiSubmission
+from .problems import Problem
+from .service import InvalidRequest
+
+NOT_FOUND = "There is no case with this id for this API key."
+
+
+def _json(body: dict[str, Any], status: int) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _own_case(case_id: str) -> None:
+    session = db.session()
+    owner = session.scalar(select(ApiSubmission.api_key_id).where(ApiSubmission.case_id == case_id))
+    session.rollback()  # end the read: the check-in writes in a session of its own
+    if owner is None or owner != g.api_key_id:
+        raise Problem(404, None, NOT_FOUND)
+
+
+def _refused(exc: CheckInRefused) -> InvalidRequest:
+    return InvalidRequest(422, [{"field": name if name in ("on", "case") else f"answers.{name}", "message": m}
+                                for name, m in exc.problems.items()])
+
+
+def _due(case_id: str, on: dt.date) -> DueQuestions:
+    try:
+        return due_questions(get_db(), default_screener(), case_id, on)
+    except CaseNotFound:
+        raise Problem(404, None, NOT_FOUND) from None
+    except CheckInRefused as exc:
+        raise _refused(exc) from None
+
+
+def question(name: str) -> DueQuestion:
+    q = QUESTIONS[name]
+    return DueQuestion(name=name, text=q.text, help=q.help, kind=q.kind,
+                       options=tuple(AnswerOption(value=o.value, label=o.label) for o in q.options),
+                       follow_up_of=q.parent, follow_up_when=q.parent_values)
+
+
+def get_check_in(case_id: str) -> Response:
+    """The questions due at a check-in on `?on=` (default today) and the current decision's valid-until."""
+    text = request.args.get("on")
+    try:
+        on = dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise InvalidRequest(400, [{"field": "on", "message": "must be a date, YYYY-MM-DD"}]) from None
+    _own_case(case_id)
+    due = _due(case_id, on)
+    body = CheckInQuestions(case_id=due.case_id, reference=due.reference, on=due.on_date, valid_until=due.valid_until,
+                            version=due.version, questions=tuple(question(n) for n in due.questions))
+    return _json(body.model_dump(mode="json"), 200)
+
+
+def parse_check_in(raw: bytes) -> CheckInRequest:
+    """The POST body; InvalidRequest lists every problem without echoing an answer."""
+    try:
+        json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
+    try:
+        return CheckInRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InvalidRequest(422, field_errors(exc)) from None
+
+
+def post_check_in(case_id: str) -> Response:
+    """Record a check-in: the new answers to the due questions; blank or left out is 'not sure'."""
+    call = parse_check_in(request.get_data(cache=False))
+    _own_case(case_id)
+    version = call.version if call.version is not None else _due(case_id, call.on).version
+    answers = {name: (None if value == "" else value) for name, value in call.answers.items()}
+    try:
+        done = check_in(get_db(), default_screener(), case_id, answers, call.on, f"api-key:{g.api_key_id}", version)
+    except CaseNotFound:
+        raise Problem(404, None, NOT_FOUND) from None
+    except CheckInRefused as exc:
+        raise _refused(exc) from None
+    except CheckInConflict:
+        raise Problem(409, None, "The case changed since this version; nothing was stored. "
+                                 "Read the questions again.") from None
+    return _json(result(done).model_dump(mode="json"), 201)
+
+
+def result(done: CheckIn) -> CheckInResult:
+    d, previous = done.difference, done.previous
+    change = DecisionChange(
+        outcome_changed=d.changed_outcome, previous_outcome=previous["outcome"],
+        previous_earliest_date=previous.get("earliest_date"), previous_valid_until=previous.get("valid_until"),
+        depth_changes=tuple({"treatment": c.treatment, "area": c.area, "old_mm": c.old_mm, "new_mm": c.new_mm}
+                            for c in d.depth_changes),
+        newly_applies=d.newly_fired, no_longer_applies=d.no_longer_fired)
+    return CheckInResult(case_id=done.case_id, reference=done.reference, on=done.on_date, asked=done.asked,
+                         version=done.version, reopened=done.reopened, decision=done.decision, change=change)
