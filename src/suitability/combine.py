@@ -148,8 +148,12 @@ def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> lis
     return dated
 
 
-def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int | None]]) -> Decision:
-    """The decision for one intake from the (rule id, treatment) pairs the engine reported."""
+def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int | None]], *,
+            outcome_only: bool = False) -> Decision:
+    """The decision for one intake from the (rule id, treatment) pairs the engine reported.
+
+    outcome_only: the outcome, findings, dates and rule flags alone, without depth limits, instructions or
+    validity; for "what would change it", which compares only those across the variants it screens."""
     pairs = sorted({(rule_id, idx) for rule_id, idx in matched}, key=lambda p: (p[0], -1 if p[1] is None else p[1]))
     hits = [(ruleset.rule(rule_id), idx) for rule_id, idx in pairs]
     findings = [make_finding(rule, intake, idx, ruleset) for rule, idx in hits if rule.outcome is not None]
@@ -160,6 +164,12 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
     flags: list[str] = []
     for rule, _ in hits:
         flags.extend(rule.flags)
+    if outcome_only:
+        return Decision(
+            outcome=outcome, earliest_date=earliest, findings=tuple(findings), flags=tuple(dict.fromkeys(flags)),
+            wait_for=tuple(dict.fromkeys(f.wait_for for f in findings if f.wait_for)),
+            ruleset_version=ruleset.version, profile=ruleset.profile,
+            screening_date=intake.screening_date, appointment_date=intake.appointment_date)
     limits = depth_limits(ruleset, intake, hits)
     if outcome is Outcome.NOT_SUITABLE:
         limits = []  # no treatment, so no depth: neither limits nor a flag about depth

@@ -37,7 +37,10 @@ class Engine:
         self._sids = itertools.count(1)
         self._closed = False
         # each fact carries only the fields some rule tests: less for the engine to parse, store and report
-        self._fields = {topic: tuple(sorted(names)) for topic, names in fact_fields(ruleset).items()}
+        tested = fact_fields(ruleset)
+        self._fields: dict[str, tuple[str, ...]] = {  # "t" first, then "idx" (read back by _fired), then the rest
+            topic: ("t", *(("idx",) if topic == TREATMENT else ()), *sorted(tested.get(topic, ())))
+            for topic in {SCREENING, *tested}}
         self._per_treatment = frozenset(r.id for r in ruleset.matchable if r.topic == TREATMENT)
         self._rules = frozenset(r.id for r in ruleset.matchable)
         definition = json.dumps(compile_ruleset(ruleset), allow_nan=False, ensure_ascii=False)
@@ -51,17 +54,14 @@ class Engine:
         """The facts as one JSON batch: the screening fact always (the catch-all needs it), any other fact only
         if some rule reads its topic, each with only the fields rules test."""
         batch = []
+        keep = self._fields
         for i, fact in enumerate(facts):
-            topic = fact["t"]
-            fields = self._fields.get(topic)
-            if fields is None and topic != SCREENING:
+            fields = keep.get(fact["t"])
+            if fields is None:
                 continue
-            slim: dict[str, Any] = {"t": topic, "sid": sid, "id": f"{sid}.{i}"}
-            if topic == TREATMENT:
-                slim["idx"] = fact["idx"]
-            for name in fields or ():
-                if name in fact:
-                    slim[name] = fact[name]
+            slim = {name: fact[name] for name in fields if name in fact}
+            slim["sid"] = sid
+            slim["id"] = f"{sid}.{i}"
             batch.append(slim)
         return json.dumps(batch, allow_nan=False, ensure_ascii=False)
 

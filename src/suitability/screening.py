@@ -83,7 +83,7 @@ class Screener:
             return decision
 
         def rescreen(variant: Intake) -> Decision:
-            return combine(ruleset, variant, engine.match(intake_to_facts(variant)))
+            return combine(ruleset, variant, engine.match(intake_to_facts(variant)), outcome_only=True)
 
         try:
             changes = what_would_change(ruleset, intake, decision, rescreen)
