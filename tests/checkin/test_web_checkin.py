@@ -158,3 +158,14 @@ def test_the_check_in_form_needs_its_csrf_token(tmp_path: Path) -> None:
     assert stored_state(app, case_id)[3] == 2
     with app.app_context():
         get_db().dispose()
+
+
+def test_the_case_page_links_to_the_check_in_and_shows_it_in_the_history(app: Flask, client: FlaskClient) -> None:
+    case_id = store(app)
+    before = client.get(f"/practitioner/case/{case_id}").get_data(as_text=True)
+    assert f'href="/practitioner/case/{case_id}/check-in"' in before.split('id="checkin-link"', 1)[1]
+    assert "checked in" not in before
+    assert post(client, case_id, **all_no(pregnant="yes"))[0] == 303
+    after = client.get(f"/practitioner/case/{case_id}").get_data(as_text=True)
+    assert re.search(r'id="engine-outcome">not suitable<', after)
+    assert "case: checked in" in after
