@@ -28,10 +28,10 @@ def test_screening_without_explanation_is_the_same_decision_without_what_would_c
     assert quick == full.model_copy(update={"what_would_change": ()})
 
 
-def test_a_longer_wait_and_a_smaller_cap_show_case_by_case(sqlite_db: Database, changed_screener: Screener,
+def test_a_longer_wait_and_a_smaller_cap_show_case_by_case(db: Database, changed_screener: Screener,
                                                            shipped_screener: Screener) -> None:
-    deferred_now, capped_only = store(sqlite_db, peel(10), sample_intake())
-    found = {d.case_id: d for d in preview(sqlite_db, changed_screener)}
+    deferred_now, capped_only = store(db, peel(10), sample_intake())
+    found = {d.case_id: d for d in preview(db, changed_screener)}
     assert set(found) == {deferred_now, capped_only}
 
     deferred = found[deferred_now]
@@ -84,10 +84,10 @@ def test_a_stored_intake_that_no_longer_parses_is_an_error_not_a_crash(sqlite_db
 
 
 def test_two_worker_processes_find_the_same_differences_in_the_same_order(
-        sqlite_db: Database, changed_screener: Screener) -> None:
-    store(sqlite_db, *[peel(days) for days in range(0, 70, 5)])
-    one = list(preview(sqlite_db, changed_screener, batch_size=3))
+        db: Database, changed_screener: Screener) -> None:
+    store(db, *[peel(days) for days in range(0, 70, 5)])
+    one = list(preview(db, changed_screener, batch_size=3))
     counted: list[int] = []
-    two = list(preview(sqlite_db, changed_screener, batch_size=3, jobs=2, progress=counted.append))
+    two = list(preview(db, changed_screener, batch_size=3, jobs=2, progress=counted.append))
     assert one == two and len(one) == 14
     assert sum(counted) == 14 and any(d.changed_outcome for d in one)
