@@ -54,6 +54,11 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     profile) -> RuleSet (raises RulesetNotArchived).
     Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
     decisions, appending to the history and auditing `case.rescreened`; reproduce(db, reference).
+    Check-in (`checkin.py`, issue 7): due_questions(db, screener, case_id, on) -> DueQuestions (valid_until, the
+    questions whose answers ran out, version); check_in(db, screener, case_id, answers, on, actor,
+    expected_version) -> CheckIn: screens again with the new answers (blank = not sure), replaces the case's
+    answers and decision, appends to the history (reason checkin, with `previous_intake`), audits
+    `case.checked_in`; CheckInRefused (answers not due or not allowed), CheckInConflict (stale version).
 
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
     RulesetNotArchived(version).

@@ -1,7 +1,8 @@
 """`case_decisions`: every decision a case ever had, append-only (guarded by ORM events and database triggers).
 
 A case row holds the current decision; when a re-screen replaces it, the history keeps the old one, so nothing a
-patient or practitioner was shown is lost. Rows are written at submission and at each accepted re-screen.
+patient or practitioner was shown is lost. Rows are written at submission, at each accepted re-screen
+and at each check-in (whose row also keeps the answers it replaced).
 """
 
 from __future__ import annotations
