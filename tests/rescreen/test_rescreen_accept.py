@@ -135,3 +135,22 @@ def test_a_case_stored_without_history_gets_its_old_decision_as_submitted_first(
     with db.session() as session:
         reasons = [h.reason for h in session.scalars(select(CaseDecision).order_by(CaseDecision.id))]
     assert reasons == [DecisionReason.SUBMITTED, DecisionReason.RESCREEN]
+
+
+def test_a_practitioner_who_opened_the_case_before_the_rescreen_sees_a_conflict(
+        db: Database, changed_screener: Screener) -> None:
+    from suitability.errors import ReviewConflict
+    from suitability.storage.accounts import add_user
+    from suitability.storage.review_models import ReviewAction
+    from suitability.storage.reviews import Proposal, record_review
+
+    (case_id,) = store(db, peel(10))
+    with db.session() as session:
+        seen = session.get(Case, case_id).review_version  # type: ignore[union-attr]
+        reviewer = add_user(session, "pat", "correct horse battery staple").id
+    accept(db, changed_screener, previewed(db, changed_screener), new_version=changed_screener.ruleset.version,
+           actor="a")
+    with db.session() as session, pytest.raises(ReviewConflict):
+        record_review(session, case_id, reviewer, Proposal(ReviewAction.DECLINE, note="n"), expected_version=seen)
+    with db.session() as session:
+        assert session.get(Case, case_id).review_status is ReviewStatus.OPEN  # type: ignore[union-attr]
