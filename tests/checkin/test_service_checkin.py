@@ -213,3 +213,17 @@ def test_a_second_check_in_builds_on_the_first_and_both_are_kept(db: Database, s
         rows = history_of(session, case_id)
     assert [r.reason for r in rows] == [DecisionReason.SUBMITTED, DecisionReason.CHECKIN, DecisionReason.CHECKIN]
     assert rows[2].previous_intake is not None and rows[2].previous_intake["pregnant"] == "yes"
+
+
+def test_a_checked_in_decision_reproduces_from_the_archived_rule_set(db: Database, screener: Screener) -> None:
+    from suitability.storage.rescreen import reproduce
+
+    case_id = stored(db)
+    due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
+    check_in(db, screener, case_id, all_no(due, retinoid="yes"), DAY_AFTER_VALIDITY, "p", 0)
+    with db.session() as session:
+        case = get_case(session, case_id)
+        assert case is not None
+        reference = case.reference
+    again = reproduce(db, reference)
+    assert again.matches, again.differing_fields
