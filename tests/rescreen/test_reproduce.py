@@ -8,7 +8,7 @@ from rescreen_samples import peel
 from suitability.screening import Screener
 from suitability.storage import Case, Database, submit
 from suitability.storage.errors import RulesetNotArchived
-from suitability.storage.rescreen import accept, preview, reproduce
+from suitability.storage.rescreen import accept, preview, reproduce, reproduce_history
 from suitability.storage.rescreen.reproduce import CaseNotFound
 
 
@@ -24,12 +24,17 @@ def test_a_stored_decision_is_reproduced_from_its_archived_rule_set(db: Database
     assert result.ruleset_version == result.loaded_version == shipped_screener.ruleset.version
 
 
-def test_an_accepted_rescreen_is_reproducible_under_the_new_rule_set(db: Database, reference: str,
-                                                                     changed_screener: Screener) -> None:
+def test_an_accepted_rescreen_is_reproducible_under_the_new_rule_set(
+        db: Database, reference: str, changed_screener: Screener, shipped_screener: Screener) -> None:
     expected = {d.case_id: d.old_version for d in preview(db, changed_screener) if d.changed}
     accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a")
     result = reproduce(db, reference)
     assert result.matches and result.ruleset_version == changed_screener.ruleset.version
+    before, after = reproduce_history(db, reference)  # and every decision the case had before
+    assert before.matches and after.matches
+    assert before.label.startswith("submitted ") and after.label.startswith("rescreen ")
+    assert (before.ruleset_version, after.ruleset_version) == (shipped_screener.ruleset.version,
+                                                               changed_screener.ruleset.version)
 
 
 def test_a_changed_archive_is_detected(db: Database, reference: str, shipped_screener: Screener) -> None:
@@ -54,6 +59,8 @@ def test_a_changed_archive_is_detected(db: Database, reference: str, shipped_scr
     result = reproduce(db, reference)
     assert not result.matches
     assert result.loaded_version != version
+    (submitted,) = reproduce_history(db, reference)
+    assert not submitted.matches and submitted.differing_fields == result.differing_fields
     assert {"outcome", "ruleset_version", "earliest_date"} <= set(result.differing_fields)
 
 

@@ -69,6 +69,9 @@ def test_json_lines_and_accept(database: Database, rules: str, capsys: pytest.Ca
 
     assert main(["reproduce", deferred.reference]) == 0
     assert "reproduced" in capsys.readouterr().out
+    assert main(["reproduce", "--history", deferred.reference]) == 0
+    out = capsys.readouterr().out
+    assert out.count("reproduced") == 2 and "(submitted " in out and "(rescreen " in out
 
 
 def test_progress_bar_on_request_and_parallel_jobs(database: Database, rules: str,

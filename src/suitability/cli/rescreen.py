@@ -53,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser("reproduce", help="screen a stored case again under its archived rule set and "
                                                 "say whether the decision is the same")
     p.add_argument("reference", help="the case reference, e.g. MN-7K3Q-9XPA")
+    p.add_argument("--history", action="store_true", help="every decision the case ever had, not only the current")
     p.set_defaults(func=cmd_reproduce)
 
 
@@ -161,21 +162,24 @@ def _mm(value: float | None) -> str:
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from ..storage import StorageError
-    from ..storage.rescreen import reproduce
+    from ..storage.rescreen import reproduce, reproduce_history
     from .db import _database
 
     try:
         database = _database()
-        result = reproduce(database, args.reference)
+        results = (reproduce_history(database, args.reference) if args.history
+                   else [reproduce(database, args.reference)])
         database.dispose()
     except (StorageError, SuitabilityError) as exc:
         return _fail(str(exc))
-    if result.matches:
-        print(f"{result.reference}: reproduced: the same decision under rule set {result.ruleset_version} "
-              f"({result.profile})")
-        return 0
-    print(f"{result.reference}: DIFFERS under the archived rule set {result.ruleset_version} ({result.profile})")
-    if result.loaded_version != result.ruleset_version:
-        print(f"    the archived files now hash to {result.loaded_version}: the archive was changed")
-    print(f"    differing fields: {', '.join(result.differing_fields) or 'none'}")
-    return 1
+    for result in results:
+        where = f"{result.reference} ({result.label})"
+        if result.matches:
+            print(f"{where}: reproduced: the same decision under rule set {result.ruleset_version} "
+                  f"({result.profile})")
+            continue
+        print(f"{where}: DIFFERS under the archived rule set {result.ruleset_version} ({result.profile})")
+        if result.loaded_version != result.ruleset_version:
+            print(f"    the archived files now hash to {result.loaded_version}: the archive was changed")
+        print(f"    differing fields: {', '.join(result.differing_fields) or 'none'}")
+    return 0 if all(r.matches for r in results) else 1

@@ -7,7 +7,8 @@
     accept(db, screener, {case_id: previewed old ruleset_version}, new_version=..., actor=..., include_decided=False)
         -> AcceptReport(accepted, skipped): replaces the current decision, appends it to `case_decisions`
         (the old one stays there), audits `case.rescreened` (and `case.reopened` for decided cases).
-    reproduce(db, reference) -> Reproduction: screens a stored intake again under its archived rule set.
+    reproduce(db, reference) -> Reproduction: screens a stored intake again under its archived rule set;
+    reproduce_history(db, reference) -> [Reproduction]: the same for every decision in the case's history.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 from .accept import Accepted, AcceptReport, Skipped, accept
 from .difference import CaseDifference, DepthChange
 from .preview import DEFAULT_BATCH, Changes, Scope, count_cases, first_changes, preview, stream_cases
-from .reproduce import Reproduction, reproduce
+from .reproduce import Reproduction, reproduce, reproduce_history
 
 __all__ = [
     "DEFAULT_BATCH", "AcceptReport", "Accepted", "CaseDifference", "Changes", "DepthChange", "Reproduction",
-    "Scope", "Skipped", "accept", "count_cases", "first_changes", "preview", "reproduce", "stream_cases",
+    "Scope", "Skipped", "accept", "count_cases", "first_changes", "preview", "reproduce", "reproduce_history",
+    "stream_cases",
 ]

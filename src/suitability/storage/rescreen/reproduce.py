@@ -1,7 +1,8 @@
-"""Reproduce a stored decision: screen the stored intake again under the archived rule set it was made under.
+"""Reproduce stored decisions: screen the stored intake again under the archived rule set each was made under.
 
-The stored intake carries its own screening date and the case its profile, so the same rule files must give
+The stored intake carries its own screening date and each decision its profile, so the same rule files must give
 the same decision. A difference means the archive, the engine or the code changed what a decision means.
+`reproduce` checks the case's current decision; `reproduce_history` every decision the case ever had.
 """
 
 from __future__ import annotations
@@ -10,22 +11,29 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from ...intake import Intake
+from ...ruleset import RuleSet
 from ...screening import Screener
 from ..archive import load_archived
 from ..cases import get_case_by_reference, intake_of
 from ..database import Database
 from ..errors import StorageError
+from ..history import history_of
+from ..models import Case
 
 
 @dataclass(frozen=True)
 class Reproduction:
-    """The stored and the reproduced decision of one case, and which top-level fields differ."""
+    """A stored and a reproduced decision of one case, and which top-level fields differ."""
 
     reference: str
     ruleset_version: str
     loaded_version: str
     profile: str
     differing_fields: tuple[str, ...]
+    label: str = "current decision"
 
     @property
     def matches(self) -> bool:
@@ -36,16 +44,44 @@ class CaseNotFound(StorageError):
     """No case has this reference."""
 
 
+def _case(session: Session, reference: str) -> Case:
+    case = get_case_by_reference(session, reference)
+    if case is None:
+        raise CaseNotFound(f"no case with reference {reference!r}")
+    return case
+
+
+def _compare(case: Case, intake: Intake, ruleset: RuleSet, version: str, profile: str, stored: dict[str, Any],
+             label: str) -> Reproduction:
+    again = json.loads(Screener(ruleset).screen(intake).model_dump_json())
+    fields = tuple(sorted(k for k in set(stored) | set(again) if stored.get(k) != again.get(k)))
+    return Reproduction(reference=case.reference, ruleset_version=version, loaded_version=ruleset.version,
+                        profile=profile, differing_fields=fields, label=label)
+
+
 def reproduce(database: Database, reference: str) -> Reproduction:
-    """Raises CaseNotFound, RulesetNotArchived, RuleFileError (an archive that no longer loads) or StorageError."""
+    """The case's current decision. Raises CaseNotFound, RulesetNotArchived, RuleFileError (an archive that no
+    longer loads) or StorageError."""
     with database.session() as session:
-        case = get_case_by_reference(session, reference)
-        if case is None:
-            raise CaseNotFound(f"no case with reference {reference!r}")
+        case = _case(session, reference)
         ruleset = load_archived(session, case.ruleset_version, case.profile)
         stored: dict[str, Any] = case.decision
         intake = intake_of(case)
-    again = json.loads(Screener(ruleset).screen(intake).model_dump_json())
-    fields = tuple(sorted(k for k in set(stored) | set(again) if stored.get(k) != again.get(k)))
-    return Reproduction(reference=case.reference, ruleset_version=case.ruleset_version,
-                        loaded_version=ruleset.version, profile=case.profile, differing_fields=fields)
+    return _compare(case, intake, ruleset, case.ruleset_version, case.profile, stored, "current decision")
+
+
+def reproduce_history(database: Database, reference: str) -> list[Reproduction]:
+    """Every decision in the case's history, oldest first (the same errors as `reproduce`)."""
+    results = []
+    with database.session() as session:
+        case = _case(session, reference)
+        intake = intake_of(case)
+        rulesets: dict[tuple[str, str], RuleSet] = {}
+        for row in history_of(session, case.id):
+            key = (row.ruleset_version, row.profile)
+            if key not in rulesets:
+                rulesets[key] = load_archived(session, *key)
+            label = f"{row.reason.value} {row.at:%Y-%m-%d %H:%M} by {row.actor}"
+            results.append(_compare(case, intake, rulesets[key], row.ruleset_version, row.profile, row.decision,
+                                    label))
+    return results
