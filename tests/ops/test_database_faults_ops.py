@@ -56,6 +56,13 @@ def assert_resumed(app: Flask, auth: dict[str, str], failed_key: str, form_token
     assert stored(app) == (before[0] + 3, before[1] + 3)
 
 
+def assert_health(app: Flask, status: int, storage: str) -> None:
+    """Both health checks tell a load balancer whether a submission can be written now."""
+    for path in ("/healthz", "/api/v1/health"):
+        response = app.test_client().get(path)
+        assert (response.status_code, response.get_json()["storage"]) == (status, storage), path
+
+
 def stored_ok(app: Flask, auth: dict[str, str], key: str) -> None:
     response = app.test_client().post("/api/v1/screenings", json={"intake": example_intake(), "store": True},
                                       headers={**auth, "Idempotency-Key": key})
@@ -74,12 +81,10 @@ def test_postgresql_stopped_gives_503_and_service_resumes_when_it_is_back(
     client = app.test_client()
     seen = try_every_door(app, client, auth, "during-the-fault")
     assert_honest_failure(seen)
-    health = app.test_client().get("/healthz")
-    assert health.status_code == 503 and health.get_json()["database"] is False
-    assert app.test_client().get("/api/v1/health").status_code == 503
+    assert_health(app, 503, "unreachable")
 
     postgres.start()  # no restart of the app: pool_pre_ping replaces the dead connections
-    assert app.test_client().get("/healthz").status_code == 200
+    assert_health(app, 200, "ok")
     assert_resumed(app, auth, "during-the-fault", seen.form_token, before, client)
     with app.app_context():
         get_db().dispose()
@@ -115,7 +120,9 @@ def test_a_full_disk_gives_503_and_no_acknowledged_submission_is_lost(tmp_path: 
         client = app.test_client()
         seen = try_every_door(app, client, auth, "during-the-fault")
         assert_honest_failure(seen)
+        assert_health(app, 503, "full")
         filler.unlink()  # space again: the same app stores the same requests, once each
+        assert_health(app, 200, "ok")
         assert_resumed(app, auth, "during-the-fault", seen.form_token, before, client)
         with app.app_context():
             get_db().dispose()
@@ -160,7 +167,9 @@ def test_a_read_only_file_system_gives_503_and_resumes_when_writable(tmp_path: P
         client = app.test_client()
         seen = try_every_door(app, client, auth, "during-the-fault")
         assert_honest_failure(seen)
+        assert_health(app, 503, "read-only")
         make_writable(data)
+        assert_health(app, 200, "ok")
         assert_resumed(app, auth, "during-the-fault", seen.form_token, before, client)
         with app.app_context():
             get_db().dispose()
@@ -187,7 +196,7 @@ def test_a_database_file_that_cannot_be_opened_gives_503_and_resumes_when_it_is_
     try:
         client = app.test_client()
         seen = try_every_door(app, client, auth, "during-the-fault")
-        assert app.test_client().get("/healthz").status_code == 503
+        assert_health(app, 503, "unreachable")
     finally:
         engine.dispose()
         if os.geteuid() == 0:
@@ -197,3 +206,14 @@ def test_a_database_file_that_cannot_be_opened_gives_503_and_resumes_when_it_is_
             database.chmod(0o644)
     assert_honest_failure(seen)
     assert_resumed(app, auth, "during-the-fault", seen.form_token, before, client)
+
+
+def test_a_database_opened_read_only_by_its_url_is_reported_by_health(tmp_path: Path) -> None:
+    writable = make_app(tmp_path)  # creates and migrates the SQLite file
+    assert_health(writable, 200, "ok")
+    database = tmp_path / "instance" / SQLITE_FILE
+    app = make_app(tmp_path, DATABASE_URL=f"sqlite:///file:{database}?mode=ro&uri=true")
+    assert_health(app, 503, "read-only")
+    for each in (writable, app):
+        with each.app_context():
+            get_db().dispose()

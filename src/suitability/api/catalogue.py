@@ -11,7 +11,7 @@ from ..fhir.codes import package_version
 from ..intake import Intake
 from ..screening import default_screener
 from ..web.database import get_db
-from ..web.health import RULESET_HEADER
+from ..web.health import RULESET_HEADER, storage_state
 from ..web.rules_reload import ruleset_state
 
 
@@ -37,11 +37,12 @@ def health() -> Response:
     """200 "ok"; 200 "stale" when edited rules were refused and the last good ones serve; 503 "degraded"."""
     rules = ruleset_state()
     version = rules.version or "unavailable"
-    database = get_db().ping()
-    ok = database and rules.version is not None
+    storage = storage_state(get_db())
+    ok = storage == "ok" and rules.version is not None
     status = ("stale" if rules.status == "stale" else "ok") if ok else "degraded"
     body = {"status": status, "version": package_version(), "ruleset_version": version,
-            "ruleset_status": rules.status, "ruleset_error": rules.error, "database": database}
+            "ruleset_status": rules.status, "ruleset_error": rules.error, "database": storage != "unreachable",
+            "storage": storage}
     response = _json(body, 200 if ok else 503)
     response.headers["Cache-Control"] = "no-store"
     response.headers[RULESET_HEADER] = rules.status

@@ -79,7 +79,9 @@ class Health(_Doc):
     ruleset_version: str
     ruleset_status: Literal["current", "stale", "unavailable"]
     ruleset_error: str | None = Field(description="Why the rules on disk were refused (file, rule, field).")
-    database: bool
+    database: bool = Field(description="The database answers.")
+    storage: Literal["ok", "unreachable", "read-only", "full"] = Field(
+        description="Whether a submission can be written (read-only or full: an SQLite file's file system).")
 
 
 class FieldError(_Doc):
