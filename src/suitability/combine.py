@@ -47,7 +47,7 @@ def wait_end(rule: Rule, intake: Intake) -> tuple[dt.date | None, dict[str, str]
     return end, values
 
 
-_KEPT = 50_000  # reused parts kept per rule set; past it the memo starts again (bounded memory)
+_KEPT = 10_000  # reused parts kept per rule set (a few MB at most); past it the memo starts again
 
 
 def make_finding(rule: Rule, intake: Intake, treatment: int | None, ruleset: RuleSet | None = None) -> Finding:
