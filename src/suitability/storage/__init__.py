@@ -97,6 +97,7 @@ MODEL_MODULES = (
     "suitability.storage.review_models",
     "suitability.storage.history",
     "suitability.storage.archive",
+    "suitability.storage.sign_in_throttle",
 )
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user  # type: ignore[import-untyped]
 
 from ...storage import StorageError
 from ...storage.accounts import list_users
 from ...storage.accounts import sign_in as check_sign_in
+from ...storage.sign_in_throttle import record_failure, record_throttled, wait_for
 from ...storage.view_audit import USERS_VIEWED, record_view
 from ..database import get_db
 from ..patient.form_views import View
 from . import bp
 from .auth import admin_required, safe_next, sign_out, start_session
+from .throttle import TOO_MANY, client_key, retry_after, throttle
 
 REFUSED = ("Sign-in failed. Check your username and password. After several failed attempts an account must "
            "wait before trying again; ask an administrator if you are locked out.")
@@ -30,11 +32,23 @@ def sign_in() -> View:
     if not username.strip() or not password:
         return render_template("practitioner/sign_in.html", next=target, username=username,
                                error="Enter your username and password."), 400
+    client, limits = client_key(), throttle()
     try:
         with get_db().session() as session:
+            # Per client address first (password spraying across accounts), before any password is checked.
+            wait = wait_for(session, client, limits)
+            if wait:
+                record_throttled(session, client, limits, wait)
+                seconds, words = retry_after(wait)
+                page = make_response(render_template("practitioner/sign_in.html", next=target,
+                                                     username=username, error=TOO_MANY.format(minutes=words)), 429)
+                page.headers["Retry-After"] = str(seconds)
+                return page
             result = check_sign_in(session, username, password)
             user = result.user
-            if user is not None:
+            if user is None:
+                record_failure(session, client, limits)
+            else:
                 start_session(user)
     except StorageError:
         abort(503)

@@ -16,6 +16,7 @@ from ...storage import StorageError
 from ...storage.accounts import record_sign_out
 from ...storage.review_models import Role, User
 from ..database import get_db
+from . import throttle
 
 login_manager = LoginManager()
 SEEN = "practitioner_seen"      # the signed session's time of the last practitioner request
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     """Sign-in for the practitioner area; the patient pages never look at it."""
     app.config.setdefault("PRACTITIONER_IDLE_MINUTES", 30)
     app.config.setdefault("PRACTITIONER_RECENT_VIEW_MINUTES", 30)  # "also opened by" on a case page
+    throttle.init_app(app)
     login_manager.login_view = "practitioner.sign_in"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.init_app(app)
