@@ -46,6 +46,10 @@ Practitioner review (issue 4; `review_models.py`, `accounts.py`, `reviews.py`, `
     override_note, note), expected_version=...) -> Review: ReviewRefused (incomplete, or an override of the
     rules without a coded reason and a note), ReviewConflict (the case was decided since that version).
     queue(s, status=, outcome=, reference=, oldest_first=, page=) -> QueuePage; decisions_between(s, start, end).
+    Views are audited too (`view_audit.py`): record_view(s, action=CASE_VIEWED|QUEUE_SEARCHED|USERS_VIEWED,
+    actor=...) after the reads, before the page is shown (StorageError: show nothing); recent_viewers(s, case_id,
+    within=, excluding=). Sign-in limits per client (`sign_in_throttle.py`, table sign_in_attempts):
+    wait_for(s, client, Throttle(limit, window)) -> timedelta, record_failure, record_throttled (audited).
 
 Decision history and rule-set archive (`history.py`, `archive.py`; append-only like the audit trail)
     store_submission also writes the case's first `case_decisions` row (reason submitted) and archives the
