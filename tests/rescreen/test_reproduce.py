@@ -75,3 +75,29 @@ def test_a_decision_without_an_archived_rule_set_or_an_unknown_reference_is_an_e
         reproduce(db, reference)
     with pytest.raises(CaseNotFound):
         reproduce(db, "MN-AAAA-AAAA")
+
+
+def test_the_history_is_reproduced_with_the_answers_each_decision_was_made_on(
+        db: Database, reference: str, shipped_screener: Screener) -> None:
+    """A check-in replaces answers on the case; the decisions before it were made on the answers it replaced."""
+    import datetime as dt
+
+    from rescreen_samples import SCREENED_ON
+
+    from suitability.storage import get_case_by_reference
+    from suitability.storage.checkin import check_in, due_questions
+
+    with db.session() as session:
+        case = get_case_by_reference(session, reference)
+        assert case is not None
+        case_id, version = case.id, case.review_version
+    later = SCREENED_ON + dt.timedelta(days=15)
+    due = due_questions(db, shipped_screener, case_id, later).questions
+    assert "pregnant" in due
+    answers = {q: "no" for q in due if not q.endswith(("_date", "_last_use", "_last_dose"))}
+    check_in(db, shipped_screener, case_id, {**answers, "pregnant": "yes"}, later, "practitioner:pat", version)
+
+    submitted, checked_in = reproduce_history(db, reference)
+    assert submitted.matches and checked_in.matches, (submitted.differing_fields, checked_in.differing_fields)
+    assert checked_in.label.startswith("checkin ")
+    assert reproduce(db, reference).matches

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...intake import Intake
+from ...intake import Intake, parse_intake
 from ...ruleset import RuleSet
 from ...screening import Screener
 from ..archive import load_archived
@@ -71,17 +71,20 @@ def reproduce(database: Database, reference: str) -> Reproduction:
 
 
 def reproduce_history(database: Database, reference: str) -> list[Reproduction]:
-    """Every decision in the case's history, oldest first (the same errors as `reproduce`)."""
+    """Every decision in the case's history, oldest first, each with the answers it was made on (a check-in
+    row keeps the answers it replaced); the same errors as `reproduce`."""
     results = []
     with database.session() as session:
         case = _case(session, reference)
-        intake = intake_of(case)
+        answers: dict[str, Any] = case.intake  # the answers in force, walking the history from newest to oldest
         rulesets: dict[tuple[str, str], RuleSet] = {}
-        for row in history_of(session, case.id):
+        for row in reversed(history_of(session, case.id)):
             key = (row.ruleset_version, row.profile)
             if key not in rulesets:
                 rulesets[key] = load_archived(session, *key)
             label = f"{row.reason.value} {row.at:%Y-%m-%d %H:%M} by {row.actor}"
-            results.append(_compare(case, intake, rulesets[key], row.ruleset_version, row.profile, row.decision,
-                                    label))
-    return results
+            results.append(_compare(case, parse_intake(answers), rulesets[key], row.ruleset_version, row.profile,
+                                    row.decision, label))
+            if row.previous_intake is not None:  # a check-in replaced these answers: earlier decisions used them
+                answers = row.previous_intake
+    return results[::-1]
