@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pg import ServerInfo
 from review_support import PASSWORD, make_app, make_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from werkzeug.test import TestResponse
 
 from suitability.storage import AuditEvent, Database, database_url
@@ -170,3 +170,13 @@ def test_old_rows_are_pruned_as_new_ones_arrive_and_markers_once_per_window(db: 
                                 ("client-z", "failed", later)]
         throttled = session.scalars(select(AuditEvent).where(AuditEvent.action == SIGN_IN_THROTTLED)).all()
         assert len(throttled) == 1
+
+
+def test_a_refusal_that_cannot_be_counted_is_a_503_not_a_free_attempt(strict: Flask) -> None:
+    with strict.app_context(), get_db().engine.begin() as connection:
+        connection.execute(text("CREATE TRIGGER refuse_attempts BEFORE INSERT ON sign_in_attempts "
+                                "BEGIN SELECT RAISE(ABORT, 'store refused'); END"))
+    client = strict.test_client()
+    refused = attempt(client, "198.51.100.7")
+    assert refused.status_code == 503 and "Traceback" not in refused.get_data(as_text=True)
+    assert attempt(client, "198.51.100.7", password=PASSWORD).status_code == 303  # a good password needs no row
