@@ -74,11 +74,24 @@ class Gunicorn:
         return Database(database_url(self.env.get("SUITABILITY_DATABASE_URL"), self.instance))
 
     def start(self) -> Self:
+        self.launch()
+        self.wait_until_healthy()
+        return self
+
+    def launch(self) -> None:
+        """Start gunicorn without waiting for it to be healthy."""
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(self.command, env=self.env, cwd=ROOT, stdout=log,
                                             stderr=subprocess.STDOUT)
-        self.wait_until_healthy()
-        return self
+
+    def wait_for_log(self, text: str, seconds: float = BOOT_SECONDS) -> str:
+        """Wait until the log holds `text`; returns the log."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if text in (log := self.log()):
+                return log
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} not in the log after {seconds} s:\n{self.log()}")
 
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + BOOT_SECONDS

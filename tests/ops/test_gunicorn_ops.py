@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from gunicorn_support import Gunicorn
+from gunicorn_support import Gunicorn, free_port
 from sqlalchemy import text
 
 from suitability.cli.serve import gunicorn_argv
@@ -105,3 +105,15 @@ def test_sighup_to_a_worker_asks_for_a_rules_reload_and_does_not_end_it(tmp_path
         time.sleep(1)
         assert requests.get(server.url + "/healthz", timeout=30).json()["status"] == "ok"
         assert server.worker_pids() == {worker}
+
+
+def test_the_apps_own_log_records_reach_gunicorns_error_log_stamped_and_levelled(tmp_path: Path) -> None:
+    nowhere = f"postgresql://nobody@127.0.0.1:{free_port()}/none"  # nothing listens: the app logs an error
+    server = Gunicorn(tmp_path, workers=1, database_url=nowhere)
+    server.launch()
+    try:
+        log = server.wait_for_log("database not ready at start")
+    finally:
+        server.stop()
+    line = next(x for x in log.splitlines() if "database not ready at start" in x)
+    assert "[ERROR]" in line and line.startswith("[20")  # gunicorn's format: [date] [pid] [LEVEL] message

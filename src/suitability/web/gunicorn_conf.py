@@ -15,6 +15,7 @@ app servers behind a load balancer (README, "Running several app servers").
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -100,6 +101,19 @@ forwarded_allow_ips = _settings["forwarded_allow_ips"]
 proc_name = _settings["proc_name"]
 control_socket_disable = _settings["control_socket_disable"]
 worker_tmp_dir = _settings["worker_tmp_dir"]
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In each new worker, before it imports the app: the app's own log records (loggers "suitability.*") go
+    to gunicorn's error log at its level, stamped like gunicorn's lines. Without this Python would print only
+    warnings and errors, bare, on standard error."""
+    errors = logging.getLogger("gunicorn.error")
+    ours = logging.getLogger("suitability")
+    for handler in errors.handlers:
+        if handler not in ours.handlers:
+            ours.addHandler(handler)
+    ours.setLevel(errors.level)
+    ours.propagate = False
 
 
 def post_worker_init(worker: Any) -> None:  # a gunicorn Worker (gunicorn ships no type hints)
