@@ -169,3 +169,32 @@ def test_the_case_page_links_to_the_check_in_and_shows_it_in_the_history(app: Fl
     after = client.get(f"/practitioner/case/{case_id}").get_data(as_text=True)
     assert re.search(r'id="engine-outcome">not suitable<', after)
     assert "case: checked in" in after
+
+
+def test_the_case_page_warns_when_answers_have_run_out_and_a_check_in_clears_it(
+        app: Flask, client: FlaskClient) -> None:
+    today = dt.date.today()
+    fresh = store(app, minimal_intake(screening_date=today.isoformat()))
+    assert 'id="answers-run-out"' not in client.get(f"/practitioner/case/{fresh}").get_data(as_text=True)
+    stale = store(app)  # screened on SCREENING, long before today
+    html = client.get(f"/practitioner/case/{stale}").get_data(as_text=True)
+    assert f'href="/practitioner/case/{stale}/check-in"' in html.split('id="answers-run-out"', 1)[1]
+    due = questions_to_reask(minimal_intake(), today, ruleset=default_screener().ruleset)
+    answers = {q: "no" for q in due if not q.endswith(DATES)}
+    response = client.post(f"/practitioner/case/{stale}/check-in",
+                           data={"on": today.isoformat(), "version": "0", **answers})
+    assert response.status_code == 303
+    assert 'id="answers-run-out"' not in client.get(f"/practitioner/case/{stale}").get_data(as_text=True)
+
+
+def test_a_check_in_that_needs_review_shows_the_case_in_the_open_queue(app: Flask, client: FlaskClient) -> None:
+    case_id = store(app)  # suitable: not in the queue
+    with app.app_context(), get_db().session() as session:
+        case = get_case(session, case_id)
+        assert case is not None
+        reference = case.reference
+    assert reference not in client.get("/practitioner/").get_data(as_text=True)
+    answers = all_no()
+    del answers["pregnant"]  # not sure
+    assert post(client, case_id, **answers)[0] == 303
+    assert reference in client.get("/practitioner/").get_data(as_text=True)

@@ -14,6 +14,7 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from ...combine import fmt_date
+from ...decision import Decision
 from ...errors import SuitabilityError
 from ...screening import default_screener
 from ...storage import StorageError, get_case
@@ -29,6 +30,12 @@ from ..patient.labels import NOT_SURE
 from ..patient.questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Question
 from . import bp
 from .rescreen_views import present
+
+
+@bp.app_template_global()
+def answers_run_out(decision: Decision, today: dt.date | None = None) -> bool:
+    """Whether some time-sensitive answer of the decision has run out today: check in before relying on it."""
+    return decision.valid_until is not None and (today or dt.date.today()) > decision.valid_until
 
 
 def _on(text: str | None) -> dt.date | None:
