@@ -132,6 +132,9 @@ def test_the_result_page_before_any_check_in_says_so(app: Flask, client: FlaskCl
     assert 'id="checkin-none-yet"' in html
     assert client.get("/practitioner/case/nope/check-in").status_code == 404
     assert client.get(f"/practitioner/case/{case_id}/check-in?on=31-02-2026").status_code == 400
+    before_screening = (SCREENING - dt.timedelta(days=1)).isoformat()
+    assert client.get(f"/practitioner/case/{case_id}/check-in?on={before_screening}").status_code == 400
+    assert post(client, case_id, on=before_screening)[0] == 400
 
 
 def test_check_in_needs_a_signed_in_practitioner(app: Flask) -> None:

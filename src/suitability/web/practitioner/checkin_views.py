@@ -82,6 +82,8 @@ def _due(case_id: str, on: dt.date) -> DueQuestions:
         return due_questions(get_db(), default_screener(), case_id, on)
     except CaseNotFound:
         abort(404)
+    except CheckInRefused:  # a day before the pre-screen, or stored answers that no longer parse
+        abort(400)
     except (StorageError, SuitabilityError):
         abort(503)
 
