@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import Select, and_, func, literal_column, or_, select
+from sqlalchemy import Select, Text, and_, cast, func, literal_column, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...intake import parse_intake
@@ -54,8 +54,9 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-COLUMNS = (Case.id, Case.reference, Case.created_at, Case.review_status, Case.intake, Case.outcome,
-           Case.ruleset_version)
+# The intake as JSON text: `parse_intake` validates text directly, so it is never decoded and re-encoded here.
+COLUMNS = (Case.id, Case.reference, Case.created_at, Case.review_status, cast(Case.intake, Text).label("intake"),
+           Case.outcome, Case.ruleset_version)
 # Only the parts of the stored decision the comparison reads, extracted by the database: a stored decision
 # carries every finding's texts, instructions and "what would change it", and decoding all of it in Python
 # cost as much as reading the rest of the case.
