@@ -64,6 +64,8 @@ class Gunicorn:
             "SUITABILITY_TIMEOUT": "60",
             **(env or {}),
         }
+        self.env.pop("DATABASE_URL", None)  # only what the test chose: its own SQLite file, or `database_url`
+        self.env.pop("SUITABILITY_DATABASE_URL", None)
         if database_url:
             self.env["SUITABILITY_DATABASE_URL"] = database_url
         self.command = command or [sys.executable, "-m", "gunicorn", "-c", "python:suitability.web.gunicorn_conf",

@@ -11,8 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import requests
 from gunicorn_support import Gunicorn, cases_with_key, example_intake, new_api_key, post_stored
+from pg import ServerInfo, postgres_server  # noqa: F401 - the session's PostgreSQL, a fixture
 from sqlalchemy import func, select
 
 from suitability.storage import Case
@@ -49,9 +51,23 @@ class Client:
                 self.failures += 1
 
 
-def test_a_worker_killed_mid_load_loses_no_acknowledged_submission_and_is_replaced(tmp_path: Path) -> None:
-    server = Gunicorn(tmp_path, workers=2)
-    token = new_api_key(server.database())
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None: the server's own SQLite file; else a new database on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return None
+    server: ServerInfo = request.getfixturevalue("postgres_server")
+    return server.create_database()
+
+
+def test_a_worker_killed_mid_load_loses_no_acknowledged_submission_and_is_replaced(
+        tmp_path: Path, database_url: str | None) -> None:
+    server = Gunicorn(tmp_path, workers=2, database_url=database_url)
+    database = server.database()
+    try:
+        token = new_api_key(database)
+    finally:
+        database.dispose()
     with server:
         workers = server.wait_for_workers(2)
         stop = threading.Event()
