@@ -85,6 +85,9 @@ class Server:
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=60)
+        lines = self.log.read_text(errors="replace").splitlines()
+        trouble = [x for x in lines if any(w in x for w in ("[ERROR]", "[CRITICAL]", "Traceback", "WORKER TIMEOUT"))]
+        print(f"  server log: {len(trouble)} error lines" + "".join(f"\n    {x}" for x in trouble[:5]))
 
 
 def free_port() -> int:
