@@ -111,7 +111,7 @@ class PractitionerTab:
     def sign_out(self) -> None:
         self.page.get_by_role("button", name="Sign out").click()
         expect(self.page.get_by_role("heading", level=1)).to_have_text(SIGN_IN)
-        expect(self.page.get_by_role("status")).to_contain_text("You are signed out.")
+        expect(self.page.get_by_role("status").filter(has_text="You are signed out.")).to_be_visible()
 
 
 __all__ = ["PASSWORD", "PractitionerTab", "add_account", "stored_case", "stored_reviews"]

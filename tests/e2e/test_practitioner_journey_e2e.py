@@ -104,7 +104,7 @@ def test_flagged_intake_is_approved_with_an_override_and_access_ends_at_sign_out
     started = dt.datetime.now(dt.UTC)
     tab.decide("Approve", **{"depth-0": deeper, "override_reason": "Clinical judgement",
                              "override_note": "Scarring assessed in clinic; skin type IV confirmed"})
-    expect(page.get_by_role("status")).to_contain_text("Decision recorded: approve.")
+    expect(page.get_by_role("status").filter(has_text="Decision recorded: approve.")).to_be_visible()
     expect(page.locator("#review-status")).to_have_text("decided")
     history = page.locator("ol.history li").filter(has_text="Ash Practitioner")
     expect(history).to_have_count(1)
@@ -157,7 +157,7 @@ def test_a_second_decision_on_a_stale_page_sees_the_conflict_and_overwrites_noth
     second.open_case(reference)  # both pages now hold the same case version
 
     first.decide("Decline", note="Declined after a call")
-    expect(first.page.get_by_role("status")).to_contain_text("Decision recorded: decline.")
+    expect(first.page.get_by_role("status").filter(has_text="Decision recorded: decline.")).to_be_visible()
     second.decide("Approve")  # the rules' own depth limits are filled in: no override needed
     alert = second.page.get_by_role("alert")
     expect(alert).to_contain_text("Someone else decided this case")
@@ -222,7 +222,7 @@ def test_sign_in_and_a_decision_work_with_the_keyboard_alone_without_console_err
     assert page.evaluate(FOCUSED)["checked"] is True
     tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Record decision")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("Decision recorded: approve.")
+    expect(page.get_by_role("status").filter(has_text="Decision recorded: approve.")).to_be_visible()
     tab.check_page("decided")
 
     [(review, user)] = stored_reviews(live_server.app, case_id)
@@ -230,3 +230,30 @@ def test_sign_in_and_a_decision_work_with_the_keyboard_alone_without_console_err
     engine = {str(limit.treatment): limit.limit_mm for limit in decision_of(stored_case(
         live_server.app, case_id=case_id)).depth_limits}
     assert review.depth_limits == engine
+
+
+def test_every_practitioner_page_in_the_menu_loads_without_console_errors_or_csp_violations(
+        live_server: Any, accounts: dict[str, str], tabs: Tabs) -> None:
+    _, reference = seeded_case(live_server.app)
+    tab = tabs()
+    tab.sign_in("e2e-ash")
+    tab.open_case(reference)
+    menu = tab.page.get_by_role("navigation", name="Practitioner")
+    names = [name.strip() for name in menu.get_by_role("link").all_inner_texts()]
+    assert {"Queue", "Export", "Rule catalogue", "Re-screen"} <= set(names)
+    for name in names:
+        tab.page.get_by_role("navigation", name="Practitioner").get_by_role("link", name=name).click()
+        expect(tab.page.get_by_role("heading", level=1)).not_to_have_text(SIGN_IN)
+        tab.check_page(name)
+
+
+def test_the_page_check_catches_a_csp_violation(live_server: Any, accounts: dict[str, str], tabs: Tabs) -> None:
+    """The check above can fail: an inline script injected into a practitioner page is refused and reported."""
+    tab = tabs()
+    tab.page.goto(live_server.url + "/practitioner/sign-in")
+    tab.check_page("sign-in")
+    tab.page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = 'window.__ran = true'; document.body.appendChild(s); }""")
+    assert tab.page.evaluate("window.__ran === undefined")  # the policy refused it
+    with pytest.raises(AssertionError, match="CSP violations"):
+        tab.check_page("injected")
