@@ -5,6 +5,7 @@ is checked, the first such refusal is audited, old rows are pruned, and only a t
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,14 +110,14 @@ def test_a_trusted_proxy_names_the_client_and_an_untrusted_header_is_ignored(tmp
     for app in (behind_proxy, direct):
         make_user(app, "pat")
         for n in range(LIMIT):  # the attacker sends a new X-Forwarded-For each time
-            attempt(app.test_client(), "10.0.0.1", forwarded=f"203.0.113.{n}")
+            attempt(app.test_client(), "10.0.0.1", "nobody", forwarded=f"203.0.113.{n}")
     # behind the proxy each forwarded address is its own client: none reached the limit
     assert attempt(behind_proxy.test_client(), "10.0.0.1", password=PASSWORD,
                    forwarded="203.0.113.0").status_code == 303
     for n in range(LIMIT - 1):
-        attempt(behind_proxy.test_client(), "10.0.0.1", forwarded="203.0.113.99")
-    assert attempt(behind_proxy.test_client(), "10.0.0.1", forwarded="203.0.113.99").status_code == 401
-    assert attempt(behind_proxy.test_client(), "10.0.0.1", forwarded="203.0.113.99").status_code == 429
+        attempt(behind_proxy.test_client(), "10.0.0.1", "nobody", forwarded="203.0.113.99")
+    assert attempt(behind_proxy.test_client(), "10.0.0.1", "nobody", forwarded="203.0.113.99").status_code == 401
+    assert attempt(behind_proxy.test_client(), "10.0.0.1", "nobody", forwarded="203.0.113.99").status_code == 429
     # with no trusted proxy the header is the client's own claim: the real address is what is counted
     assert attempt(direct.test_client(), "10.0.0.1", password=PASSWORD,
                    forwarded="203.0.113.200").status_code == 429
@@ -172,11 +173,54 @@ def test_old_rows_are_pruned_as_new_ones_arrive_and_markers_once_per_window(db: 
         assert len(throttled) == 1
 
 
-def test_a_refusal_that_cannot_be_counted_is_a_503_not_a_free_attempt(strict: Flask) -> None:
+def test_an_attempt_that_cannot_be_counted_is_a_503_not_a_free_attempt(strict: Flask) -> None:
     with strict.app_context(), get_db().engine.begin() as connection:
         connection.execute(text("CREATE TRIGGER refuse_attempts BEFORE INSERT ON sign_in_attempts "
                                 "BEGIN SELECT RAISE(ABORT, 'store refused'); END"))
     client = strict.test_client()
-    refused = attempt(client, "198.51.100.7")
-    assert refused.status_code == 503 and "Traceback" not in refused.get_data(as_text=True)
-    assert attempt(client, "198.51.100.7", password=PASSWORD).status_code == 303  # a good password needs no row
+    for password in ("wrong password!", PASSWORD):
+        refused = attempt(client, "198.51.100.7", password=password)
+        assert refused.status_code == 503 and "Traceback" not in refused.get_data(as_text=True)
+    assert count(strict, AuditEvent, AuditEvent.action.like("practitioner.sign%")) == 0  # no password checked
+
+
+def test_a_good_sign_in_is_not_counted_against_its_address(strict: Flask) -> None:
+    for _ in range(LIMIT + 2):
+        assert attempt(strict.test_client(), "198.51.100.7", password=PASSWORD).status_code == 303
+    assert count(strict, SignInAttempt) == 0
+    for _ in range(LIMIT):
+        assert attempt(strict.test_client(), "198.51.100.7").status_code == 401
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def burst_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    config: dict[str, object] = {"SIGN_IN_IP_LIMIT": LIMIT}
+    if request.param == "postgresql":
+        server: ServerInfo = request.getfixturevalue("postgres_server")
+        config["DATABASE_URL"] = server.create_database()
+    app = make_app(tmp_path, **config)
+    make_user(app, "pat")
+    yield app
+    with app.app_context():
+        get_db().dispose()
+
+
+def test_a_burst_of_attempts_at_once_checks_at_most_the_limit_of_passwords(burst_app: Flask) -> None:
+    """Attempts counted before their passwords are checked: a burst cannot all slip under the limit at once."""
+    start = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def one() -> None:
+        client = burst_app.test_client()
+        start.wait()
+        statuses.append(attempt(client, "198.51.100.7", username="nobody").status_code)
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # at most the limit got to a password check; a burst may be refused whole (all counted before any looked)
+    assert len(statuses) == 8 and set(statuses) <= {401, 429} and statuses.count(401) <= LIMIT, statuses
+    assert count(burst_app, AuditEvent, AuditEvent.action == SIGN_IN_FAILED) == statuses.count(401)
+    assert count(burst_app, SignInAttempt, SignInAttempt.outcome == "failed") == statuses.count(401)

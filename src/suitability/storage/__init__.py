@@ -49,7 +49,8 @@ Practitioner review (issue 4; `review_models.py`, `accounts.py`, `reviews.py`, `
     Views are audited too (`view_audit.py`): record_view(s, action=CASE_VIEWED|QUEUE_SEARCHED|USERS_VIEWED,
     actor=...) after the reads, before the page is shown (StorageError: show nothing); recent_viewers(s, case_id,
     within=, excluding=). Sign-in limits per client (`sign_in_throttle.py`, table sign_in_attempts):
-    wait_for(s, client, Throttle(limit, window)) -> timedelta, record_failure, record_throttled (audited).
+    admit(s, client, Throttle(limit, window)) -> Admission(attempt_id | None, wait): counts the attempt before
+    its password is checked (so a burst cannot slip under the limit), forgive(s, attempt_id) after a good one.
 
 Decision history and rule-set archive (`history.py`, `archive.py`; append-only like the audit trail)
     store_submission also writes the case's first `case_decisions` row (reason submitted) and archives the

@@ -107,21 +107,20 @@ def sign_in(session: Session, username: str, password: str, *, now: dt.datetime 
     """Check a password and record the attempt (commits). Refused: unknown, disabled, resting, or wrong."""
     now = now or utcnow()
     user = find_user(session, username) if len(username) <= 64 else None
+    reason = _judge(user, password, now)
+    rehashed = HASHER.hash(password) if user and not reason and HASHER.check_needs_rehash(user.password_hash) else None
+    # The slow hashing is done; the writes get a transaction of their own that takes SQLite's write lock at
+    # BEGIN (a read transaction turned writer fails at once if another sign-in wrote meanwhile).
+    session.rollback()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     if user is None:
-        _verify(_DUMMY_HASH, password)
         record_event(session, action=SIGN_IN_FAILED, actor="unknown", detail={"reason": "unknown-user"})
         session.commit()
         return SignIn(None, "unknown-user")
-    if not user.active:
-        _verify(_DUMMY_HASH, password)
-        return _refuse(session, user, "disabled", count=False)
-    if user.locked_until is not None and user.locked_until > now:
-        _verify(_DUMMY_HASH, password)
-        return _refuse(session, user, "locked", count=False)
-    if not _verify(user.password_hash, password):
-        return _refuse(session, user, "wrong-password", count=True, now=now)
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(password)
+    if reason:
+        return _refuse(session, user, reason, count=reason == "wrong-password", now=now)
+    if rehashed:
+        user.password_hash = rehashed
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     record_event(session, action=SIGNED_IN, actor=user.username)
     session.commit()
@@ -132,6 +131,14 @@ def record_sign_out(session: Session, username: str, *, expired: bool = False) -
     """The audit event of a sign-out (or of a session that expired), committed."""
     record_event(session, action=SIGNED_OUT, actor=username, detail={"expired": expired})
     session.commit()
+
+
+def _judge(user: User | None, password: str, now: dt.datetime) -> str:
+    """Why this attempt is refused ("" if it is not); a password is hashed on every path, so all take as long."""
+    if user is None or not user.active or (user.locked_until is not None and user.locked_until > now):
+        _verify(_DUMMY_HASH, password)
+        return "unknown-user" if user is None else "disabled" if not user.active else "locked"
+    return "" if _verify(user.password_hash, password) else "wrong-password"
 
 
 def _verify(hashed: str, password: str) -> bool:

@@ -1,14 +1,18 @@
 """Sign-in throttling per client address, counted in the database so every app server sees the same count.
 
-Each refused sign-in from a client adds a row to `sign_in_attempts`; once a client has `limit` refusals within
-`window`, it is refused before any password is checked until the oldest of them ages out. The first refusal of
-a throttled client in a window is an audit event. Rows older than the window are deleted as new ones arrive.
-Clients are keyed by an opaque string the web layer derives from the address (a keyed hash: no address here).
+Each sign-in attempt from a client is counted as a refusal (a row in `sign_in_attempts`) before its password is
+checked, and the row is removed again if the password was right. A client with `limit` refusals within `window`
+is refused before any password is checked until the oldest of them ages out; the first such refusal in a window
+is an audit event. Counting first holds the limit for a burst of attempts at once on several servers: each
+attempt's row is committed before it counts, so of any burst at most `limit` go on to a password check.
+Rows older than the window are deleted as new ones arrive. Clients are keyed by an opaque string the web layer
+derives from the address (a keyed hash: no address is stored here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -22,7 +26,8 @@ from .errors import StorageError
 from .models import Base
 from .types import UTCDateTime, utcnow
 
-FAILED = "failed"
+log = logging.getLogger(__name__)
+FAILED = "failed"                  # a refused sign-in, or one whose password is being checked
 THROTTLED = "throttled"            # one marker per client and window: the refusal that was audited
 SIGN_IN_THROTTLED = "practitioner.sign_in_throttled"
 T = TypeVar("T")
@@ -54,6 +59,43 @@ class Throttle:
     window: dt.timedelta
 
 
+@dataclass(frozen=True)
+class Admission:
+    """Whether an attempt may check its password: `attempt_id` to forgive if it was right, else how long to wait."""
+
+    attempt_id: int | None
+    wait: dt.timedelta = dt.timedelta(0)
+
+
+def admit(session: Session, client: str, throttle: Throttle, *, now: dt.datetime | None = None) -> Admission:
+    """Count this attempt before its password is checked (commits), or refuse it (the refusal is recorded).
+
+    StorageError if the count cannot be read or written: the caller refuses the attempt then, too.
+    """
+    now = now or utcnow()
+    wait = wait_for(session, client, throttle, now=now)
+    if not wait:
+        attempt = _write(session, lambda: _add(session, client, FAILED, throttle, now))
+        if _count(session, client, throttle, now) <= throttle.limit:
+            return Admission(attempt.id)
+        # others counted first in a burst: this one is over the limit and takes its row back
+        _write(session, lambda: session.execute(delete(SignInAttempt).where(SignInAttempt.id == attempt.id)))
+        wait = max(wait_for(session, client, throttle, now=now), dt.timedelta(seconds=1))
+    record_throttled(session, client, throttle, wait, now=now)
+    return Admission(None, wait)
+
+
+def forgive(session: Session, attempt_id: int) -> bool:
+    """The password was right: the attempt is not a refusal after all (commits). False (logged) if not removed,
+    which leaves one refusal too many counted: the safe side, so the sign-in goes ahead."""
+    try:
+        _write(session, lambda: session.execute(delete(SignInAttempt).where(SignInAttempt.id == attempt_id)))
+    except StorageError as exc:
+        log.warning("a good sign-in stays counted as refused: %s", exc)
+        return False
+    return True
+
+
 def wait_for(session: Session, client: str, throttle: Throttle, *, now: dt.datetime | None = None) -> dt.timedelta:
     """How long this client must wait before trying again: zero while under the limit."""
     now = now or utcnow()
@@ -77,6 +119,15 @@ def record_failure(session: Session, client: str, throttle: Throttle, *, now: dt
     _write(session, lambda: _add(session, client, FAILED, throttle, when))
 
 
+def _count(session: Session, client: str, throttle: Throttle, now: dt.datetime) -> int:
+    query = select(func.count()).select_from(SignInAttempt).where(
+        SignInAttempt.client == client, SignInAttempt.outcome == FAILED, SignInAttempt.at > now - throttle.window)
+    try:
+        return int(session.scalar(query) or 0)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not read sign-in attempts ({type(exc).__name__})") from exc
+
+
 def record_throttled(session: Session, client: str, throttle: Throttle, wait: dt.timedelta, *,
                      now: dt.datetime | None = None) -> bool:
     """Note a refusal for being over the limit (commits); audited once per client and window. True if audited."""
@@ -98,9 +149,12 @@ def record_throttled(session: Session, client: str, throttle: Throttle, wait: dt
     return _write(session, write)
 
 
-def _add(session: Session, client: str, outcome: str, throttle: Throttle, now: dt.datetime) -> None:
+def _add(session: Session, client: str, outcome: str, throttle: Throttle, now: dt.datetime) -> SignInAttempt:
     session.execute(delete(SignInAttempt).where(SignInAttempt.at <= now - throttle.window))
-    session.add(SignInAttempt(client=client, outcome=outcome, at=now))
+    attempt = SignInAttempt(client=client, outcome=outcome, at=now)
+    session.add(attempt)
+    session.flush()
+    return attempt
 
 
 def _write(session: Session, work: Callable[[], T]) -> T:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
 
 from ...storage import StorageError
 from ...storage.accounts import list_users
 from ...storage.accounts import sign_in as check_sign_in
-from ...storage.sign_in_throttle import record_failure, record_throttled, wait_for
+from ...storage.sign_in_throttle import admit, forgive
 from ...storage.view_audit import USERS_VIEWED, record_view
 from ..database import get_db
 from ..patient.form_views import View
@@ -36,21 +37,19 @@ def sign_in() -> View:
     try:
         with get_db().session() as session:
             # Per client address first (password spraying across accounts), before any password is checked.
-            wait = wait_for(session, client, limits)
-            if wait:
-                record_throttled(session, client, limits, wait)
-                seconds, words = retry_after(wait)
+            admission = admit(session, client, limits)
+            if admission.attempt_id is None:
+                seconds, words = retry_after(admission.wait)
                 page = make_response(render_template("practitioner/sign_in.html", next=target,
                                                      username=username, error=TOO_MANY.format(minutes=words)), 429)
                 page.headers["Retry-After"] = str(seconds)
                 return page
             result = check_sign_in(session, username, password)
             user = result.user
-            if user is None:
-                record_failure(session, client, limits)
-            else:
+            if user is not None:
                 start_session(user)
-    except StorageError:
+                forgive(session, admission.attempt_id)
+    except (StorageError, SQLAlchemyError):
         abort(503)
     if user is None:
         return render_template("practitioner/sign_in.html", next=target, username=username, error=REFUSED), 401
