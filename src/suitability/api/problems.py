@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from ..errors import SuitabilityError
 from ..fhir.codes import FHIR_JSON
 from ..fhir.outcome import operation_outcome
-from ..storage.errors import IdempotencyConflict, StorageError
+from ..storage.errors import IdempotencyConflict, StorageError, failure_kinds
 from .service import InvalidRequest
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,8 @@ def as_problem(exc: BaseException) -> Problem:
                        errors=exc.errors)
     if isinstance(exc, IdempotencyConflict):
         return Problem(422, "idempotency-conflict", "Send a new Idempotency-Key for a different request.")
-    if isinstance(exc, (StorageError, SQLAlchemyError)):
+    if isinstance(exc, (StorageError, SQLAlchemyError)):  # logged by type only: the text quotes parameters
+        log.error("database error, 503 on %s %s: %s", request.method, request.path, failure_kinds(exc))
         return Problem(503, "unavailable", "Nothing was stored. Try again with the same Idempotency-Key.",
                        headers={"Retry-After": "5"})
     if isinstance(exc, SuitabilityError):  # e.g. no rule set can be loaded: cannot screen now, nothing stored

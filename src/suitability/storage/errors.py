@@ -9,6 +9,18 @@ class StorageError(SuitabilityError):
     """The database could not do what was asked; nothing was half-written (the transaction rolled back)."""
 
 
+def failure_kinds(exc: BaseException) -> str:
+    """What to log about a failure: the types along its chain ("StorageError < OperationalError"), never a
+    message: a database error's text holds the statement's parameters, and those can be a patient's answers."""
+    kinds, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(kinds) < 6:
+        seen.add(id(current))
+        kinds.append(type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return " < ".join(kinds)
+
+
 class IdempotencyConflict(StorageError):
     """An idempotency key came back with a different body: the caller must not get the earlier result."""
 

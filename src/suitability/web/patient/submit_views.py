@@ -18,6 +18,7 @@ from ...storage import (
     get_case,
     submit,
 )
+from ...storage.errors import failure_kinds
 from ...storage.models import Source
 from ..database import get_db
 from . import bp, state
@@ -51,7 +52,7 @@ def send() -> View:
         flash("Your answers changed after you opened this page. Please check them and send them again.")
         return redirect(url_for("patient.check"))
     except SuitabilityError as exc:  # StorageError, or rules that could not load: nothing was stored
-        log.error("submission not stored: %s", type(exc).__name__)
+        log.error("submission not stored, \"not saved\" page: %s", failure_kinds(exc))
         # Same token on "try again": if the store did land after all, the retry finds it instead of a twin.
         return render_template("patient/not_saved.html", token=token), 503
     state.finish(submission.case.id)
@@ -62,7 +63,8 @@ def _already_sent(key: str) -> View:
     try:
         with get_db().session() as session:
             case = find_by_idempotency_key(session, key)
-    except StorageError:
+    except StorageError as exc:
+        log.error("a resent submission could not be looked up, \"not saved\" page: %s", failure_kinds(exc))
         return render_template("patient/not_saved.html", token=None), 503
     if case is None or not state.may_see(case.id):
         return redirect(url_for("patient.start"))
