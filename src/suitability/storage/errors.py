@@ -62,3 +62,7 @@ class CheckInConflict(SuitabilityError):
         self.expected_version = expected_version
         self.current_version = current_version
         super().__init__("the case changed since the check-in was started; nothing was stored")
+
+
+class ViewNotAudited(StorageError):
+    """A practitioner's view (a case opened, a search) could not be recorded: its data must not be shown."""

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .audit import record_event
-from .errors import StorageError
+from .errors import StorageError, ViewNotAudited
 from .models import AuditEvent
 from .review_models import User
 from .types import utcnow
@@ -39,7 +39,7 @@ class Viewer:
 
 def record_view(session: Session, *, action: str, actor: str, case_id: str | None = None,
                 ruleset_version: str | None = None, detail: dict[str, Any] | None = None) -> None:
-    """Commit one view event after the caller's reads; StorageError if it is not stored (show nothing then).
+    """Commit one view event after the caller's reads; ViewNotAudited if it is not stored (show nothing then).
 
     What the caller read stays loaded and usable: the session lets go of it before ending the read, so that
     the write starts its own transaction (on SQLite a transaction that starts with its write waits its turn).
@@ -54,7 +54,7 @@ def record_view(session: Session, *, action: str, actor: str, case_id: str | Non
     except SQLAlchemyError as exc:
         session.rollback()
         log.error("a %s audit event was not stored: %s", action, type(exc).__name__)
-        raise StorageError(f"the view was not audited ({type(exc).__name__})") from exc
+        raise ViewNotAudited(f"the view was not audited ({type(exc).__name__})") from exc
 
 
 def recent_viewers(session: Session, case_id: str, *, within: dt.timedelta, excluding: str = "",

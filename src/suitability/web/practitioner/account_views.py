@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ...storage import StorageError
 from ...storage.accounts import list_users
 from ...storage.accounts import sign_in as check_sign_in
+from ...storage.errors import ViewNotAudited
 from ...storage.sign_in_throttle import admit, forgive
 from ...storage.view_audit import USERS_VIEWED, record_view
 from ..database import get_db
@@ -16,6 +17,7 @@ from ..patient.form_views import View
 from . import bp
 from .auth import admin_required, safe_next, sign_out, start_session
 from .throttle import TOO_MANY, client_key, retry_after, throttle
+from .unaudited import not_audited
 
 REFUSED = ("Sign-in failed. Check your username and password. After several failed attempts an account must "
            "wait before trying again; ask an administrator if you are locked out.")
@@ -70,6 +72,8 @@ def users() -> View:
         with get_db().session() as session:
             accounts = list_users(session)
             record_view(session, action=USERS_VIEWED, actor=current_user.username)
+    except ViewNotAudited:
+        return not_audited()
     except StorageError:
         abort(503)
     return render_template("practitioner/users.html", users=accounts)

@@ -13,6 +13,7 @@ from ...combine import fmt_date
 from ...errors import ReviewConflict, ReviewRefused, SuitabilityError
 from ...screening import default_screener
 from ...storage import StorageError, decision_of, events_for, get_case
+from ...storage.errors import ViewNotAudited
 from ...storage.review_models import OverrideReason, ReviewAction
 from ...storage.reviews import MAX_DEPTH_MM, Proposal, record_review, reviews_for
 from ...storage.view_audit import CASE_VIEWED, recent_viewers, record_view
@@ -20,6 +21,7 @@ from ..database import get_db
 from ..patient.form_views import View
 from . import bp
 from .case_page import answer_sections, history, sources, treatments
+from .unaudited import not_audited
 
 ACTIONS = {
     ReviewAction.APPROVE: "Approve",
@@ -50,6 +52,8 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
             # Nobody sees a case unaudited: if this is not stored, the page is not shown (503).
             record_view(session, action=CASE_VIEWED, actor=current_user.username, case_id=case_id,
                         ruleset_version=case.ruleset_version)
+    except ViewNotAudited:
+        return not_audited()
     except (StorageError, SQLAlchemyError):
         abort(503)
     decision = decision_of(case)

@@ -13,6 +13,7 @@ from ...catalogue import TIER_NAMES, topics
 from ...errors import SuitabilityError
 from ...screening import default_screener
 from ...storage import ReviewStatus, StorageError, record_event
+from ...storage.errors import ViewNotAudited
 from ...storage.review_queue import decisions_between
 from ...storage.review_queue import queue as load_queue
 from ...storage.view_audit import QUEUE_SEARCHED, record_view
@@ -21,6 +22,7 @@ from ..database import get_db
 from ..patient.form_views import View
 from . import bp
 from .export import decisions_csv, export_filename
+from .unaudited import not_audited
 
 STATUSES = {"open": ReviewStatus.OPEN, "decided": ReviewStatus.DECIDED,
             "needs_information": ReviewStatus.NEEDS_INFORMATION, "all": None}
@@ -48,6 +50,8 @@ def queue() -> View:
             if search.strip():  # what was looked for and found; shown only once that is stored
                 record_view(session, action=QUEUE_SEARCHED, actor=current_user.username,
                             detail={"reference": search.strip(), "found": found.total})
+    except ViewNotAudited:
+        return not_audited()
     except StorageError:
         abort(503)
     filters = {"status": status, "outcome": outcome, "order": order, "reference": search}
