@@ -57,6 +57,8 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     default screener's rule set (`rulesets`: the exact file texts its version hashes) if it made the decision.
     history_of(s, case_id); archive_ruleset(s, ruleset); archived_files(s, version); load_archived(s, version,
     profile) -> RuleSet (raises RulesetNotArchived).
+    newest_archived_version(s, profile): the version that decided the newest case under a profile (a worker
+    whose rules on disk cannot load serves it, web/rules_fallback.py).
     Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
     decisions, appending to the history and auditing `case.rescreened`; reproduce(db, reference).
     Check-in (`checkin.py`, issue 7): due_questions(db, screener, case_id, on) -> DueQuestions (valid_until, the

@@ -12,13 +12,13 @@ import threading
 import weakref
 from typing import Any
 
-from sqlalchemy import Engine, String, event
+from sqlalchemy import Engine, String, event, select
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from ..errors import SuitabilityError
 from ..ruleset import RuleSet, load_rules_from_files, version_of
 from .errors import AppendOnlyViolation, RulesetNotArchived
-from .models import Base
+from .models import Base, Case
 from .types import JSONDocument, UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -109,3 +109,11 @@ def load_archived(session: Session, version: str, profile: str) -> RuleSet:
     """The archived rule set under a profile. Its version is the hash of the stored texts: if someone changed
     the archive, the returned version differs from `version` (the caller compares)."""
     return load_rules_from_files(archived_files(session, version), profile)
+
+
+def newest_archived_version(session: Session, profile: str) -> str | None:
+    """The archived rule-set version that decided the newest stored case under `profile`, or None: what a
+    worker whose rules on disk cannot load falls back on (web/rules_fallback)."""
+    newest = (select(Case.ruleset_version).join(RulesetSnapshot, RulesetSnapshot.version == Case.ruleset_version)
+              .where(Case.profile == profile).order_by(Case.created_at.desc()).limit(1))
+    return session.scalar(newest)

@@ -43,7 +43,8 @@ def healthz() -> tuple[Response, int]:
     ok = storage == "ok" and rules.version is not None
     status = ("stale" if rules.status == "stale" else "ok") if ok else "unavailable"
     body = {"status": status, "database": storage != "unreachable", "storage": storage,
-            "ruleset_version": rules.version, "ruleset_status": rules.status, "ruleset_error": rules.error}
+            "ruleset_version": rules.version, "ruleset_status": rules.status, "ruleset_error": rules.error,
+            "ruleset_source": rules.source}
     response = jsonify(body)
     response.headers[RULESET_HEADER] = rules.status
     response.headers["Cache-Control"] = "no-store"

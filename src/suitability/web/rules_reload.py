@@ -4,7 +4,8 @@ No background thread (gunicorn workers fork): a `before_request` hook compares a
 folder (name, inode, size and mtime of every YAML file) at most every RULES_CHECK_SECONDS (0: never) and, when
 it changed, asks the core's `Screener.reload`, which validates the new rules and keeps the last good ones if
 they are broken. SIGHUP asks for a reload on the next request. Health reports which version serves and whether
-it is stale (the folder holds rules that were refused), so a load balancer can tell.
+it is stale (the folder holds rules that were refused), so a load balancer can tell. A process with no rules of
+its own to keep (started while the folder is broken) serves the newest archived rule set (rules_fallback).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from flask import Flask, current_app, request
 
 from ..errors import SuitabilityError
 from ..ruleset import content_version, default_rules_dir
-from ..screening import Screener, default_screener
+from ..screening import Screener, default_screener, set_default_screener
+from .database import get_db
 from .errors import render_error
+from .rules_fallback import archived_screener
 
 log = logging.getLogger(__name__)
 KEY = "suitability.rules_reload"
@@ -56,14 +59,19 @@ class RulesetState:
     version: str | None
     status: str
     error: str | None
+    source: str = "disk"  # or "archive": the rules on disk never loaded here; the database's newest serve
 
 
 class RulesWatcher:
     """One per app and process: checks the rules folder now and then, and reloads the default screener."""
 
-    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
+                 fallback: Callable[[], Screener | None] | None = None) -> None:
         self.interval = interval
         self.clock = clock
+        self.fallback = fallback                 # rules to serve when none on disk can load (the archive's)
+        self.archived: str | None = None         # the archived version serving, if the fallback was taken
+        self._checked = False                    # the first request checks even with checks off (interval 0)
         self.error: str | None = None           # why the rules on disk are not the ones serving
         self._seen: Fingerprint | None = None    # the folder as it was at the last check
         self._refused: tuple[str, str] | None = None  # the content version last refused, and why
@@ -73,7 +81,7 @@ class RulesWatcher:
     def maybe_check(self) -> None:
         """Check if the interval has passed or SIGHUP asked; another thread checking meanwhile is enough."""
         forced = _reload_requested.is_set()
-        if not forced and (self.interval <= 0 or self.clock() < self._next_check):
+        if not forced and self._checked and (self.interval <= 0 or self.clock() < self._next_check):
             return
         if not self._lock.acquire(blocking=False):
             return
@@ -81,6 +89,7 @@ class RulesWatcher:
             if forced:
                 _reload_requested.clear()
             self._next_check = self.clock() + self.interval
+            self._checked = True
             self.check(force=forced)
         finally:
             self._lock.release()
@@ -103,25 +112,40 @@ class RulesWatcher:
         try:
             screener = default_screener()  # builds it if none is loaded yet (e.g. broken at start, fixed now)
         except SuitabilityError as exc:
+            if self._fall_back(exc):
+                self.error, self._refused = str(exc), (version, str(exc))
+                return
             if self._refused != (version, str(exc)):
                 log.error("no rule set can be loaded; cannot screen: %s", exc)
             self.error, self._refused = str(exc), (version, str(exc))
             return
         if version == screener.ruleset.version and not force:
-            self.error = None  # a broken edit undone, or a first load that worked after all
+            self.error, self.archived = None, None  # a broken edit undone, or a first load that worked after all
         elif self._refused and self._refused[0] == version and not force:
             self.error = self._refused[1]  # content already refused: say so again, but do not log it again
         elif screener.reload(directory):  # validates first; logs a refusal naming file, rule and field
-            self.error, self._refused = None, None
+            self.error, self._refused, self.archived = None, None, None
         else:
             self.error = screener.last_error or "the rule files were refused"
             self._refused = (version, self.error)
+
+    def _fall_back(self, exc: SuitabilityError) -> bool:
+        """No rules of our own: serve the archive's newest, if there is one (and none was installed meanwhile)."""
+        screener = self.fallback() if self.fallback is not None else None
+        if screener is None:
+            return False
+        set_default_screener(screener)
+        self.archived = screener.ruleset.version
+        log.error("the rules on disk cannot load (%s); serving archived rule set %s from the database until they "
+                  "can", exc, self.archived)
+        return True
 
     def state(self) -> RulesetState:
         screener = _serving()
         if screener is None:
             return RulesetState(None, "unavailable", self.error or "no rule set is loaded")
-        return RulesetState(screener.ruleset.version, "stale" if self.error else "current", self.error)
+        source = "archive" if self.archived is not None and screener.ruleset.version == self.archived else "disk"
+        return RulesetState(screener.ruleset.version, "stale" if self.error else "current", self.error, source)
 
 
 def _serving() -> Screener | None:
@@ -162,7 +186,7 @@ def ruleset_state() -> RulesetState:
 def init_app(app: Flask) -> RulesWatcher:
     """Check the rules before requests; patients' form pages say "not now" while no rule set can load."""
     app.config.setdefault("RULES_CHECK_SECONDS", DEFAULT_CHECK_SECONDS)
-    found = RulesWatcher(float(app.config["RULES_CHECK_SECONDS"]))
+    found = RulesWatcher(float(app.config["RULES_CHECK_SECONDS"]), fallback=lambda: archived_screener(get_db()))
     app.extensions[KEY] = found
 
     @app.before_request
