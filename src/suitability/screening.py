@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 import traceback
+from collections import OrderedDict
 from pathlib import Path
 
 from .combine import combine
@@ -21,6 +22,7 @@ from .vocabulary import Outcome
 
 log = logging.getLogger(__name__)
 ENGINE_FAILED_FLAG = "automatic-screen-failed"
+RECENT_RULESETS = 4  # rule sets a screener remembers by version after reloads (`Screener.ruleset_for`)
 
 
 class Screener:
@@ -29,6 +31,7 @@ class Screener:
     def __init__(self, ruleset: RuleSet) -> None:
         self._swap = threading.Lock()
         self._current = (ruleset, Engine(ruleset))
+        self._recent: OrderedDict[str, RuleSet] = OrderedDict({ruleset.version: ruleset})
         self.last_error: str | None = None
 
     @classmethod
@@ -38,6 +41,12 @@ class Screener:
     @property
     def ruleset(self) -> RuleSet:
         return self._current[0]
+
+    def ruleset_for(self, version: str) -> RuleSet | None:
+        """The rule set of `version` if this screener served it recently (the current one and the few before it):
+        a decision made just before a reload is still archived under the rules that made it."""
+        with self._swap:
+            return self._recent.get(version)
 
     def reload(self, directory: Path | str | None = None, profile: str | None = None) -> bool:
         """Load and compile a new rule set, then swap it in; on any error keep the old one and say why."""
@@ -51,6 +60,10 @@ class Screener:
         with self._swap:
             old = self._current
             self._current = (ruleset, engine)
+            self._recent[ruleset.version] = ruleset
+            self._recent.move_to_end(ruleset.version)
+            while len(self._recent) > RECENT_RULESETS:
+                self._recent.popitem(last=False)
         old[1].close()
         self.last_error = None
         log.info("rule set %s replaced %s", ruleset.version, old[0].version)

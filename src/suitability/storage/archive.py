@@ -83,16 +83,18 @@ def archive_ruleset(session: Session, ruleset: RuleSet) -> bool:
 
 
 def archive_current_ruleset(session: Session, version: str) -> bool:
-    """Archive the process's screening rule set if it is the one that made a decision of `version`."""
+    """Archive the rule set of `version` if the process's screener served it: its current one, or one of the few
+    it served before a reload (a decision screened just before a reload and stored after it is archived too)."""
     from ..screening import default_screener
 
     try:
-        ruleset = default_screener().ruleset
+        ruleset = default_screener().ruleset_for(version)
     except SuitabilityError as exc:  # the shipped rules cannot load: the decision was not made by them
         log.warning("no default rule set to archive: %s", type(exc).__name__)
         return False
-    if ruleset.version != version:
-        log.debug("decision of rule set %s was not made by the default screener; not archived here", version)
+    if ruleset is None:
+        log.warning("decision of rule set %s was not made by the default screener recently; not archived here",
+                    version)
         return False
     return archive_ruleset(session, ruleset)
 
