@@ -1,16 +1,21 @@
 """Every API and FHIR request but the public ones needs a live API key (`Authorization: Bearer sk_...`) and is
-counted against that key's per-minute limit."""
+counted against that key's per-minute limit.
+
+The hot path is one database statement: a key verified in the last few seconds is remembered (key_cache), and
+the count checks the key is still live as it counts (ratelimit), so a revoked key is refused at once."""
 
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
 
 from . import db
+from .key_cache import DEFAULT_SECONDS, Grant, KeyCache
 from .keys import verify_key
 from .problems import Problem
-from .ratelimit import hit
+from .ratelimit import KeyNotLive, hit
 
 PUBLIC = {"api.health", "api.openapi", "api.docs"}
+CACHE = "suitability.api_key_cache"
 DEFAULT_RATE_LIMIT = 120  # requests per key per minute, unless the key or API_RATE_LIMIT says otherwise
 
 
@@ -24,19 +29,43 @@ def authenticate() -> None:
     if request.endpoint in PUBLIC:
         return
     token = bearer_token()
+    keys = key_cache()
+    grant = keys.get(token) if token else None
     session = db.session()
-    key = verify_key(session, token) if token else None
-    if key is None:
-        session.rollback()
-        raise Problem(401, "unauthorized", "Send a live API key as 'Authorization: Bearer <key>'.",
-                      headers={"WWW-Authenticate": 'Bearer realm="suitability"'})
-    key_id, limit = key.id, key.rate_limit or int(current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
-    session.rollback()  # end the read: the count below starts with a write (no SQLite lock upgrade)
-    verdict = hit(session, key_id, limit)
-    g.api_key_id, g.rate = key_id, verdict
+    if grant is None and token:
+        key = verify_key(session, token)
+        if key is not None:
+            grant = Grant(key.id, key.rate_limit)
+            keys.put(token, grant)
+        session.rollback()  # end the read: the count below is a write of its own
+    if grant is None:
+        raise _unauthorized()
+    limit = grant.rate_limit or int(current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+    try:
+        verdict = hit(session, grant.key_id, limit)
+    except KeyNotLive:
+        assert token is not None
+        keys.forget(token)
+        raise _unauthorized() from None
+    g.api_key_id, g.rate = grant.key_id, verdict
     if not verdict.allowed:
         raise Problem(429, "rate-limited", f"This key may make {limit} requests a minute.",
                       headers={"Retry-After": str(verdict.reset_after)})
+
+
+def _unauthorized() -> Problem:
+    return Problem(401, "unauthorized", "Send a live API key as 'Authorization: Bearer <key>'.",
+                   headers={"WWW-Authenticate": 'Bearer realm="suitability"'})
+
+
+def key_cache() -> KeyCache:
+    """This app's cache of verified keys (API_KEY_CACHE_SECONDS), made on first use."""
+    found = current_app.extensions.get(CACHE)
+    if found is None:
+        seconds = float(current_app.config.get("API_KEY_CACHE_SECONDS", DEFAULT_SECONDS))
+        found = current_app.extensions.setdefault(CACHE, KeyCache(seconds))
+    assert isinstance(found, KeyCache)
+    return found
 
 
 def rate_headers(response: Response) -> Response:
