@@ -8,7 +8,12 @@ by kind. Then it checks that every acknowledged submission is in the database ex
 clients against a bare Flask endpoint (bare_app.py) under the same gunicorn settings: our throughput as a share
 of it is the figure to watch (target >= 60 %, p99 < 50 ms on 2 cores).
 
-    .venv/bin/python benchmarks/load.py [--clients 200] [--seconds 30] [--think-ms 0] [--postgres]
+`--rate R` runs an open loop instead: R requests/s offered on a schedule (Poisson arrivals of actions, spread
+over the N clients), each action started when due whether or not earlier ones were answered, as a clinic's
+traffic arrives; the bare Flask run gets the same rate. Then latency is the figure (a closed loop's latency is
+mostly its own queue, N / throughput), and the share compares the throughput both kept up with and their CPU.
+
+    .venv/bin/python benchmarks/load.py [--clients 200] [--seconds 30] [--think-ms 0] [--rate R] [--postgres]
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
     p.add_argument("--think-ms", type=float, default=0.0,
                    help="mean pause between actions and on each form page (0: flat out)")
+    p.add_argument("--rate", type=float, default=0.0,
+                   help="open loop: requests/s offered over all clients (0: closed loop, each client flat out)")
     p.add_argument("--mix", default="40,40,20", help="weights of API screening, stored submission, web form")
     p.add_argument("--workers", type=int, help="SUITABILITY_WORKERS (default 2 x cores + 1)")
     p.add_argument("--threads", type=int, help="SUITABILITY_THREADS (default 1: sync workers)")
@@ -102,12 +109,15 @@ def percentile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
 
 
-def report(name: str, tally: Tally, elapsed: float) -> tuple[float, float]:
+def report(name: str, tally: Tally, elapsed: float, offered: float = 0.0) -> tuple[float, float]:
     """Print throughput and latency (overall and by kind) and errors; returns (requests/s, p99 ms)."""
     every = sorted(x for v in tally.latencies.values() for x in v)
     rate = len(every) / elapsed
     print(f"{name}: {len(every)} requests in {elapsed:.1f} s = {rate:.0f} requests/s; latency p50 "
           f"{percentile(every, .5):.1f} ms, p95 {percentile(every, .95):.1f} ms, p99 {percentile(every, .99):.1f} ms")
+    if offered:
+        print(f"  open loop: {offered:.0f} requests/s offered, {rate / offered:.0%} of it answered in the window; "
+              f"at most {tally.max_in_flight} actions under way at once")
     for kind, values in sorted(tally.latencies.items()):
         ordered = sorted(values)
         print(f"  {kind:12} {len(ordered):7} requests  p50 {percentile(ordered, .5):7.1f}  p95 "
@@ -201,29 +211,32 @@ def main() -> int:
           f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"gunicorn: {conf['workers']} {conf['worker_class']} workers x {conf['threads']} threads; database "
           f"{url.split(':', 1)[0]}; {args.clients} clients for {args.seconds:.0f} s (+{args.warmup:.0f} s warm-up), "
-          f"think {args.think_ms:.0f} ms, mix screen/store/form {args.mix}")
+          f"think {args.think_ms:.0f} ms, mix screen/store/form {args.mix}, "
+          + (f"open loop at {args.rate:.0f} requests/s" if args.rate else "closed loop"))
     try:
         ours = Server("suitability.web.wsgi:app", env, work / "ours.log")
         load = Load(ours.url, args.clients, args.seconds, args.think_ms / 1000, weights, api_token=token,
-                    intake=intake, form=form)
+                    intake=intake, form=form, rate=args.rate)
         tally, elapsed, cpu = run(load, args.warmup, ours)
         ours.stop()
-        rate, p99 = report("ours", tally, elapsed)
+        rate, p99 = report("ours", tally, elapsed, args.rate)
         our_cost = cpu_report(cpu, tally, elapsed)
         stored_ok = check_stored(url, tally)
-        if args.think_ms:
+        if args.think_ms and not args.rate:
             print("paced run: the throughput is what the clients asked for, so no bare Flask comparison")
         elif not args.no_baseline:
             bare = Server("bare_app:app", env, work / "bare.log")
-            load = Load(bare.url, args.clients, args.seconds, args.think_ms / 1000, bare_path="/bare", intake=intake)
+            load = Load(bare.url, args.clients, args.seconds, args.think_ms / 1000, bare_path="/bare", intake=intake,
+                        rate=args.rate)
             tally, elapsed, cpu = run(load, args.warmup, bare)
             bare.stop()
-            bare_rate, _ = report("bare Flask", tally, elapsed)
+            bare_rate, bare_p99 = report("bare Flask", tally, elapsed, args.rate)
             bare_cost = cpu_report(cpu, tally, elapsed)
             share = rate / bare_rate
-            print(f"share of bare Flask throughput: {share:.0%} (target >= {TARGET_SHARE:.0%}: "
+            at = f" at the same offered {args.rate:.0f} requests/s" if args.rate else ""
+            print(f"share of bare Flask throughput{at}: {share:.0%} (target >= {TARGET_SHARE:.0%}: "
                   f"{'met' if share >= TARGET_SHARE else 'MISSED'}); by server CPU per request: "
-                  f"{bare_cost / our_cost:.0%}")
+                  f"{bare_cost / our_cost:.0%}; p99 ours {p99:.1f} ms, bare {bare_p99:.1f} ms")
         print(f"our p99: {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms: {'met' if p99 < TARGET_P99_MS else 'MISSED'})")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; logs in {work}")
     finally:
