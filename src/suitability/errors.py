@@ -56,3 +56,12 @@ class ReviewRefused(ReviewError):
 
 class AccountError(SuitabilityError):
     """A practitioner account could not be created or changed (e.g. the username is taken)."""
+
+
+class RulesNotApproved(SuitabilityError):
+    """No approved rule set can serve (REQUIRE_APPROVED_RULES): nothing is screened until one is approved."""
+
+
+class ApprovalRefused(SuitabilityError):
+    """A rule-set approval or revocation was refused (files not available, no such admin, no note); nothing
+    was stored."""

@@ -14,7 +14,7 @@ from .counterfactual import what_would_change
 from .coverage import SCREEN_FAILED
 from .decision import Decision, Finding
 from .engine import Engine
-from .errors import EngineError, RuleFileError, SuitabilityError
+from .errors import EngineError, RuleFileError, RulesNotApproved, SuitabilityError
 from .facts import intake_to_facts
 from .intake import Intake
 from .ruleset import PROFILES, RuleSet, load_rules
@@ -68,6 +68,17 @@ class Screener:
         self.last_error = None
         log.info("rule set %s replaced %s", ruleset.version, old[0].version)
         return True
+
+    def install(self, ruleset: RuleSet) -> None:
+        """Compile a rule set already loaded (e.g. an approved one from the archive) and swap it in; raises
+        SuitabilityError and keeps the old one if it does not compile."""
+        engine = Engine(ruleset)
+        with self._swap:
+            old = self._current
+            self._current = (ruleset, engine)
+        old[1].close()
+        self.last_error = None
+        log.info("rule set %s replaced %s", ruleset.version, old[0].version)
 
     def screen(self, intake: Intake, *, explain: bool = True) -> Decision:
         """Screen one intake. Any failure gives `review` with a flag, never `suitable` and never an exception.
@@ -133,6 +144,7 @@ def failed_decision(ruleset: RuleSet, intake: Intake) -> Decision:
 
 _default: Screener | None = None
 _default_lock = threading.Lock()
+_held: str | None = None  # why no rule set may be built from disk now (rule-set approval: web/rules_approval)
 
 
 def configured_profile() -> str:
@@ -147,15 +159,30 @@ def default_screener() -> Screener:
     if _default is None:
         with _default_lock:
             if _default is None:
+                if _held is not None:
+                    raise RulesNotApproved(_held)
                 _default = Screener.from_directory(None, configured_profile())
     return _default
 
 
 def set_default_screener(screener: Screener | None) -> None:
     """Install a screener (e.g. another profile or rules folder); None rebuilds it on next use."""
-    global _default
+    global _default, _held
     with _default_lock:
-        _default = screener
+        _default, _held = screener, None
+
+
+def hold_default_screener(reason: str) -> None:
+    """Serve no rule set until one is installed: `default_screener` raises RulesNotApproved(reason) instead
+    of building one from disk (the rules on disk are not approved). `set_default_screener` ends the hold."""
+    global _default, _held
+    with _default_lock:
+        _default, _held = None, reason
+
+
+def installed_screener() -> Screener | None:
+    """The process-wide screener if one is built or installed; never builds one."""
+    return _default
 
 
 def screen(intake: Intake, *, screener: Screener | None = None) -> Decision:

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "suitability.cli.governance",
     "suitability.cli.users",
     "suitability.cli.rescreen",
+    "suitability.cli.approvals",
 )
 
 

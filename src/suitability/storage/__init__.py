@@ -59,6 +59,10 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     profile) -> RuleSet (raises RulesetNotArchived).
     newest_archived_version(s, profile): the version that decided the newest case under a profile (a worker
     whose rules on disk cannot load serves it, web/rules_fallback.py).
+    Rule-set approvals (`approvals.py`, table ruleset_approvals, append-only; a revocation is a new row):
+    approve(s, version, admin_username, note, on_disk) archives the disk's files if needed, else refuses
+    (ApprovalRefused); revoke(s, version, admin_username, note); approved_versions(s) newest first;
+    approval_list(s). With REQUIRE_APPROVED_RULES only approved versions serve (web/rules_approval.py).
     Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
     decisions, appending to the history and auditing `case.rescreened`; reproduce(db, reference).
     Check-in (`checkin.py`, issue 7): due_questions(db, screener, case_id, on) -> DueQuestions (valid_until, the
@@ -105,6 +109,7 @@ MODEL_MODULES = (
     "suitability.storage.history",
     "suitability.storage.archive",
     "suitability.storage.sign_in_throttle",
+    "suitability.storage.approvals",
 )
 
 

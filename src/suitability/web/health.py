@@ -44,7 +44,7 @@ def healthz() -> tuple[Response, int]:
     status = ("stale" if rules.status == "stale" else "ok") if ok else "unavailable"
     body = {"status": status, "database": storage != "unreachable", "storage": storage,
             "ruleset_version": rules.version, "ruleset_status": rules.status, "ruleset_error": rules.error,
-            "ruleset_source": rules.source}
+            "ruleset_source": rules.source, "ruleset_pending": rules.pending}
     response = jsonify(body)
     response.headers[RULESET_HEADER] = rules.status
     response.headers["Cache-Control"] = "no-store"

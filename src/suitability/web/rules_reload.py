@@ -60,6 +60,7 @@ class RulesetState:
     status: str
     error: str | None
     source: str = "disk"  # or "archive": the rules on disk never loaded here; the database's newest serve
+    pending: str | None = None  # REQUIRE_APPROVED_RULES: the version on disk awaiting approval (rules_approval)
 
 
 class RulesWatcher:
@@ -187,6 +188,13 @@ def init_app(app: Flask) -> RulesWatcher:
     """Check the rules before requests; patients' form pages say "not now" while no rule set can load."""
     app.config.setdefault("RULES_CHECK_SECONDS", DEFAULT_CHECK_SECONDS)
     found = RulesWatcher(float(app.config["RULES_CHECK_SECONDS"]), fallback=lambda: archived_screener(get_db()))
+    if app.config.get("REQUIRE_APPROVED_RULES"):  # only approved versions serve (rules_approval)
+        from .rules_approval import start
+
+        found = start(float(app.config["RULES_CHECK_SECONDS"]), get_db)
+        app.extensions[KEY] = found
+        with app.app_context():  # the first check now: the app starts serving the approved version, or none
+            found.maybe_check()
     app.extensions[KEY] = found
 
     @app.before_request

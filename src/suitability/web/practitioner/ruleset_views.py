@@ -1,0 +1,106 @@
+"""Admins: the rule set serving, the one on disk awaiting approval, what it changes, and the sign-off itself.
+
+Approvals and revocations are rows of `ruleset_approvals` (append-only, audited); every app server picks them
+up at its next reload check (web/rules_approval.py). Views translate; storage.approvals decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ...catalogue_diff import catalogue_diff
+from ...errors import ApprovalRefused, SuitabilityError
+from ...ruleset import RuleSet, load_rules
+from ...screening import configured_profile, installed_screener
+from ...storage import StorageError
+from ...storage.approvals import approval_list, approve, approved_versions, revoke
+from ...storage.archive import load_archived
+from ...storage.errors import ViewNotAudited
+from ...storage.view_audit import record_view
+from ..database import get_db
+from ..errors import render_error
+from ..patient.form_views import View
+from ..rules_reload import ruleset_state
+from . import bp
+from .auth import admin_required
+from .unaudited import not_audited
+
+RULESETS_VIEWED = "rulesets.viewed"
+
+
+def rules_on_disk() -> tuple[RuleSet | None, str | None]:
+    """The rule set on disk under the configured profile, or None and why it does not load."""
+    try:
+        return load_rules(None, configured_profile()), None
+    except SuitabilityError as exc:
+        return None, str(exc)
+
+
+def approved_ruleset(session: Session, approved: list[str]) -> RuleSet | None:
+    """The approved rule set to compare against: the one serving if approved, else the newest approved."""
+    serving = installed_screener()
+    if serving is not None and serving.ruleset.version in approved:
+        return serving.ruleset
+    for version in approved:
+        try:
+            return load_archived(session, version, configured_profile())
+        except SuitabilityError:
+            continue
+    return None
+
+
+@bp.get("/rulesets")
+@admin_required
+def rulesets() -> View:
+    state = ruleset_state()
+    disk, disk_error = rules_on_disk()
+    try:
+        with get_db().session() as session:
+            approved = approved_versions(session)
+            rows = approval_list(session)
+            base = approved_ruleset(session, approved)
+            record_view(session, action=RULESETS_VIEWED, actor=current_user.username)
+    except ViewNotAudited:
+        return not_audited()
+    except (StorageError, SQLAlchemyError):
+        abort(503)
+    pending = disk if disk is not None and disk.version not in approved else None
+    changes = catalogue_diff(base, pending) if base is not None and pending is not None else None
+    return render_template("practitioner/rulesets.html", state=state, disk=disk, disk_error=disk_error,
+                           pending=pending, base=base, changes=changes, approved=approved, rows=rows,
+                           required=bool(current_app.config.get("REQUIRE_APPROVED_RULES")))
+
+
+@bp.post("/rulesets/approve")
+@admin_required
+def approve_ruleset() -> View:
+    version, note = request.form.get("version", "").strip(), request.form.get("note", "")
+    disk, _ = rules_on_disk()
+    return _sign(lambda session: approve(session, version, current_user.username, note, disk),
+                 f"Rule set {version} is approved; every server serves it from its next rules check.")
+
+
+@bp.post("/rulesets/revoke")
+@admin_required
+def revoke_ruleset() -> View:
+    version, note = request.form.get("version", "").strip(), request.form.get("note", "")
+    return _sign(lambda session: revoke(session, version, current_user.username, note),
+                 f"The approval of rule set {version} is revoked from every server's next rules check.")
+
+
+def _sign(change: Callable[[Session], object], done: str) -> View:
+    try:
+        with get_db().session() as session:
+            change(session)
+            session.commit()
+    except ApprovalRefused as exc:
+        return render_error(400, "Not signed off", f"{exc}. Nothing was stored.")
+    except (StorageError, SQLAlchemyError):
+        abort(503)
+    flash(done)
+    return redirect(url_for("practitioner.rulesets"), code=303)
