@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from rescreen_samples import ROOT, changed_rules, peel
+from sqlalchemy import select
 
 from suitability.cli import main
 from suitability.screening import RECENT_RULESETS, Screener, default_screener, set_default_screener

@@ -50,6 +50,7 @@ class DueQuestions:
     on_date: dt.date
     valid_until: dt.date | None  # of the case's current decision
     questions: tuple[str, ...]
+    ruleset_version: str = ""    # of the case's current decision (for the audit of who saw the page)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def due_questions(database: Database, screener: Screener, case_id: str, on_date:
             _check_date(intake, on_date)
             return DueQuestions(case.id, case.reference, case.review_version, on_date,
                                 _date(case.decision.get("valid_until")),
-                                questions_to_reask(intake, on_date, ruleset=screener.ruleset))
+                                questions_to_reask(intake, on_date, ruleset=screener.ruleset),
+                                case.ruleset_version)
     except SQLAlchemyError as exc:
         raise StorageError(f"the case could not be read ({type(exc).__name__})") from exc
 

@@ -1,4 +1,5 @@
-"""Audit of what practitioners look at: a case opened, a reference searched, the accounts listed.
+"""Audit of what practitioners look at: a case opened (its page, its check-in pages), a reference searched, the
+accounts listed, the cases a re-screen preview shows, a CSV export.
 
 A view is recorded after the page's data is read and before it is shown; if the record cannot be written the
 caller shows no data (fail safe: nobody sees a case unaudited). The same events say who else has a case open.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,9 @@ log = logging.getLogger(__name__)
 CASE_VIEWED = "case.viewed"
 QUEUE_SEARCHED = "queue.searched"
 USERS_VIEWED = "users.viewed"
-VIEWS = frozenset({CASE_VIEWED, QUEUE_SEARCHED, USERS_VIEWED})
+RESCREEN_PREVIEWED = "rescreen.previewed"  # one per case a re-screen preview shows
+DECISIONS_EXPORTED = "decisions.exported"
+VIEWS = frozenset({CASE_VIEWED, QUEUE_SEARCHED, USERS_VIEWED, RESCREEN_PREVIEWED})
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,18 @@ def record_view(session: Session, *, action: str, actor: str, case_id: str | Non
     the write starts its own transaction (on SQLite a transaction that starts with its write waits its turn).
     `detail` never holds answers: who, what and when only.
     """
+    record_views(session, action=action, actor=actor, cases=[(case_id, ruleset_version)], detail=detail)
+
+
+def record_views(session: Session, *, action: str, actor: str, cases: Iterable[tuple[str | None, str | None]],
+                 detail: dict[str, Any] | None = None) -> None:
+    """As `record_view`, one event per (case id, rule-set version) of a page that shows many, in one commit."""
     session.expunge_all()
     try:
         session.rollback()
-        record_event(session, action=action, actor=actor, case_id=case_id, ruleset_version=ruleset_version,
-                     detail=detail)
+        for case_id, ruleset_version in cases:
+            record_event(session, action=action, actor=actor, case_id=case_id, ruleset_version=ruleset_version,
+                         detail=detail)
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()

@@ -2,6 +2,8 @@
 
 The view reads the form; `storage.checkin` decides what is asked, refuses anything else and stores the check-in.
 A question left blank is sent as no answer, which the service treats as "not sure", never as the old answer.
+Every page showing a case here is audited (`case.viewed`, detail `page`) first; if that cannot be stored the
+page is not shown (503).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from ...errors import SuitabilityError
 from ...screening import default_screener
 from ...storage import StorageError, get_case
 from ...storage.checkin import DueQuestions, check_in, due_questions
-from ...storage.errors import CheckInConflict, CheckInRefused
+from ...storage.errors import CheckInConflict, CheckInRefused, ViewNotAudited
 from ...storage.history import CaseDecision, DecisionReason
 from ...storage.rescreen.difference import compare
 from ...storage.rescreen.reproduce import CaseNotFound
+from ...storage.view_audit import CASE_VIEWED, record_view
 from ..database import get_db
 from ..patient.answers import parse_date
 from ..patient.form_views import View
@@ -30,6 +33,7 @@ from ..patient.labels import NOT_SURE
 from ..patient.questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Question
 from . import bp
 from .rescreen_views import present
+from .unaudited import not_audited
 
 
 @bp.app_template_global()
@@ -90,6 +94,14 @@ def _due(case_id: str, on: dt.date) -> DueQuestions:
 
 def _form(due: DueQuestions, values: dict[str, str], errors: dict[str, str], status: int = 200,
           conflict: bool = False) -> View:
+    try:
+        with get_db().session() as session:
+            record_view(session, action=CASE_VIEWED, actor=current_user.username, case_id=due.case_id,
+                        ruleset_version=due.ruleset_version or None, detail={"page": "check-in"})
+    except ViewNotAudited:
+        return not_audited()
+    except StorageError:
+        abort(503)
     tops = [QUESTIONS[name] for name in due.questions]
     followup_names = {q.name for q in tops if q.parent in due.questions}
     ctx = {"today": due.on_date.isoformat(), "areas": AREA_OPTIONS, "concerns": CONCERN_OPTIONS, "rows": 1,
@@ -163,6 +175,10 @@ def checkin_result(case_id: str) -> View:
                 abort(404)
             rows = list(session.scalars(select(CaseDecision).where(CaseDecision.case_id == case_id)
                                         .order_by(CaseDecision.id)))
+            record_view(session, action=CASE_VIEWED, actor=current_user.username, case_id=case_id,
+                        ruleset_version=case.ruleset_version, detail={"page": "check-in result"})
+    except ViewNotAudited:
+        return not_audited()
     except StorageError:
         abort(503)
     latest = next((i for i in range(len(rows) - 1, -1, -1) if rows[i].reason is DecisionReason.CHECKIN), None)

@@ -12,11 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from ...catalogue import TIER_NAMES, topics
 from ...errors import SuitabilityError
 from ...screening import default_screener
-from ...storage import ReviewStatus, StorageError, record_event
+from ...storage import ReviewStatus, StorageError
 from ...storage.errors import ViewNotAudited
 from ...storage.review_queue import decisions_between
 from ...storage.review_queue import queue as load_queue
-from ...storage.view_audit import QUEUE_SEARCHED, record_view
+from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view
 from ...vocabulary import Outcome
 from ..database import get_db
 from ..patient.form_views import View
@@ -79,10 +79,11 @@ def export() -> View:
         with get_db().session() as session:
             decisions = decisions_between(session, start, end)
             body = decisions_csv(decisions)
-            # Who took a copy of which decisions off the system, and when: kept like every other action.
-            record_event(session, action="decisions.exported", actor=current_user.username,
-                         detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions)})
-            session.commit()
+            # Who took a copy of which decisions off the system, and when; if that is not stored, no copy is sent.
+            record_view(session, action=DECISIONS_EXPORTED, actor=current_user.username,
+                        detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions)})
+    except ViewNotAudited:
+        return not_audited()
     except (StorageError, SQLAlchemyError):
         abort(503)
     return Response(body, mimetype="text/csv", headers={

@@ -2,6 +2,8 @@
 
 The accept form carries each previewed case with the rule-set version it was compared against, and the version
 previewed under; the service skips any case that changed since and refuses the lot if the rules changed.
+Every case a preview shows is audited (`rescreen.previewed`) before the page is sent; if that cannot be stored
+the page is not shown (503).
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from ...errors import SuitabilityError
 from ...screening import default_screener
 from ...storage import StorageError
-from ...storage.errors import RescreenRefused
+from ...storage.errors import RescreenRefused, ViewNotAudited
 from ...storage.rescreen import CaseDifference, Scope, accept, first_changes
+from ...storage.view_audit import RESCREEN_PREVIEWED, record_views
 from ..database import get_db
 from ..patient.form_views import View
 from . import bp
+from .unaudited import not_audited
 
 SHOWN = 200  # changed cases per page: accept them, and the next preview shows the rest
 
@@ -53,6 +57,13 @@ def rescreen() -> View:
     try:
         screener = default_screener()
         found = first_changes(get_db(), screener, Scope(open_only=True), limit=SHOWN)
+        if found.changes:  # nobody sees a case unaudited: each case shown, and the rule set it is compared under
+            with get_db().session() as session:
+                record_views(session, action=RESCREEN_PREVIEWED, actor=current_user.username,
+                             cases=[(d.case_id, d.old_version) for d in found.changes],
+                             detail={"under": screener.ruleset.version})
+    except ViewNotAudited:
+        return not_audited()
     except (StorageError, SuitabilityError):
         abort(503)
     return render_template("practitioner/rescreen.html", found=found, rows=[present(d) for d in found.changes],
