@@ -4,7 +4,8 @@
 screens the case's answers with the new ones (`validity.answers_at_checkin`: a question asked again and left
 blank is "not sure", never the old answer) and makes that the case's current decision. Nothing is overwritten
 without a copy: the history gets the new decision (reason 'checkin') together with the answers it replaced,
-and the audit trail a `case.checked_in` event that names the questions asked, never the answers.
+and the audit trail a `case.checked_in` event that names the questions asked, never the answers; subscribers
+get a `case.checked_in` webhook (new and old outcome, no answers) in the same transaction.
 """
 
 from __future__ import annotations
@@ -162,6 +163,9 @@ def _called_for(name: str, intake: Intake) -> bool:
 
 def _store(session: Session, screener: Screener, case: Case, intake: Intake, decision: Decision,
            asked: tuple[str, ...], on_date: dt.date, actor: str, expected_version: int) -> CheckIn:
+    # the outbox is a shell beside storage: import it late
+    from ..api.webhooks.outbox import decision_changed_payload, emit_event
+
     previous, previous_intake = dict(case.decision), dict(case.intake)
     old_status = case.review_status
     # A new outcome that needs review puts the case back in the open queue; otherwise its review stands.
@@ -192,6 +196,10 @@ def _store(session: Session, screener: Screener, case: Case, intake: Intake, dec
                      ruleset_version=decision.ruleset_version,
                      detail={"reference": case.reference, "previous_status": old_status.value,
                              "because": CHECKED_IN})
+    emit_event(session, CHECKED_IN, decision_changed_payload(
+        case.id, case.reference, decision, previous_outcome=str(previous["outcome"]),
+        previous_ruleset_version=case.ruleset_version, review_status=status.value, reopened=reopened,
+        checked_in_on=on_date.isoformat()))
     facts = {"id": case.id, "reference": case.reference, "created_at": case.created_at,
              "review_status": status.value}
     return CheckIn(case.id, case.reference, on_date, asked, previous, decision,

@@ -2,7 +2,9 @@
 
 Events: screening.flagged (review, not_suitable), screening.deferred (defer; `earliest_date` or `wait_for`),
 screening.cleared (suitable, suitable_with_precautions; `needs_review` says whether a practitioner still
-looks), review.decided (emitted by practitioner review). Body: {"id", "type", "created", "data"}.
+looks), review.decided (emitted by practitioner review), case.checked_in and case.rescreened (a check-in or an
+accepted re-screen replaced the case's decision: new and previous outcome and rule-set version, no answers).
+Body: {"id", "type", "created", "data"}.
 """
 
 from .admin import list_deliveries, retry_delivery

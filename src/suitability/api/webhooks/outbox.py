@@ -3,8 +3,9 @@
 `emit_event(session, type, payload)` adds one delivery row per configured URL to the caller's transaction (the
 caller commits). Screening events need no call at all: a session hook turns every newly stored Case, whichever
 door it came in by, into `screening.flagged`, `screening.deferred` (with the date) or `screening.cleared` in
-the same transaction; it also records which API key stored the case. After a commit that emitted something,
-the process's sender is woken.
+the same transaction; it also records which API key stored the case. A check-in and an accepted re-screen
+replace a case's decision: they emit `case.checked_in` / `case.rescreened` (`decision_changed_payload`) in
+their own transaction. After a commit that emitted something, the process's sender is woken.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ import datetime as dt
 import json
 import os
 import uuid
-from typing import Any
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ...decision import Decision
 from ...storage.models import Case
 from ...storage.types import utcnow
 from ...vocabulary import Outcome
 from ..models import ApiSubmission, WebhookDelivery
 
-EVENT_TYPES = ("screening.flagged", "screening.deferred", "screening.cleared", "review.decided")
+EVENT_TYPES = ("screening.flagged", "screening.deferred", "screening.cleared", "review.decided", "case.checked_in",
+               "case.rescreened")
 SCREENING_EVENT = {
     Outcome.SUITABLE: "screening.cleared", Outcome.SUITABLE_WITH_PRECAUTIONS: "screening.cleared",
     Outcome.DEFER: "screening.deferred", Outcome.REVIEW: "screening.flagged", Outcome.NOT_SUITABLE: "screening.flagged",
@@ -76,6 +79,22 @@ def screening_payload(case: Case) -> dict[str, Any]:
         "review_status": getattr(case.review_status, "value", case.review_status),
         "earliest_date": decision.get("earliest_date"), "wait_for": list(decision.get("wait_for") or []),
         "ruleset_version": case.ruleset_version, "created_at": created.astimezone(dt.UTC).isoformat(),
+    }
+
+
+def decision_changed_payload(case_id: str, reference: str, decision: Decision, *, previous_outcome: str,
+                             previous_ruleset_version: str, review_status: str, reopened: bool,
+                             **extra: Any) -> dict[str, Any]:
+    """What a subscriber learns when a case's decision is replaced (check-in, accepted re-screen): the new and
+    the old outcome and rule-set version, and where to look; never the answers or the questions asked again."""
+    return {
+        "case_id": case_id, "reference": reference, "outcome": decision.outcome.value,
+        "previous_outcome": previous_outcome, "needs_review": decision.needs_review, "review_status": review_status,
+        "reopened": reopened, "earliest_date": decision.earliest_date.isoformat() if decision.earliest_date else None,
+        "wait_for": list(decision.wait_for),
+        "valid_until": decision.valid_until.isoformat() if decision.valid_until else None,
+        "ruleset_version": decision.ruleset_version, "previous_ruleset_version": previous_ruleset_version,
+        "changed_at": utcnow().isoformat(timespec="seconds"), **extra,
     }
 
 

@@ -4,7 +4,8 @@ Only what was previewed is accepted: the caller passes, per case, the rule-set v
 against, and the version the preview screened under. A case whose decision changed since (another re-screen,
 a new submission state) is skipped and reported; so is a case a practitioner has already decided, unless
 `include_decided`, which reopens it with an audit event. Each case is updated with a compare-and-set, so a
-practitioner deciding it at the same moment wins and the re-screen reports it as changed.
+practitioner deciding it at the same moment wins and the re-screen reports it as changed. Each accepted case
+emits a `case.rescreened` webhook (new and old outcome, no answers) in the transaction that changes it.
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ def accept(database: Database, screener: Screener, expected: Mapping[str, str], 
 
 def _accept_one(session: Session, screener: Screener, case: Case | None, case_id: str, expected_version: str,
                 actor: str, include_decided: bool, report: AcceptReport) -> None:
+    # the outbox is a shell beside storage: import it late
+    from ...api.webhooks.outbox import decision_changed_payload, emit_event
+
     if case is None:
         report.skipped.append(Skipped(case_id, None, "no such case"))
         return
@@ -130,6 +134,9 @@ def _accept_one(session: Session, screener: Screener, case: Case | None, case_id
                      ruleset_version=decision.ruleset_version,
                      detail={"reference": case.reference, "previous_status": old_status.value,
                              "because": RESCREENED})
+    emit_event(session, RESCREENED, decision_changed_payload(
+        case.id, case.reference, decision, previous_outcome=old_outcome, previous_ruleset_version=expected_version,
+        review_status=ReviewStatus.OPEN.value, reopened=reopened))
     report.accepted.append(Accepted(case.id, case.reference, old_outcome, decision.outcome.value, reopened))
 
 
