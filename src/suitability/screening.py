@@ -46,7 +46,15 @@ class Screener:
         """The rule set of `version` if this screener served it recently (the current one and the few before it):
         a decision made just before a reload is still archived under the rules that made it."""
         with self._swap:
-            return self._recent.get(version)
+            current = self._current[0]
+            return current if current.version == version else self._recent.get(version)
+
+    def _remember(self, ruleset: RuleSet) -> None:
+        """Keep `ruleset` among the recent ones by version (call under `_swap`); the oldest beyond the bound go."""
+        self._recent[ruleset.version] = ruleset
+        self._recent.move_to_end(ruleset.version)
+        while len(self._recent) > RECENT_RULESETS:
+            self._recent.popitem(last=False)
 
     def reload(self, directory: Path | str | None = None, profile: str | None = None) -> bool:
         """Load and compile a new rule set, then swap it in; on any error keep the old one and say why."""
@@ -60,10 +68,7 @@ class Screener:
         with self._swap:
             old = self._current
             self._current = (ruleset, engine)
-            self._recent[ruleset.version] = ruleset
-            self._recent.move_to_end(ruleset.version)
-            while len(self._recent) > RECENT_RULESETS:
-                self._recent.popitem(last=False)
+            self._remember(ruleset)
         old[1].close()
         self.last_error = None
         log.info("rule set %s replaced %s", ruleset.version, old[0].version)
@@ -76,6 +81,7 @@ class Screener:
         with self._swap:
             old = self._current
             self._current = (ruleset, engine)
+            self._remember(ruleset)
         old[1].close()
         self.last_error = None
         log.info("rule set %s replaced %s", ruleset.version, old[0].version)

@@ -92,3 +92,19 @@ def test_a_version_the_screener_never_served_is_not_archived(served: Screener, d
         assert archive_current_ruleset(session, served.ruleset.version) is True
         session.commit()
     assert archived_versions(database) == {served.ruleset.version}
+
+
+def test_a_rule_set_installed_directly_is_remembered_and_archived(served: Screener, database: Database,
+                                                                  tmp_path: Path) -> None:
+    """`install` (an approved rule set, e.g. from the archive) swaps rules too: its decisions are archived."""
+    version_a = served.ruleset.version
+    decision = served.screen(peel(10))
+    installed = Screener.from_directory(changed_rules(tmp_path / "rules-b")).ruleset
+    served.install(installed)
+    assert served.ruleset_for(installed.version) is installed and served.ruleset_for(version_a) is not None
+    served.install(Screener.from_directory(changed_rules(tmp_path / "rules-c", peel_days=45)).ruleset)
+    assert served.ruleset_for(installed.version) is installed  # no longer current, still remembered
+    with database.session() as session:
+        assert archive_current_ruleset(session, installed.version) is True  # the current one, however it came
+        store_submission(session, peel(10), decision, idempotency_key=None, body_hash=None, source="web")
+    assert archived_versions(database) == {version_a, installed.version}
