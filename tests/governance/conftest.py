@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))  # gunicorn_support: real app servers
 from pg import ServerInfo, postgres_server  # noqa: F401 - the session's PostgreSQL, a fixture
 
 from suitability import set_default_screener
