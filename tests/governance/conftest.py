@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))  # gunicorn_support: real app servers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # patient_form: drive the form
 from pg import ServerInfo, postgres_server  # noqa: F401 - the session's PostgreSQL, a fixture
 
 from suitability import set_default_screener

@@ -17,6 +17,7 @@ from governance_support import (
     screen,
     signed_in,
 )
+from patient_form import answer_all, example_answers, submit_token
 
 from suitability import set_default_screener
 from suitability.ruleset import content_version
@@ -35,6 +36,8 @@ def test_unapproved_rules_never_screen_every_door_answers_503_and_nothing_is_sto
     assert "awaits approval" in body["ruleset_error"]
     status, problem = screen(app, api_key(app))
     assert status == 503 and "ruleset_version" not in problem
+    api_health = app.test_client().get("/api/v1/health")
+    assert api_health.status_code == 503 and "awaits approval" in api_health.get_json()["ruleset_error"]
     client = app.test_client()
     assert client.get("/").status_code == 503  # the patient's honest "not now" page
     page = client.get("/")
@@ -139,4 +142,25 @@ def test_off_by_default_the_rules_on_disk_serve_without_approval(tmp_path: Path,
     status, body = health(app)
     assert status == 200 and body["ruleset_version"] == content_version(rules_dir)
     assert screen(app, api_key(app))[0] == 201
+    dispose(app)
+
+
+def test_a_patient_mid_form_when_the_approval_is_revoked_sees_not_saved_and_nothing_is_stored(
+        tmp_path: Path, rules_dir: Path) -> None:
+    app, clock = make_app(tmp_path)
+    add_account(app)
+    admin = signed_in(app)
+    version = content_version(rules_dir)
+    assert approve(admin, version).status_code == 303
+    clock.advance()
+    patient = app.test_client()
+    answer_all(patient, example_answers())  # the pages are served under the approved rules
+    token = submit_token(patient)
+    assert admin.post("/practitioner/rulesets/revoke", data={"version": version, "note": "recalled"}).status_code \
+        == 303
+    clock.advance()
+    response = patient.post("/submit", data={"token": token})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503 and "not saved" in text and "MN-" not in text
+    assert cases(app) == 0
     dispose(app)
