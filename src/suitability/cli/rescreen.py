@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,11 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _requires_approval() -> bool:
+    """SUITABILITY_REQUIRE_APPROVED_RULES, as the servers read it: decisions only under approved rule sets."""
+    return os.environ.get("SUITABILITY_REQUIRE_APPROVED_RULES", "").strip().lower() in ("true", "1", "yes")
+
+
 def cmd_rescreen(args: argparse.Namespace) -> int:
     from ..storage import StorageError
     from ..storage.rescreen import Scope, accept, count_cases, preview
@@ -86,6 +92,14 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
                 expected[difference.case_id] = difference.old_version
         bar.close()
         report = None
+        if args.accept and expected and _requires_approval():
+            from ..storage.approvals import approved_versions
+
+            with database.session() as session:
+                if screener.ruleset.version not in approved_versions(session):
+                    database.dispose()
+                    return _fail(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
+                                 "nothing accepted; approve it first (`suitability rules approve`)")
         if args.accept and expected:
             report = accept(database, screener, expected, new_version=screener.ruleset.version,
                             actor=f"cli:{getpass.getuser()}", include_decided=args.include_decided)
