@@ -121,3 +121,12 @@ def test_the_depth_flag_is_not_set_when_the_outcome_is_not_suitable() -> None:
     assert pregnant.outcome is Outcome.NOT_SUITABLE
     assert pregnant.depth_limits == ()
     assert not any(flag.startswith("depth-above-") for flag in pregnant.flags)
+
+
+def test_the_profile_diff_shows_the_readings_own_patient_text_and_instructions() -> None:
+    from suitability.profiles import diff_profiles
+
+    changes = {(c.rule_id, c.what): c for c in diff_profiles()}
+    assert "24 hours" in changes[(RETINOID, "patient text")].standard
+    assert changes[(RETINOID, "instructions")].conservative == "P3, X-RETINOID-RESUME"
+    assert changes[(RETINOID, "instructions")].standard == "P3-24H, X-RETINOID-RESUME"

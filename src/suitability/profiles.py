@@ -71,6 +71,9 @@ def diff_rulesets(conservative: RuleSet, standard: RuleSet) -> list[ProfileChang
                  other.outcome.value if other.outcome else "none"),
                 ("wait", describe_wait(rule), describe_wait(other)),
                 ("depth", _depth(rule), _depth(other)),
+                ("patient text", rule.patient, other.patient),
+                ("wait for", rule.wait_for or "nothing", other.wait_for or "nothing"),
+                ("instructions", ", ".join(rule.instructions) or "none", ", ".join(other.instructions) or "none"),
             ) if mine != yours
         ]
         changes.extend(found or [ProfileChange(**base, what="none", conservative="as recorded",
