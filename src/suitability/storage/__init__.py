@@ -47,8 +47,9 @@ Practitioner review (issue 4; `review_models.py`, `accounts.py`, `reviews.py`, `
     rules without a coded reason and a note), ReviewConflict (the case was decided since that version).
     queue(s, status=, outcome=, reference=, oldest_first=, page=) -> QueuePage; decisions_between(s, start, end).
     Views are audited too (`view_audit.py`): record_view(s, action=CASE_VIEWED|QUEUE_SEARCHED|USERS_VIEWED,
-    actor=...) after the reads, before the page is shown (StorageError: show nothing); recent_viewers(s, case_id,
-    within=, excluding=). Sign-in limits per client (`sign_in_throttle.py`, table sign_in_attempts):
+    actor=...) after the reads, before the page is shown (StorageError: show nothing); record_views(s, action=
+    RESCREEN_PREVIEWED, actor=..., cases=[(case_id, version)]) for a page of many cases (the check-in pages use
+    CASE_VIEWED with detail page, the export DECISIONS_EXPORTED); recent_viewers(s, case_id, within=, excluding=). Sign-in limits per client (`sign_in_throttle.py`, table sign_in_attempts):
     admit(s, client, Throttle(limit, window)) -> Admission(attempt_id | None, wait): counts the attempt before
     its password is checked (so a burst cannot slip under the limit), forgive(s, attempt_id) after a good one.
 
@@ -64,12 +65,13 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     (ApprovalRefused); revoke(s, version, admin_username, note); approved_versions(s) newest first;
     approval_list(s). With REQUIRE_APPROVED_RULES only approved versions serve (web/rules_approval.py).
     Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
-    decisions, appending to the history and auditing `case.rescreened`; reproduce(db, reference).
+    decisions, appending to the history and auditing `case.rescreened` (and its webhook, same transaction);
+    reproduce(db, reference).
     Check-in (`checkin.py`, issue 7): due_questions(db, screener, case_id, on) -> DueQuestions (valid_until, the
     questions whose answers ran out, version); check_in(db, screener, case_id, answers, on, actor,
     expected_version) -> CheckIn: screens again with the new answers (blank = not sure), replaces the case's
     answers and decision, appends to the history (reason checkin, with `previous_intake`), audits
-    `case.checked_in`; CheckInRefused (answers not due or not allowed), CheckInConflict (stale version).
+    `case.checked_in` (and its webhook, same transaction); CheckInRefused (answers not due or not allowed), CheckInConflict (stale version).
 
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
     RulesetNotArchived(version).
