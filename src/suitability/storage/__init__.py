@@ -49,7 +49,8 @@ Practitioner review (issue 4; `review_models.py`, `accounts.py`, `reviews.py`, `
     Views are audited too (`view_audit.py`): record_view(s, action=CASE_VIEWED|QUEUE_SEARCHED|USERS_VIEWED,
     actor=...) after the reads, before the page is shown (StorageError: show nothing); record_views(s, action=
     RESCREEN_PREVIEWED, actor=..., cases=[(case_id, version)]) for a page of many cases (the check-in pages use
-    CASE_VIEWED with detail page, the export DECISIONS_EXPORTED); recent_viewers(s, case_id, within=, excluding=). Sign-in limits per client (`sign_in_throttle.py`, table sign_in_attempts):
+    CASE_VIEWED with detail page, the export DECISIONS_EXPORTED); recent_viewers(s, case_id, within=, excluding=).
+    Sign-in limits per client (`sign_in_throttle.py`, table sign_in_attempts):
     admit(s, client, Throttle(limit, window)) -> Admission(attempt_id | None, wait): counts the attempt before
     its password is checked (so a burst cannot slip under the limit), forgive(s, attempt_id) after a good one.
 
@@ -71,7 +72,8 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     questions whose answers ran out, version); check_in(db, screener, case_id, answers, on, actor,
     expected_version) -> CheckIn: screens again with the new answers (blank = not sure), replaces the case's
     answers and decision, appends to the history (reason checkin, with `previous_intake`), audits
-    `case.checked_in` (and its webhook, same transaction); CheckInRefused (answers not due or not allowed), CheckInConflict (stale version).
+    `case.checked_in` (and its webhook, same transaction); CheckInRefused (answers not due or not allowed),
+    CheckInConflict (stale version).
 
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
     RulesetNotArchived(version).
