@@ -11,7 +11,9 @@ from flask import Flask
 from ops_support import edit, example_intake, fake_clock, make_app, new_key, stored
 
 from suitability import set_default_screener
+from suitability.screening import Screener
 from suitability.web.database import get_db
+from suitability.web.rules_reload import watcher
 
 ISOTRETINOIN = {"isotretinoin": "past", "isotretinoin_last_dose": "2026-10-01"}  # screened 2026-11-22
 SIX_MONTHS, SEVEN_MONTHS = "2027-04-01", "2027-05-01"
@@ -62,7 +64,7 @@ def test_a_worker_started_on_broken_rules_serves_the_newest_archived_set_says_st
     assert "medicines.yaml" in body["ruleset_error"] and "isotretinon" in body["ruleset_error"]
     fallbacks = [r.getMessage() for r in caplog.records
                  if r.levelno == logging.ERROR and "serving archived rule set" in r.getMessage()]
-    assert len(fallbacks) == 1 and newest["ruleset_version"] in fallbacks[0] and "medicines.yaml" in fallbacks[0]
+    assert len(fallbacks) == 1 and str(newest["ruleset_version"]) in fallbacks[0] and "medicines.yaml" in fallbacks[0]
 
     served = store(worker, auth, "while-the-disk-is-broken")  # screened and stored under the archived rules
     assert served["ruleset_version"] == newest["ruleset_version"] and served["earliest_date"] == SEVEN_MONTHS
@@ -104,3 +106,32 @@ def test_with_nothing_archived_a_worker_on_broken_rules_still_answers_503_and_st
     assert client.get("/").status_code == 503
     assert stored(worker) == (0, 0)
     dispose(worker)
+
+
+def test_a_fallback_that_failed_at_start_is_tried_again_at_the_next_check_and_logged_once_meanwhile(
+        tmp_path: Path, rules_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    first = make_app(tmp_path)
+    auth = new_key(first)
+    version = store(first, auth, "archived")["ruleset_version"]
+    edit(rules_dir / "medicines.yaml", *BROKEN)
+    worker = new_worker(tmp_path)
+    client, clock = worker.test_client(), fake_clock(worker)
+    with worker.app_context():
+        found = watcher()
+    real, attempts = found.fallback, []
+    assert real is not None
+
+    def database_down_at_first() -> Screener | None:  # as if the database were unreachable for a while
+        attempts.append(1)
+        return None if len(attempts) <= 3 else real()
+
+    found.fallback = database_down_at_first
+    caplog.set_level(logging.INFO)
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 503
+        clock.advance(5)
+    refusals = [r for r in caplog.records if r.levelno == logging.ERROR and "cannot screen" in r.getMessage()]
+    assert len(refusals) == 1  # said once, not at every check
+    body = client.get("/healthz").get_json()
+    assert len(attempts) == 4 and body["ruleset_source"] == "archive" and body["ruleset_version"] == version
+    dispose(first, worker)

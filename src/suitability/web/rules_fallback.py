@@ -30,7 +30,7 @@ def archived_screener(db: Database, profile: str | None = None) -> Screener | No
         with db.session() as session:
             version = newest_archived_version(session, profile)
             if version is None:
-                log.warning("no archived rule set under profile %s to fall back on", profile)
+                log.debug("no archived rule set under profile %s to fall back on", profile)
                 return None
             ruleset = load_archived(session, version, profile)
     except (SQLAlchemyError, SuitabilityError) as exc:  # the database is down, or the snapshot does not load

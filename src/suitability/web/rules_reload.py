@@ -73,6 +73,7 @@ class RulesWatcher:
         self.fallback = fallback                 # rules to serve when none on disk can load (the archive's)
         self.archived: str | None = None         # the archived version serving, if the fallback was taken
         self._checked = False                    # the first request checks even with checks off (interval 0)
+        self._unserved = False                   # no rules at all: try the archive again at each check
         self.error: str | None = None           # why the rules on disk are not the ones serving
         self._seen: Fingerprint | None = None    # the folder as it was at the last check
         self._refused: tuple[str, str] | None = None  # the content version last refused, and why
@@ -100,7 +101,7 @@ class RulesWatcher:
         # Resolved once: a folder published by swapping a symlink is read wholly from one side of the swap.
         directory = default_rules_dir().resolve()
         seen = fingerprint(directory)  # before reading: an edit during the load shows at the next check
-        if seen == self._seen and not force:
+        if seen == self._seen and not force and not self._unserved:
             return
         # "Racy git": a same-size edit within one timestamp tick of this look would leave the fingerprint as it
         # is. While any file is that fresh, compare contents again at the next check instead.
@@ -113,13 +114,12 @@ class RulesWatcher:
         try:
             screener = default_screener()  # builds it if none is loaded yet (e.g. broken at start, fixed now)
         except SuitabilityError as exc:
-            if self._fall_back(exc):
-                self.error, self._refused = str(exc), (version, str(exc))
-                return
-            if self._refused != (version, str(exc)):
-                log.error("no rule set can be loaded; cannot screen: %s", exc)
+            self._unserved = not self._fall_back(exc)  # e.g. the database was down: try again next time
+            if self._unserved and self._refused != (version, str(exc)):
+                log.error("no rule set can be loaded, none archived to serve instead; cannot screen: %s", exc)
             self.error, self._refused = str(exc), (version, str(exc))
             return
+        self._unserved = False
         if version == screener.ruleset.version and not force:
             self.error, self.archived = None, None  # a broken edit undone, or a first load that worked after all
         elif self._refused and self._refused[0] == version and not force:
