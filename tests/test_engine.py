@@ -362,3 +362,45 @@ def test_a_list_of_values_compiles_without_an_or() -> None:
     raw = {"id": "listed", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
            "sources": ["test"], "when": {"diabetes": ["controlled", "uncontrolled"], other: {"not": ["no"]}}}
     assert "$or" not in json.dumps(compile_rule(parse_rule(raw, "health.yaml")))
+
+
+# --- the batch written as text -----------------------------------------------------------------------------------
+
+@settings(max_examples=30)
+@given(intakes())
+def test_the_batch_text_is_the_json_of_the_slimmed_facts(ruleset: RuleSet, intake: Intake) -> None:
+    """_messages writes the JSON itself; it must say exactly what json.dumps of the tested fields would."""
+    engine = Engine(ruleset)
+    try:
+        facts = intake_to_facts(intake)
+        batch = json.loads(engine._messages(facts, "7"))
+        kept = [f for f in facts if f["t"] in engine._fields]
+        assert [{k: v for k, v in b.items() if k not in ("sid", "id")} for b in batch] == \
+            [{k: f[k] for k in engine._fields[f["t"]] if k in f} for f in kept]
+        assert [(b["sid"], b["id"]) for b in batch] == [("7", f"7.{facts.index(f)}") for f in kept]
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("value", [True, 1.5, None, ["no"], {"a": 1}])
+def test_a_fact_value_that_is_not_an_int_or_a_string_never_reaches_the_engine(ruleset: RuleSet,
+                                                                              value: Any) -> None:
+    engine = Engine(ruleset)
+    try:
+        facts = intake_to_facts(make_intake())
+        about = next(f for f in facts if "age" in f)
+        about["age"] = value
+        with pytest.raises(EngineError, match="only ints and strings"):
+            engine.match(facts)
+        assert engine.match(intake_to_facts(make_intake())) == evaluate(ruleset, intake_to_facts(make_intake()))
+    finally:
+        engine.close()
+
+
+def test_a_string_value_is_escaped_as_json(ruleset: RuleSet) -> None:
+    engine = Engine(ruleset)
+    try:
+        facts = [{"t": "screening", "setting": 'cl"in\\ic\n', "modality": "mechanical"}]
+        assert json.loads(engine._messages(facts, "1"))[0]["setting"] == 'cl"in\\ic\n'
+    finally:
+        engine.close()
