@@ -24,9 +24,16 @@ APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
 DEEPER_THAN_EVALUATED = "depth-above-{mm}-mm"
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def fmt_date(day: dt.date) -> str:
-    """'12 Nov 2026': unambiguous in every locale."""
-    return f"{day.day} {day.strftime('%b %Y')}"
+    """'12 Nov 2026': unambiguous in every locale (English month names whatever the process's locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _first(pair: tuple[int, Finding]) -> int:
+    return pair[0]
 
 
 def wait_end(rule: Rule, intake: Intake) -> tuple[dt.date | None, dict[str, str]]:
@@ -126,9 +133,10 @@ def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because
 def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> list[Instruction]:
     """Every finding's instructions and the general ones, once each, in the order they apply."""
     because: dict[str, list[str]] = {}
-    for rule in sorted(rules, key=lambda r: r.id):
-        for ref in rule.instructions:
-            because.setdefault(ref, []).append(rule.id)
+    asking = {rule.id: rule for rule in rules if rule.instructions}  # once each, though matched per treatment
+    for rule_id in sorted(asking):
+        for ref in asking[rule_id].instructions:
+            because.setdefault(ref, []).append(rule_id)
     for ref in ruleset.general_instructions:
         because.setdefault(ref, []).append("general")
     rank = ruleset.instruction_rank
@@ -156,9 +164,12 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
     validity; for "what would change it", which compares only those across the variants it screens."""
     pairs = sorted({(rule_id, idx) for rule_id, idx in matched}, key=lambda p: (p[0], -1 if p[1] is None else p[1]))
     hits = [(ruleset.rule(rule_id), idx) for rule_id, idx in pairs]
-    findings = [make_finding(rule, intake, idx, ruleset) for rule, idx in hits if rule.outcome is not None]
-    findings.sort(key=lambda f: (-f.outcome.severity, f.rule_id, f.treatment if f.treatment is not None else -1))
-    outcome = max((f.outcome for f in findings), key=lambda o: o.severity, default=Outcome.SUITABLE)
+    # hits are in (rule id, treatment) order, so a stable sort on severity alone gives findings ordered by
+    # (severity descending, rule id, treatment)
+    ranked = sorted(((-rule.outcome.severity, make_finding(rule, intake, idx, ruleset))
+                     for rule, idx in hits if rule.outcome is not None), key=_first)
+    findings = [finding for _, finding in ranked]
+    outcome = findings[0].outcome if findings else Outcome.SUITABLE
     waits = [f.wait_until for f in findings if f.wait_until is not None and f.wait_until > intake.screening_date]
     earliest = max(waits, default=None)
     flags: list[str] = []
