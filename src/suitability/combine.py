@@ -63,7 +63,8 @@ def make_finding(rule: Rule, intake: Intake, treatment: int | None, ruleset: Rul
     if rule.wait is not None or ruleset is None:
         return _make_finding(rule, intake, treatment)
     request = intake.treatments[treatment] if treatment is not None else None
-    key = ("finding", rule.id, treatment, request.area if request else None, request.concern if request else None)
+    key = ("finding", rule.id, treatment, request.area._value_ if request else None,
+           request.concern._value_ if request else None)  # values: an enum member hashes in Python, slowly
     memo = ruleset.memo
     found = memo.get(key)
     if found is None:
@@ -94,17 +95,26 @@ def depth_limits(ruleset: RuleSet, intake: Intake, matches: Iterable[tuple[Rule,
         if rule.depth_cap_mm is not None and treatment is not None:
             caps[treatment][rule.id] = rule.depth_cap_mm
     limits = []
+    memo = ruleset.memo
     for index, request in enumerate(intake.treatments):
         applied = caps[index]
         if not applied:
             raise EngineError(f"no depth cap matched treatment {index} ({request.area.value})")
-        ranked = sorted(applied.items(), key=lambda item: (item[1], item[0]))
-        set_by, limit = ranked[0]
-        nxt = ranked[1] if len(ranked) > 1 else (None, None)
-        limits.append(DepthLimit(
-            treatment=index, area=request.area, concern=request.concern, limit_mm=limit, set_by=set_by,
-            next_limit_mm=nxt[1], next_set_by=nxt[0], caps=dict(sorted(applied.items())),
-        ))
+        by_id = tuple(sorted(applied.items()))
+        # the limit depends only on these: kept in the rule set's memo like findings without a wait
+        key = ("depth", index, request.area._value_, request.concern._value_, by_id)
+        found = memo.get(key)
+        if found is None:
+            ranked = sorted(by_id, key=lambda item: (item[1], item[0]))
+            set_by, limit = ranked[0]
+            nxt = ranked[1] if len(ranked) > 1 else (None, None)
+            if len(memo) > _KEPT:
+                memo.clear()
+            found = memo[key] = DepthLimit(
+                treatment=index, area=request.area, concern=request.concern, limit_mm=limit, set_by=set_by,
+                next_limit_mm=nxt[1], next_set_by=nxt[0], caps=dict(by_id),
+            )
+        limits.append(found)
     return limits
 
 
