@@ -15,12 +15,15 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from suitability.storage import Database, database_url
 
 
 @dataclass
@@ -141,3 +144,18 @@ def _start(config: pytest.Config) -> ServerInfo:
 def postgres_server(request: pytest.FixtureRequest) -> ServerInfo:
     """The session's PostgreSQL server (started on first use, stopped at the end)."""
     return _start(request.config)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_of_each_kind(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A Database at the newest schema revision: an SQLite file, then a fresh database on the real PostgreSQL.
+
+    Import it under the name the tests use: `from pg import database_of_each_kind as db`."""
+    if request.param == "sqlite":
+        url = database_url(None, tmp_path)
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
+    database = Database(url)
+    database.ensure_schema()
+    yield database
+    database.dispose()

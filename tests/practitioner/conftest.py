@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pg import ServerInfo, postgres_server  # noqa: F401 - the fixture is used through `request`
+from pg import database_of_each_kind as db  # noqa: F401 - a fixture: a Database of each kind
 from review_support import make_app, make_user, sign_in
 
 from suitability.web.database import get_db

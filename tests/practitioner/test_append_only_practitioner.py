@@ -4,35 +4,18 @@ and underneath it the database triggers refuse raw SQL. Concurrent decisions on 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from pg import ServerInfo
 from review_support import PASSWORD, intake_data
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from suitability.errors import ReviewConflict
 from suitability.intake import parse_intake
-from suitability.storage import AppendOnlyViolation, AuditEvent, Case, Database, database_url, submit
+from suitability.storage import AppendOnlyViolation, AuditEvent, Case, Database, submit
 from suitability.storage.accounts import add_user
 from suitability.storage.review_models import OverrideReason, Review, ReviewAction
 from suitability.storage.reviews import Proposal, record_review
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A Database at the newest revision, of each kind."""
-    if request.param == "sqlite":
-        url = database_url(None, tmp_path)
-    else:
-        server: ServerInfo = request.getfixturevalue("postgres_server")
-        url = server.create_database()
-    database = Database(url)
-    database.ensure_schema()
-    yield database
-    database.dispose()
 
 
 def new_case(db: Database, **changes: object) -> str:

@@ -17,7 +17,7 @@ from review_support import PASSWORD, make_app, make_user
 from sqlalchemy import func, select, text
 from werkzeug.test import TestResponse
 
-from suitability.storage import AuditEvent, Database, database_url
+from suitability.storage import AuditEvent, Database
 from suitability.storage.accounts import SIGN_IN_FAILED
 from suitability.storage.sign_in_throttle import (
     SIGN_IN_THROTTLED,
@@ -131,19 +131,6 @@ def test_ipv6_clients_are_counted_per_64_block() -> None:
     assert network("2001:db8:1:3::1") != network("2001:db8:1:2::1")
     assert network("::ffff:198.51.100.7") == network("198.51.100.7") == "198.51.100.7"
     assert network(None) == network("not an address") == "unknown"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = database_url(None, tmp_path)
-    else:
-        server: ServerInfo = request.getfixturevalue("postgres_server")
-        url = server.create_database()
-    database = Database(url)
-    database.ensure_schema()
-    yield database
-    database.dispose()
 
 
 def test_the_wait_ends_when_enough_refusals_have_aged_out_of_the_window(db: Database) -> None:

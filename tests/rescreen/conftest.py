@@ -6,25 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg import ServerInfo, postgres_server  # noqa: F401 - the fixture is used through `request`
+from pg import database_of_each_kind as db  # noqa: F401 - a fixture, used by name
+from pg import postgres_server  # noqa: F401 - the fixture is used through `request`
 from rescreen_samples import changed_rules
 
 from suitability.screening import Screener
 from suitability.storage import Database, database_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A Database of each kind at the newest schema revision."""
-    if request.param == "sqlite":
-        url = database_url(None, tmp_path)
-    else:
-        server: ServerInfo = request.getfixturevalue("postgres_server")
-        url = server.create_database()
-    database = Database(url)
-    database.ensure_schema()
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
