@@ -5,6 +5,7 @@ A module of its own (not `conftest`): every test folder has a conftest, and thes
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -123,6 +124,46 @@ class Gunicorn:
                 return pids
             time.sleep(0.2)
         raise AssertionError(f"only {self.worker_pids()} workers after {seconds} s:\n{self.log()}")
+
+    def health_by_worker(self, count: int, seconds: float = BOOT_SECONDS) -> dict[int, dict[str, Any]]:
+        """One /healthz answer from each of the `count` workers, by pid. A sync worker serves one connection at a
+        time, so `count` connections held open at once are taken by `count` different workers; psutil tells
+        which worker holds which before anything is sent. This also waits for workers still booting: only a
+        booted worker (app loaded, rules compiled, post_worker_init run) accepts a connection."""
+        connections = [http.client.HTTPConnection("127.0.0.1", self.port, timeout=30) for _ in range(count)]
+        try:
+            for connection in connections:
+                connection.connect()
+            by_port = {connection.sock.getsockname()[1]: connection for connection in connections}
+            holders = self._holders(set(by_port), seconds)
+            answers = {}
+            for port, pid in holders.items():
+                connection = by_port[port]
+                connection.request("GET", "/healthz", headers={"Connection": "close"})
+                response = connection.getresponse()
+                answers[pid] = {**json.loads(response.read()), "http_status": response.status}
+            return answers
+        finally:
+            for connection in connections:
+                connection.close()
+
+    def _holders(self, ports: set[int], seconds: float) -> dict[int, int]:
+        """Wait until a worker has accepted each of our connections (by their client ports); port -> pid."""
+        deadline = time.monotonic() + seconds
+        while True:
+            holders: dict[int, int] = {}
+            for pid in self.worker_pids():
+                try:
+                    found = psutil.Process(pid).net_connections(kind="tcp")
+                except psutil.NoSuchProcess:
+                    continue
+                holders.update({c.raddr.port: pid for c in found if c.raddr and c.raddr.port in ports})
+            if set(holders) == ports:
+                assert len(set(holders.values())) == len(ports), f"one worker holds two connections: {holders}"
+                return holders
+            assert time.monotonic() < deadline, f"workers {self.worker_pids()} took only {holders} of our " \
+                f"connections {ports} after {seconds} s:\n{self.log()}"
+            time.sleep(0.1)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -36,13 +36,6 @@ def catches_sighup(pid: int) -> bool:
     return False
 
 
-def wait_until_sighup_is_caught(pid: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not catches_sighup(pid):
-        assert time.monotonic() < deadline, f"worker {pid} never installed its SIGHUP handler"
-        time.sleep(0.1)
-
-
 def versions(answers: list[dict[str, object]]) -> set[object]:
     return {a["ruleset_version"] for a in answers}
 
@@ -51,16 +44,18 @@ def test_every_worker_picks_up_an_edit_after_the_interval_and_refuses_a_broken_f
         tmp_path: Path, rules_dir: Path) -> None:
     with Gunicorn(tmp_path, workers=2, env={"SUITABILITY_RULES_DIR": str(rules_dir),
                                             "SUITABILITY_RULES_CHECK_SECONDS": "1"}) as server:
-        (before,) = versions(health_answers(server))
+        # Every worker booted and has made its first check before the edit: a worker first asked after it
+        # would start from the original rules, not from the version the test saw.
+        (before,) = versions(list(server.health_by_worker(2).values()) + health_answers(server))
         edit(rules_dir / "medicines.yaml", WAIT, WAIT.replace("6", "7"))
         time.sleep(1.5)
-        answers = health_answers(server)
+        answers = list(server.health_by_worker(2).values()) + health_answers(server)
         (after,) = versions(answers)
         assert after != before and {a["ruleset_status"] for a in answers} == {"current"}
 
         edit(rules_dir / "medicines.yaml", *BROKEN)
         time.sleep(1.5)
-        answers = health_answers(server)
+        answers = list(server.health_by_worker(2).values()) + health_answers(server)
         assert versions(answers) == {after}  # the last good rules keep serving in every worker
         assert {a["http_status"] for a in answers} == {200}
         assert {a["ruleset_status"] for a in answers} == {"stale"}
@@ -72,15 +67,19 @@ def test_every_worker_picks_up_an_edit_after_the_interval_and_refuses_a_broken_f
 def test_sighup_to_the_workers_reloads_the_rules_with_checks_off(tmp_path: Path, rules_dir: Path) -> None:
     with Gunicorn(tmp_path, workers=2, env={"SUITABILITY_RULES_DIR": str(rules_dir),
                                             "SUITABILITY_RULES_CHECK_SECONDS": "0"}) as server:
-        (before,) = versions(health_answers(server))
+        # Both workers booted and answered (so made their one check) before the edit: a worker still booting,
+        # or not yet asked, would load the edited rules by itself and the SIGHUP would prove nothing.
+        first = server.health_by_worker(2)
+        workers = set(first)
+        (before,) = versions(list(first.values()))
         edit(rules_dir / "medicines.yaml", WAIT, WAIT.replace("6", "7"))
-        assert versions(health_answers(server)) == {before}
-        workers = server.wait_for_workers(2)
+        assert versions(list(server.health_by_worker(2).values()) + health_answers(server)) == {before}
         for pid in workers:
-            wait_until_sighup_is_caught(pid)  # a worker still booting would end (and come back with new rules)
+            assert catches_sighup(pid)  # installed by post_worker_init, before the worker served anything
             os.kill(pid, signal.SIGHUP)
-        time.sleep(0.5)
-        answers = health_answers(server)
-        (after,) = versions(answers)
+        # The handler runs before the worker's next request: each answers with the new rules from now on.
+        answers = server.health_by_worker(2)
+        assert set(answers) == workers  # reloaded in place: no worker was ended or replaced
+        (after,) = versions(list(answers.values()) + health_answers(server))
         assert after != before
-        assert server.worker_pids() == workers  # reloaded in place: no worker was ended or replaced
+        assert server.worker_pids() == workers
