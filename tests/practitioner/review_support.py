@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from app_support import SECRET, make_app, page_form  # noqa: F401 - make_app re-exported for the tests
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -16,11 +17,9 @@ from suitability import screen
 from suitability.intake import parse_intake
 from suitability.storage import Case, store_submission
 from suitability.storage.accounts import add_user
-from suitability.web import create_app
 from suitability.web.database import get_db
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
-SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"
 # Answers that give each outcome under the shipped rules (checked by test_queue_practitioner).
 OUTCOME_CHANGES: dict[str, dict[str, Any]] = {
@@ -29,14 +28,6 @@ OUTCOME_CHANGES: dict[str, dict[str, Any]] = {
     "defer": {"cold_sore_now": "yes"},
     "not_suitable": {"pregnant": "yes"},
 }
-
-
-def make_app(tmp_path: Path, **config: Any) -> Flask:
-    """An app on a fresh SQLite file in `tmp_path`; CSRF off unless asked for."""
-    settings = {"TESTING": True, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path),
-                "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False}
-    settings.update(config)
-    return create_app(settings)
 
 
 def intake_data(**changes: Any) -> dict[str, Any]:
@@ -86,18 +77,7 @@ def patient_submits(client: FlaskClient, **changes: Any) -> str:
     data = intake_data(**changes)
     assert client.post("/start", data={"consent": "yes"}).status_code == 302
     for page in PAGES:
-        form: dict[str, Any] = {}
-        for question in page.all_questions():
-            value = data.get(question.name)
-            if value is None:
-                continue
-            if question.kind == "treatments":
-                for i, item in enumerate(value):
-                    form[f"{question.name}-{i}-area"] = item["area"]
-                    form[f"{question.name}-{i}-concern"] = item["concern"]
-            else:
-                form[question.name] = list(value) if question.kind == "areas" else str(value)
-        assert client.post(f"/questions/{page.slug}", data=form).status_code == 302, page.slug
+        assert client.post(f"/questions/{page.slug}", data=page_form(page, data)).status_code == 302, page.slug
     token = re.search(r'name="token" value="([^"]+)"', client.get("/check").get_data(as_text=True))
     assert token is not None
     sent = client.post("/submit", data={"token": token.group(1)})

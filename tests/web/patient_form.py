@@ -7,26 +7,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+from app_support import SECRET, make_app, page_form  # noqa: F401 - re-exported for the web tests
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from suitability.storage import AuditEvent, Case
-from suitability.web import create_app
 from suitability.web.database import get_db
-from suitability.web.patient.questions import PAGES, Page
+from suitability.web.patient.questions import PAGES
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
-SECRET = "test-secret-key-that-is-long-enough-0123456789"
-
-
-def make_app(tmp_path: Path, **config: Any) -> Flask:
-    """An app whose instance folder (and so its SQLite file) is `tmp_path`; CSRF off unless asked for."""
-    settings = {"TESTING": True, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path),
-                "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False}
-    settings.update(config)
-    return create_app(settings)
 
 
 def stored(app: Flask) -> tuple[int, int]:
@@ -43,24 +34,6 @@ def example_answers() -> dict[str, Any]:
     data.pop("screening_date", None)
     data.pop("appointment_date", None)
     return data
-
-
-def page_form(page: Page, data: dict[str, Any]) -> dict[str, Any]:
-    """The form fields a person would fill on `page` to give the answers in `data` (intake JSON names)."""
-    form: dict[str, Any] = {}
-    for question in page.all_questions():
-        value = data.get(question.name)
-        if value is None:
-            continue
-        if question.kind == "treatments":
-            for i, item in enumerate(value):
-                form[f"{question.name}-{i}-area"] = item["area"]
-                form[f"{question.name}-{i}-concern"] = item["concern"]
-        elif question.kind == "areas":
-            form[question.name] = list(value)
-        else:
-            form[question.name] = str(value)
-    return form
 
 
 def errors_in(response: TestResponse) -> list[str]:
