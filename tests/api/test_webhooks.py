@@ -195,15 +195,16 @@ def test_the_background_sender_delivers_after_commit_without_blocking_the_reques
     running = ensure_sender(hooked)
     assert running is not None
     original = running.post
+    release = threading.Event()
 
-    def slow_post(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(2.0)
+    def held_post(*args: Any, **kwargs: Any) -> Any:
+        release.wait(timeout=30)  # a request that waited for the delivery would return only after this
         return original(*args, **kwargs)
 
-    running.post = slow_post
-    started = time.monotonic()
+    running.post = held_post
     stored = store(hooked, token, {})
-    assert time.monotonic() - started < 2.0  # the request did not wait for the delivery
+    assert not receiver.events  # the request returned while its delivery was still held back
+    release.set()
     deadline = time.monotonic() + 10
     while not receiver.events:
         assert time.monotonic() < deadline
