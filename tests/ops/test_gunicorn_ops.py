@@ -73,6 +73,8 @@ def test_four_workers_booting_at_once_on_a_fresh_sqlite_file_migrate_it_once_and
     command = [str(Path(sys.executable).with_name("suitability")), "serve", "--production"]
     with Gunicorn(tmp_path, workers=4, command=command) as server:
         workers = server.wait_for_workers(4)
+        answers = server.health_by_worker(4)  # each of the four, by pid, booted and answers (not just the fastest)
+        assert set(answers) == workers and {a["status"] for a in answers.values()} == {"ok"}
         for _ in range(20):
             assert requests.get(server.url + "/healthz", timeout=30).json()["status"] == "ok"
         assert server.worker_pids() == workers  # none died and was replaced
