@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ...intake import MAX_TREATMENTS
@@ -14,6 +15,7 @@ from .present import summary
 from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, PAGE_OF, PAGES, QUESTIONS, Page
 
 View = str | Response | tuple[str, int]
+BLANK_PAGES_KEPT = 4 * len(PAGES)  # blank pages rendered once each: every page, with a few row counts
 
 
 @bp.get("/")
@@ -99,15 +101,32 @@ def _render(current: Page, values: dict[str, Any], errors: dict[str, str], back_
             values = {**values, question.name: question.default}
     index = PAGES.index(current)
     previous = url_for("patient.page", slug=PAGES[index - 1].slug) if index else url_for("patient.start")
+    rows = min(MAX_TREATMENTS, _row_count(values.get("treatments") or []))
     return render_template(
-        "patient/page.html", page=current, values=values, errors=errors, step=index + 1, steps=len(PAGES),
-        asked={q.name: is_asked(q, values) for q in current.all_questions()}, back=previous,
-        question_texts={q.name: q.text for q in current.all_questions()},
-        back_to_check=back_to_check, today=state.today().isoformat(), areas=AREA_OPTIONS,
-        concerns=CONCERN_OPTIONS,
-        rows=min(MAX_TREATMENTS, _row_count(values.get("treatments") or [])), max_rows=MAX_TREATMENTS,
-        parent_labels=_parent_labels,
+        "patient/page.html", page=current, errors=errors, step=index + 1, steps=len(PAGES), back=previous,
+        question_texts={q.name: q.text for q in current.all_questions()}, back_to_check=back_to_check,
+        fields=_fields(current, values, errors, state.today().isoformat(), rows),
     )
+
+
+def _fields(current: Page, values: dict[str, Any], errors: dict[str, str], today: str, rows: int) -> Markup:
+    """The page's controls. A page holding no answer of the patient's (only the defaults) and no error looks the
+    same for everyone on a given day: it is rendered once and reused, so the cache never holds an answer."""
+    blank = not errors and all(values.get(q.name) == q.default for q in current.all_questions())
+    cache: dict[tuple[str, str, int], Markup] = current_app.extensions.setdefault("patient_blank_fields", {})
+    key = (current.slug, today, rows)
+    if blank and key in cache and not current_app.jinja_env.auto_reload:
+        return cache[key]
+    html = Markup(render_template(
+        "patient/fields.html", page=current, values=values, errors=errors,
+        asked={q.name: is_asked(q, values) for q in current.all_questions()}, today=today, areas=AREA_OPTIONS,
+        concerns=CONCERN_OPTIONS, rows=rows, max_rows=MAX_TREATMENTS, parent_labels=_parent_labels,
+    ))
+    if blank:
+        if len(cache) >= BLANK_PAGES_KEPT:  # yesterday's pages
+            cache.clear()
+        cache[key] = html
+    return html
 
 
 def _parent_labels(name: str) -> str:
