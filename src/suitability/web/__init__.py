@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import SuitabilityError
 from ..screening import default_screener
-from . import database, errors, rules_reload, security
+from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
 from .config import APP_NAME, instance_path, load_config, secret_key
 
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     security.init_app(app)
+    sessions.init_app(app)  # the session cookie without per-value tagging when there is nothing to tag
     errors.init_app(app)
     database.init_app(app)
     rules_reload.init_app(app)  # issue 6: an edited rules folder is reloaded; health says if it is stale
