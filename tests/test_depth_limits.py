@@ -8,12 +8,11 @@ import json
 from typing import Any
 
 import pytest
+from minimal import SAFETY_NO
 
 from suitability import Intake, Screener, screen
 from suitability.decision import Decision, DepthLimit
 from suitability.vocabulary import Area, Concern, Outcome
-
-from minimal import SAFETY_NO  # noqa: E402
 
 SCREENING = dt.date(2026, 3, 1)
 FACE = ("forehead", "between_brows", "around_eyes", "nose", "cheeks", "upper_lip", "chin_jawline")

@@ -12,13 +12,12 @@ import json
 from typing import Any
 
 import pytest
+from minimal import SAFETY_NO
 
 from suitability import Intake, Screener, screen
 from suitability.decision import Decision, Finding
 from suitability.facts import FIELDS
 from suitability.vocabulary import Outcome
-
-from minimal import SAFETY_NO  # noqa: E402
 
 SCREENING = dt.date(2026, 3, 1)
 

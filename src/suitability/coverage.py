@@ -17,7 +17,7 @@ MAX_RULES_PER_FACT = 60  # durable-rules fails with error 303 past 64 simultaneo
 UNSURE = Answer.NOT_SURE.value
 
 
-def _accepts(rule: "Rule", field: str, value: str) -> bool:
+def _accepts(rule: Rule, field: str, value: str) -> bool:
     for group in rule.alternatives:
         for test in group:
             if test.field != field:
@@ -27,7 +27,7 @@ def _accepts(rule: "Rule", field: str, value: str) -> bool:
     return False
 
 
-def check_coverage(ruleset: "RuleSet") -> None:
+def check_coverage(ruleset: RuleSet) -> None:
     """Unknown is never safe; every area and concern has a cap; no fact can meet too many rules."""
     rules = ruleset.matchable
     if not any(r.id == SCREEN_FAILED and r.system for r in ruleset.rules):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,11 +24,11 @@ class Finding(_Frozen):
     rationale: str
     sources: tuple[str, ...]
     evidence: tuple[str, ...] = ()
-    treatment: Optional[int] = Field(default=None, description="Index of the requested treatment, if any.")
+    treatment: int | None = Field(default=None, description="Index of the requested treatment, if any.")
     values: dict[str, str] = Field(default_factory=dict, description="The computed values, e.g. the wait.")
-    wait_until: Optional[dt.date] = None
-    wait_for: Optional[str] = None
-    less_strict: Optional[str] = None
+    wait_until: dt.date | None = None
+    wait_for: str | None = None
+    less_strict: str | None = None
 
 
 class DepthLimit(_Frozen):
@@ -40,9 +39,9 @@ class DepthLimit(_Frozen):
     concern: Concern
     limit_mm: float
     set_by: str
-    next_limit_mm: Optional[float] = Field(
+    next_limit_mm: float | None = Field(
         default=None, description="The limit that would apply without the rule that set this one.")
-    next_set_by: Optional[str] = None
+    next_set_by: str | None = None
     caps: dict[str, float] = Field(default_factory=dict, description="Every cap that applied, by rule id.")
 
 
@@ -58,10 +57,10 @@ class Instruction(_Frozen):
     id: str
     phase: Phase
     text: str
-    days_before: Optional[int] = None
-    days_after: Optional[int] = None
-    starts: Optional[dt.date] = None
-    ends: Optional[dt.date] = None
+    days_before: int | None = None
+    days_after: int | None = None
+    starts: dt.date | None = None
+    ends: dt.date | None = None
     because_of: tuple[str, ...] = Field(default=(), description="The rules that asked for it ('general' if all).")
     sources: tuple[str, ...] = ()
 
@@ -71,15 +70,15 @@ class AnswerChange(_Frozen):
 
     field: str = Field(description="The intake field.")
     question: str = Field(description="The question, in the form's words.")
-    given: Optional[str] = None
-    changed_to: Optional[str] = None
+    given: str | None = None
+    changed_to: str | None = None
 
 
 class Change(_Frozen):
     """A change to the intake that alters the outcome, found by screening the changed intake again."""
 
     answers: tuple[AnswerChange, ...] = Field(default=(), description="The answers that made the difference.")
-    on_date: Optional[dt.date] = Field(default=None, description="The appointment moved to this date.")
+    on_date: dt.date | None = Field(default=None, description="The appointment moved to this date.")
     clears: tuple[str, ...] = Field(default=(), description="The decisive findings (rule ids) it removes.")
     outcome: Outcome = Field(description="The outcome after the change.")
     kind: str = Field(default="single", description=(
@@ -93,7 +92,7 @@ class Decision(_Frozen):
     """Everything a screening decides. JSON round-trips exactly."""
 
     outcome: Outcome
-    earliest_date: Optional[dt.date] = None
+    earliest_date: dt.date | None = None
     wait_for: tuple[str, ...] = Field(default=(), description="Conditions to wait for that have no date.")
     depth_limits: tuple[DepthLimit, ...] = ()
     findings: tuple[Finding, ...] = ()
@@ -102,10 +101,10 @@ class Decision(_Frozen):
     ruleset_version: str
     profile: str = "conservative"
     screening_date: dt.date
-    appointment_date: Optional[dt.date] = None
+    appointment_date: dt.date | None = None
     what_would_change: tuple[Change, ...] = Field(
         default=(), description="For an outcome other than suitable: the smallest changes that alter it.")
-    valid_until: Optional[dt.date] = Field(
+    valid_until: dt.date | None = Field(
         default=None, description="The last day the time-sensitive answers may be relied on (validity.py).")
 
     @property

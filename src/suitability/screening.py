@@ -35,7 +35,7 @@ class Screener:
         self.last_error: str | None = None
 
     @classmethod
-    def from_directory(cls, directory: Path | str | None = None, profile: str = "conservative") -> "Screener":
+    def from_directory(cls, directory: Path | str | None = None, profile: str = "conservative") -> Screener:
         return cls(load_rules(directory, profile))
 
     @property
@@ -117,7 +117,7 @@ class Screener:
 
         try:
             changes = what_would_change(ruleset, intake, decision, rescreen)
-        except Exception as exc:  # noqa: BLE001 - an explanation must never break the decision it explains
+        except Exception as exc:  # an explanation must never break the decision it explains
             if self._current[1] is not engine:
                 raise EngineError("the rule set was replaced while explaining the decision") from exc
             log_failure("what would change it failed", ruleset, exc)
@@ -196,4 +196,4 @@ def screen(intake: Intake, *, screener: Screener | None = None) -> Decision:
     return (screener or default_screener()).screen(intake)
 
 
-__all__ = ["Screener", "screen", "default_screener", "set_default_screener", "failed_decision", "RuleFileError"]
+__all__ = ["RuleFileError", "Screener", "default_screener", "failed_decision", "screen", "set_default_screener"]

@@ -50,7 +50,7 @@ class Modality(str, Enum):
 class Fitzpatrick(str, Enum):
     """Fitzpatrick skin phototype, or "not sure"."""
 
-    I = "I"  # noqa: E741 - the clinical name
+    I = "I"
     II = "II"
     III = "III"
     IV = "IV"

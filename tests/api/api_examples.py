@@ -14,9 +14,9 @@ def clean_intake() -> dict[str, Any]:
     """Every question with a 'no' answer says no; a healthy adult with fair skin wants her cheeks treated."""
     data: dict[str, Any] = {}
     for name, (_, kind, meta) in intake_fields().items():
-        if kind.enum is not None and not kind.repeats and "no" in {m.value for m in kind.enum}:
-            if not meta.get("enable_when"):
-                data[name] = "no"
+        if kind.enum is not None and not kind.repeats and "no" in {m.value for m in kind.enum} \
+                and not meta.get("enable_when"):
+            data[name] = "no"
     data.update({
         "date_of_birth": "1990-05-17", "fitzpatrick": "II", "setting": "clinic", "modality": "mechanical",
         "treatments": [{"area": "cheeks", "concern": "acne_scars"}],

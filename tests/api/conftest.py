@@ -10,8 +10,8 @@ import pytest
 from api_support import get_db_of, make_app, new_key
 from flask import Flask
 from flask.testing import FlaskClient
-
 from pg import ServerInfo, postgres_server  # noqa: F401 - the session's PostgreSQL, a fixture
+
 from suitability.api.webhooks.runtime import stop_sender
 
 

@@ -9,7 +9,13 @@ import pytest
 from api_examples import SPEC_EXAMPLES, example
 
 from suitability import screen
-from suitability.fhir import ResponseInvalid, decision_to_fhir, intake_from_response, outcome_of, response_from_intake
+from suitability.fhir import (
+    ResponseInvalid,
+    decision_to_fhir,
+    intake_from_response,
+    outcome_of,
+    response_from_intake,
+)
 from suitability.intake import parse_intake
 
 

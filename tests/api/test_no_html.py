@@ -11,9 +11,9 @@ from suitability.api import auth as auth_module
 
 
 def assert_problem(response: object, status: int, mimetype: str = "application/problem+json") -> None:
-    assert getattr(response, "status_code") == status
-    assert getattr(response, "mimetype") == mimetype
-    text = getattr(response, "get_data")(as_text=True)
+    assert response.status_code == status
+    assert response.mimetype == mimetype
+    text = response.get_data(as_text=True)
     assert "<html" not in text.lower() and "Traceback" not in text
 
 

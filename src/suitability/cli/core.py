@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ..errors import SuitabilityError
 from ..intake import Intake, field_errors, parse_intake
 from ..report import render_text
-from ..ruleset import PROFILES, load_rules
+from ..ruleset import PROFILES
 from ..screening import Screener
 
 SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "intake.json"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any
-from collections.abc import Iterable
 
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 

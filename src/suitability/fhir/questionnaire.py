@@ -9,8 +9,16 @@ from pydantic.fields import FieldInfo
 
 from ..intake import TOPICS
 from .codes import (
-    ITEM_CONTROL, ITEM_CONTROL_SYSTEM, MAX_VALUE, MIN_VALUE, QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, SDC_QUESTIONNAIRE,
-    checked, coding, package_version,
+    ITEM_CONTROL,
+    ITEM_CONTROL_SYSTEM,
+    MAX_VALUE,
+    MIN_VALUE,
+    QUESTIONNAIRE_ID,
+    QUESTIONNAIRE_URL,
+    SDC_QUESTIONNAIRE,
+    checked,
+    coding,
+    package_version,
 )
 from .fields import ItemKind, bound, intake_fields, kind_of
 

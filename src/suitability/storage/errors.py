@@ -12,7 +12,8 @@ class StorageError(SuitabilityError):
 def failure_kinds(exc: BaseException) -> str:
     """What to log about a failure: the types along its chain ("StorageError < OperationalError"), never a
     message: a database error's text holds the statement's parameters, and those can be a patient's answers."""
-    kinds, seen = [], set()
+    kinds: list[str] = []
+    seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen and len(kinds) < 6:
         seen.add(id(current))

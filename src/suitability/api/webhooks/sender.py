@@ -95,7 +95,7 @@ class Sender:
                                  allow_redirects=False)
             code = int(response.status_code)
             return code, None if 200 <= code < 300 else f"HTTP {code}"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure of a receiver is a failed attempt, retried later
             return None, type(exc).__name__
 
     def record(self, session: Session, row: WebhookDelivery, code: int | None, error: str | None) -> None:
