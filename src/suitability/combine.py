@@ -3,7 +3,8 @@ an ordered union for instructions. Plain Python, no engine.
 
 Speed (docs/performance.md): the parts of a decision that depend on little are built once and reused (they are
 immutable): a dated instruction depends only on its catalogue entry, the appointment date and the rules that
-asked for it; a finding without a wait only on its rule and the treatment it matched. (pydantic's
+asked for it; a finding without a wait only on its rule and the treatment it matched; a depth limit only on
+its treatment and the caps that applied. (pydantic's
 `model_construct` was measured slower than validating these small models, so they are validated as usual.)
 """
 
