@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from .governance import _rules_group
-from .users import _database
+from .shell import app_database as _database
+from .shell import fail as _fail
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,11 +25,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_revoke)
     p = group.add_parser("approvals", help="the sign-off history, newest first, and the versions approved now")
     p.set_defaults(func=cmd_approvals)
-
-
-def _fail(message: str) -> int:
-    print(f"suitability: {message}", file=sys.stderr)
-    return 1
 
 
 def cmd_approve(args: argparse.Namespace) -> int:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..storage import Database
+from .shell import app_database as _database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,15 +14,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_upgrade)
     p = db.add_parser("current", help="print the schema revision the database is at, and the newest one")
     p.set_defaults(func=cmd_current)
-
-
-def _database() -> Database:
-    """The app's database: the same URL and instance folder rules as `create_app`."""
-    from ..storage import Database, database_url
-    from ..web.config import instance_path
-
-    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    return Database(database_url(url, instance_path()))
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..storage import Database
+from .shell import app_database as _database
+from .shell import fail as _fail
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,20 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_webhooks_retry)
     p = hooks.add_parser("send", help="run the sender in the foreground (if app servers run WEBHOOK_SENDER=false)")
     p.set_defaults(func=cmd_webhooks_send)
-
-
-def _database() -> Database:
-    """The app's database: the same URL and instance folder rules as `create_app`."""
-    from ..storage import Database, database_url
-    from ..web.config import instance_path
-
-    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    return Database(database_url(url, instance_path()))
-
-
-def _fail(message: str) -> int:
-    print(f"suitability: {message}", file=sys.stderr)
-    return 1
 
 
 def cmd_keys_add(args: argparse.Namespace) -> int:

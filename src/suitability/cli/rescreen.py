@@ -12,7 +12,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,13 @@ from ..ruleset import PROFILES
 from ..screening import Screener, configured_profile
 from ..storage.rescreen.accept import DECIDED
 from .progress import ProgressBar
+from .shell import app_database as _database
+from .shell import fail
+
+
+def _usage_error(message: str) -> int:
+    """Exit 2: the command could not run (bad options, rules or database)."""
+    return fail(message, 2)
 
 
 def _positive(text: str) -> int:
@@ -58,11 +64,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_reproduce)
 
 
-def _fail(message: str) -> int:
-    print(f"suitability: {message}", file=sys.stderr)
-    return 2
-
-
 def _requires_approval() -> bool:
     """SUITABILITY_REQUIRE_APPROVED_RULES, as the servers read it: decisions only under approved rule sets."""
     return os.environ.get("SUITABILITY_REQUIRE_APPROVED_RULES", "").strip().lower() in ("true", "1", "yes")
@@ -71,14 +72,13 @@ def _requires_approval() -> bool:
 def cmd_rescreen(args: argparse.Namespace) -> int:
     from ..storage import StorageError
     from ..storage.rescreen import Scope, accept, count_cases, preview
-    from .db import _database
 
     if args.include_decided and not args.accept:
-        return _fail("--include-decided only makes sense with --accept")
+        return _usage_error("--include-decided only makes sense with --accept")
     try:
         screener = Screener.from_directory(args.rules, args.profile or configured_profile())
     except SuitabilityError as exc:
-        return _fail(f"rule error: {exc}")
+        return _usage_error(f"rule error: {exc}")
     scope = Scope(open_only=args.open_only, since=args.since, until=args.until)
     out = _Printer(args.format)
     try:
@@ -98,14 +98,14 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
             with database.session() as session:
                 if screener.ruleset.version not in approved_versions(session):
                     database.dispose()
-                    return _fail(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
+                    return _usage_error(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
                                  "nothing accepted; approve it first (`suitability rules approve`)")
         if args.accept and expected:
             report = accept(database, screener, expected, new_version=screener.ruleset.version,
                             actor=f"cli:{getpass.getuser()}", include_decided=args.include_decided)
         database.dispose()
     except (StorageError, SuitabilityError) as exc:
-        return _fail(str(exc))
+        return _usage_error(str(exc))
     out.summary(screener, report, accepting=args.accept)
     return 1 if out.errors or (report is not None and report.skipped) else 0
 
@@ -177,7 +177,6 @@ def _mm(value: float | None) -> str:
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from ..storage import StorageError
     from ..storage.rescreen import reproduce, reproduce_history
-    from .db import _database
 
     try:
         database = _database()
@@ -185,7 +184,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
                    else [reproduce(database, args.reference)])
         database.dispose()
     except (StorageError, SuitabilityError) as exc:
-        return _fail(str(exc))
+        return _usage_error(str(exc))
     for result in results:
         where = f"{result.reference} ({result.label})"
         if result.matches:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..storage import Database
+from .shell import app_database as _database
+from .shell import fail as _fail
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,20 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_enable)
     p = users.add_parser("list", help="every account: username, role, active, last sign-in")
     p.set_defaults(func=cmd_list)
-
-
-def _database() -> Database:
-    """The app's database: the same URL and instance folder rules as `create_app`."""
-    from ..storage import Database, database_url
-    from ..web.config import instance_path
-
-    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    return Database(database_url(url, instance_path()))
-
-
-def _fail(message: str) -> int:
-    print(f"suitability: {message}", file=sys.stderr)
-    return 1
 
 
 def _password(from_stdin: bool) -> str | None:
