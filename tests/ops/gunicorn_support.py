@@ -19,6 +19,7 @@ from typing import Any, Self
 
 import psutil
 import requests
+from app_support import page_form
 from sqlalchemy import func, select
 
 from suitability.api.keys import add_key
@@ -207,24 +208,6 @@ def cases_with_key(database: Database, suffix: str) -> int:
 # The patient form over HTTP, like a browser without JavaScript: CSRF token from each page it posts to.
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
-
-
-def page_form(page: Page, data: dict[str, Any]) -> dict[str, Any]:
-    """The fields a person fills on `page` to give the answers in `data` (intake JSON names)."""
-    form: dict[str, Any] = {}
-    for question in page.all_questions():
-        value = data.get(question.name)
-        if value is None:
-            continue
-        if question.kind == "treatments":
-            for i, item in enumerate(value):
-                form[f"{question.name}-{i}-area"] = item["area"]
-                form[f"{question.name}-{i}-concern"] = item["concern"]
-        elif question.kind == "areas":
-            form[question.name] = list(value)
-        else:
-            form[question.name] = str(value)
-    return form
 
 
 def csrf(response: requests.Response) -> str:
