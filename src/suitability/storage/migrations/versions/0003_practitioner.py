@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from suitability.storage.migrations.append_only import guard, unguard
+
 revision = "0003_practitioner"
 down_revision = "0002_integrations"
 branch_labels = None
@@ -18,24 +20,6 @@ depends_on = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
-PG_FUNCTION = """
-CREATE FUNCTION reviews_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'reviews is append-only' USING ERRCODE = 'insufficient_privilege';
-END
-$$
-"""
-PG_TRIGGERS = (
-    ("CREATE TRIGGER reviews_no_change BEFORE UPDATE OR DELETE ON reviews "
-     "FOR EACH ROW EXECUTE FUNCTION reviews_append_only()"),
-    ("CREATE TRIGGER reviews_no_truncate BEFORE TRUNCATE ON reviews "
-     "FOR EACH STATEMENT EXECUTE FUNCTION reviews_append_only()"),
-)
-SQLITE_TRIGGERS = tuple(
-    f"CREATE TRIGGER reviews_no_{verb.lower()} BEFORE {verb} ON reviews "
-    "BEGIN SELECT RAISE(ABORT, 'append-only'); END"
-    for verb in ("UPDATE", "DELETE")
-)
 OUTCOMES = "'suitable', 'suitable_with_precautions', 'review', 'defer', 'not_suitable'"
 ACTIONS = "'approve', 'approve_with_conditions', 'decline', 'defer', 'request_information'"
 REASONS = ("'clinical-judgement', 'patient-informed-consent', 'information-verified', 'engine-error', "
@@ -90,22 +74,11 @@ def upgrade() -> None:
     op.create_index("ix_reviews_reviewer_id", "reviews", ["reviewer_id"])
     op.create_index("ix_reviews_at", "reviews", ["at"])
 
-    dialect = op.get_bind().dialect.name
-    if dialect == "postgresql":
-        op.execute(PG_FUNCTION)
-        for statement in PG_TRIGGERS:
-            op.execute(statement)
-    elif dialect == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            op.execute(statement)
+    guard("reviews")
 
 
 def downgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS reviews_no_truncate ON reviews")
-        op.execute("DROP TRIGGER IF EXISTS reviews_no_change ON reviews")
-        op.execute("DROP FUNCTION IF EXISTS reviews_append_only()")
+    unguard("reviews")
     op.drop_table("reviews")
     op.drop_table("users")
     with op.batch_alter_table("cases") as batch:

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from suitability.storage.migrations.append_only import guard, unguard
+
 revision = "0004_rescreen"
 down_revision = "0003_practitioner"
 branch_labels = None
@@ -26,22 +28,6 @@ BACKFILL = (
     "SELECT id, decision, outcome, ruleset_version, profile, 'submitted', 'migration:0004', created_at "
     "FROM cases ORDER BY created_at, id"
 )
-
-
-def _pg_statements(table: str) -> tuple[str, ...]:
-    function = (f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n    RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'insufficient_privilege';\n"
-                "END\n$$")
-    change = (f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-              f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
-    truncate = (f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()")
-    return function, change, truncate
-
-
-def _sqlite_statements(table: str) -> tuple[str, ...]:
-    return tuple(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                 "BEGIN SELECT RAISE(ABORT, 'append-only'); END" for verb in ("UPDATE", "DELETE"))
 
 
 def upgrade() -> None:
@@ -72,19 +58,12 @@ def upgrade() -> None:
     op.create_index("ix_case_decisions_case_id", "case_decisions", ["case_id"])
     op.execute(BACKFILL)
 
-    dialect = op.get_bind().dialect.name
     for table in GUARDED:
-        statements = (_pg_statements(table) if dialect == "postgresql"
-                      else _sqlite_statements(table) if dialect == "sqlite" else ())
-        for statement in statements:
-            op.execute(statement)
+        guard(table)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in GUARDED:
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
-            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+    for table in GUARDED:
+        unguard(table)
     op.drop_table("case_decisions")
     op.drop_table("rulesets")

@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from suitability.storage.migrations.append_only import sqlite_triggers
+
 revision = "0005_checkin"
 down_revision = "0004_rescreen"
 branch_labels = None
@@ -27,8 +29,6 @@ TABLE = "case_decisions"
 CHECK = "ck_case_decisions_reason"
 BEFORE = "reason IN ('submitted', 'rescreen')"
 AFTER = "reason IN ('submitted', 'rescreen', 'checkin')"
-SQLITE_TRIGGERS = tuple(f"CREATE TRIGGER {TABLE}_no_{verb.lower()} BEFORE {verb} ON {TABLE} "
-                        "BEGIN SELECT RAISE(ABORT, 'append-only'); END" for verb in ("UPDATE", "DELETE"))
 
 
 def _change(check: str, add: bool) -> None:
@@ -40,7 +40,7 @@ def _change(check: str, add: bool) -> None:
                 batch.add_column(sa.Column("previous_intake", JSON, nullable=True))
             else:
                 batch.drop_column("previous_intake")
-        for statement in SQLITE_TRIGGERS:  # the rebuilt table has none
+        for statement in sqlite_triggers(TABLE):  # the rebuilt table has none
             op.execute(statement)
         return
     op.drop_constraint(CHECK, TABLE, type_="check")

@@ -10,29 +10,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from suitability.storage.migrations.append_only import guard, unguard
+
 revision = "0007_ruleset_approvals"
 down_revision = "0006_sign_in_attempts"
 branch_labels = None
 depends_on = None
 
-PG_FUNCTION = """
-CREATE FUNCTION ruleset_approvals_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'ruleset_approvals is append-only' USING ERRCODE = 'insufficient_privilege';
-END
-$$
-"""
-PG_TRIGGERS = (
-    ("CREATE TRIGGER ruleset_approvals_no_change BEFORE UPDATE OR DELETE ON ruleset_approvals "
-     "FOR EACH ROW EXECUTE FUNCTION ruleset_approvals_append_only()"),
-    ("CREATE TRIGGER ruleset_approvals_no_truncate BEFORE TRUNCATE ON ruleset_approvals "
-     "FOR EACH STATEMENT EXECUTE FUNCTION ruleset_approvals_append_only()"),
-)
-SQLITE_TRIGGERS = tuple(
-    f"CREATE TRIGGER ruleset_approvals_no_{verb.lower()} BEFORE {verb} ON ruleset_approvals "
-    "BEGIN SELECT RAISE(ABORT, 'append-only'); END"
-    for verb in ("UPDATE", "DELETE")
-)
 
 
 def upgrade() -> None:
@@ -49,19 +33,9 @@ def upgrade() -> None:
         sa.CheckConstraint("action IN ('approve', 'revoke')", name="ck_ruleset_approvals_action"),
     )
     op.create_index("ix_ruleset_approvals_version", "ruleset_approvals", ["version"])
-    dialect = op.get_bind().dialect.name
-    if dialect == "postgresql":
-        op.execute(PG_FUNCTION)
-        for statement in PG_TRIGGERS:
-            op.execute(statement)
-    elif dialect == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            op.execute(statement)
+    guard("ruleset_approvals")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS ruleset_approvals_no_truncate ON ruleset_approvals")
-        op.execute("DROP TRIGGER IF EXISTS ruleset_approvals_no_change ON ruleset_approvals")
-        op.execute("DROP FUNCTION IF EXISTS ruleset_approvals_append_only()")
+    unguard("ruleset_approvals")
     op.drop_table("ruleset_approvals")
