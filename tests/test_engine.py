@@ -120,6 +120,84 @@ def test_more_than_1024_screenings_in_a_row_work(screener: Screener) -> None:
         assert_not_failed(screener.screen(intakes_[i % len(intakes_)]))
 
 
+def _session_facts(engine: Engine) -> str:
+    """What the engine's one session holds now, as durable-rules reports it ("[]" when empty)."""
+    import durable_rules_engine
+
+    from suitability.engine import SESSION
+    try:
+        return str(durable_rules_engine.get_facts(engine._handle, SESSION))
+    except durable_rules_engine.error:
+        return "[]"  # no session at all: deleted
+
+
+@settings(max_examples=40)
+@given(intakes())
+def test_every_screening_leaves_the_engine_session_empty(ruleset: RuleSet, intake: Intake) -> None:
+    """The session is reused (a fresh one costs ~1.4 MB of zeroed tables), so it must be empty after each screening."""
+    engine = _shared_engine(ruleset)
+    assert engine.match(intake_to_facts(intake)) == engine.match(intake_to_facts(intake))
+    assert _session_facts(engine) == "[]"
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _shared_engine(ruleset: RuleSet) -> Engine:
+    """One engine across hypothesis examples, so each example meets the session the previous one used."""
+    return _ENGINES.setdefault(ruleset.version, Engine(ruleset))
+
+
+def test_a_session_left_holding_facts_would_hide_matches_so_it_is_deleted(
+        ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why the emptiness check exists: durable-rules does not match a fact already in the session again (it
+    refuses the batch, or, when a later fact matched nothing, reports only that), so leftovers would lose
+    findings. With retraction broken, the check deletes the session and nothing is lost."""
+    import durable_rules_engine
+
+    intake = make_intake(age=16)
+    engine = Engine(ruleset)
+    expected = engine.match(intake_to_facts(intake))
+    assert ("age-under-18", None) in expected
+    monkeypatch.setattr(durable_rules_engine, "retract_facts", lambda handle, batch: (0, 0))  # retracts nothing
+
+    deleted: list[int] = []
+    delete = Engine._delete_session
+
+    def counting(self: Engine) -> None:
+        deleted.append(1)
+        delete(self)
+
+    monkeypatch.setattr(Engine, "_delete_session", counting)
+    for _ in range(3):
+        assert engine.match(intake_to_facts(intake)) == expected
+    assert len(deleted) == 3 and _session_facts(engine) == "[]"
+
+    monkeypatch.setattr(Engine, "_delete_session", lambda self: None)  # now also nothing deletes the session
+    assert engine.match(intake_to_facts(intake)) == expected  # the first screening of a dirty session is right...
+    try:
+        dirty: frozenset[Any] | None = engine.match(intake_to_facts(intake))
+    except EngineError:
+        dirty = None
+    assert dirty != expected  # ...the next one does not see what the leftovers hide
+    monkeypatch.undo()
+    engine.close()
+
+
+def test_the_session_is_deleted_outright_every_so_often(ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    from suitability import engine as engine_module
+
+    engine = Engine(ruleset)
+    deleted: list[int] = []
+    delete = Engine._delete_session
+    monkeypatch.setattr(Engine, "_delete_session", lambda self: (deleted.append(1), delete(self))[1])
+    facts = intake_to_facts(make_intake())
+    for _ in range(2 * engine_module.RECYCLE_AFTER + 5):
+        engine.match(facts)
+    assert len(deleted) == 2
+    engine.close()
+
+
 # --- threads -----------------------------------------------------------------------------------------------------
 
 def _run_threads(count: int, work: Any) -> list[BaseException]:

@@ -1,9 +1,14 @@
 """The one adapter around durable_rules: it only reports which rules match a screening's facts.
 
 Measured limits (shared/notes/durable-rules.md) shape it: facts are asserted, never posted; one screening at a
-time per ruleset behind a lock, its session deleted in `finally` (session ids hash to 32 bits and 1,024 live
-sessions poison the process); no Host, no durable.lang, no timers; a catch-all rule and a warm-up screening
-at start so delete_state never meets an uninitialised session.
+time per ruleset behind a lock; no Host, no durable.lang, no timers; a catch-all rule and a warm-up screening at
+start so delete_state never meets an uninitialised session.
+
+Sessions: durable-rules zeroes about 8 KB of tables per rule for every new session (~1.4 MB, half the C time of
+a screening), so each engine keeps ONE session, under one fixed id, and empties it after every screening: its
+facts are retracted and the session must then hold no fact and have nothing due, else it is deleted. It is also
+deleted outright on any error and every RECYCLE_AFTER screenings. One id per engine means no 32-bit hash
+collision between patients and never more than one live session (the 1,024-session wall is never near).
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from .rule import RuleSet
 Match = tuple[str, int | None]  # (rule id, treatment index or None)
 _names = itertools.count(1)
 _TREATMENT_HEAD = '":{"m":{"t":' + json.dumps(TREATMENT) + ',"idx":'  # how a treatment rule's agenda entry goes on
-ACCEPTED = (0, 1, 3)  # ok; some fact matched no rule (normal: only the screening fact has a catch-all); observed
+ACCEPTED = (0, 1, 3)  # ok; some fact matched no rule (normal: only the screening fact has a catch-all); deferred
 MAX_ACTIONS = 10_000
+SESSION = "1"  # the engine's one session id (see the module docstring)
+RECYCLE_AFTER = 1_000  # screenings between outright deletions of the session: bounds whatever retraction leaves
 
 
 class Engine:
@@ -33,7 +40,7 @@ class Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self._lock = threading.Lock()
-        self._sids = itertools.count(1)
+        self._since_fresh = 0  # screenings since the session was last deleted
         self._closed = False
         # each fact carries only the fields some rule tests: less for the engine to parse, store and report
         tested = fact_fields(ruleset)
@@ -109,14 +116,15 @@ class Engine:
         return (name, int(digits))
 
     def match(self, facts: list[dict[str, Any]]) -> frozenset[Match]:
-        """Assert the facts in a fresh session, drain the agenda, delete the session; return what fired."""
+        """Assert the facts in the engine's session, drain the agenda, empty the session; return what fired."""
         with self._lock:
             if self._closed:
                 raise EngineError("this engine was closed (the rule set was replaced)")
-            sid = str(next(self._sids))
+            batch = self._messages(facts, SESSION)
             fired: set[Match] = set()
+            emptied = False
             try:
-                result = _engine.assert_facts(self._handle, self._messages(facts, sid))
+                result = _engine.assert_facts(self._handle, batch)
                 if result[0] not in ACCEPTED:
                     raise EngineError(f"the engine did not accept the facts (code {result[0]})")
                 state = result[1]
@@ -132,18 +140,36 @@ class Engine:
                     if match is not None:
                         fired.add(match)
                     pending = complete(handle, state)
+                emptied = self._empty(batch)
             except _engine.error as exc:
                 raise EngineError(f"the engine failed: {exc}") from exc
             finally:
-                try:
-                    _engine.delete_state(self._handle, sid)
-                except _engine.error:
-                    pass  # never created (e.g. the facts were refused): nothing to delete
+                self._since_fresh += 1
+                if not emptied or self._since_fresh >= RECYCLE_AFTER:
+                    self._delete_session()
             return frozenset(fired)
+
+    def _empty(self, batch: str) -> bool:
+        """Retract a screening's facts; True only if the session then holds no fact and has no action due
+        (anything else and the caller deletes the session, so nothing reaches the next screening)."""
+        try:
+            result = _engine.retract_facts(self._handle, batch)
+            return (result[0] in ACCEPTED and _engine.get_facts(self._handle, SESSION) == "[]"
+                    and _engine.start_action_for_state(self._handle, result[1]) is None)
+        except _engine.error:
+            return False  # the screening's matches stand; the session is deleted instead
+
+    def _delete_session(self) -> None:
+        self._since_fresh = 0
+        try:
+            _engine.delete_state(self._handle, SESSION)
+        except _engine.error:
+            pass  # never created (e.g. the facts were refused): nothing to delete
 
     def close(self) -> None:
         """Free the C ruleset; later calls to match raise EngineError."""
         with self._lock:
             if not self._closed:
                 self._closed = True
+                self._delete_session()  # a live session would leak with the ruleset
                 _engine.delete_ruleset(self._handle)
