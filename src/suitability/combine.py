@@ -2,8 +2,7 @@
 an ordered union for instructions. Plain Python, no engine.
 
 Speed (docs/performance.md): the parts of a decision that depend on little are built once and reused (they are
-immutable): a dated instruction depends only on its catalogue entry, the appointment date and the rules that
-asked for it; a finding without a wait only on its rule and the treatment it matched; a depth limit only on
+immutable): the dated instructions depend only on the appointment date and which rules asked for them; a finding without a wait only on its rule and the treatment it matched; a depth limit only on
 its treatment and the caps that applied. (pydantic's
 `model_construct` was measured slower than validating these small models, so they are validated as usual.)
 """
@@ -141,30 +140,47 @@ def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because
     )
 
 
-def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> list[Instruction]:
-    """Every finding's instructions and the general ones, once each, in the order they apply."""
+def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> tuple[Instruction, ...]:
+    """Every finding's instructions and the general ones, once each, in the order they apply. The list depends
+    only on which rules asked and the appointment date, so it is kept in the rule set's memo."""
+    asking = tuple(sorted({rule.id for rule in rules if rule.instructions}))  # once each, though per treatment
+    appointment = intake.appointment_date
+    memo = ruleset.memo
+    key = ("instructions", asking, appointment)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > _KEPT:
+            memo.clear()
+        found = memo[key] = _dated_instructions(ruleset, asking, appointment)
+    assert isinstance(found, tuple)
+    return found
+
+
+def _dated_instructions(ruleset: RuleSet, asking: tuple[str, ...],
+                        appointment: dt.date | None) -> tuple[Instruction, ...]:
     because: dict[str, list[str]] = {}
-    asking = {rule.id: rule for rule in rules if rule.instructions}  # once each, though matched per treatment
-    for rule_id in sorted(asking):
-        for ref in asking[rule_id].instructions:
+    for rule_id in asking:
+        for ref in ruleset.rule(rule_id).instructions:
             because.setdefault(ref, []).append(rule_id)
     for ref in ruleset.general_instructions:
         because.setdefault(ref, []).append("general")
-    rank = ruleset.instruction_rank
     catalogue = ruleset.instructions
-    appointment = intake.appointment_date
-    memo = ruleset.memo
-    dated = []
-    for ref in sorted(because, key=rank.__getitem__):
-        asked_by = tuple(dict.fromkeys(because[ref]))
-        key = ("instruction", ref, appointment, asked_by)
-        instruction = memo.get(key)
-        if instruction is None:
-            if len(memo) > _KEPT:
-                memo.clear()
-            instruction = memo[key] = date_instruction(catalogue[ref], appointment, asked_by)
-        dated.append(instruction)
-    return dated
+    return tuple(date_instruction(catalogue[ref], appointment, tuple(dict.fromkeys(because[ref])))
+                 for ref in sorted(because, key=ruleset.instruction_rank.__getitem__))
+
+
+def _severity_rank(ruleset: RuleSet) -> dict[str, int]:
+    """Minus each deciding rule's outcome severity, by rule id (worst first when sorted); kept in the memo."""
+    found = ruleset.memo.get("severity rank")
+    if found is None:
+        found = ruleset.memo["severity rank"] = {
+            rule.id: -rule.outcome.severity for rule in ruleset.rules if rule.outcome is not None}
+    assert isinstance(found, dict)
+    return found
+
+
+def _order(pair: tuple[str, int | None]) -> tuple[str, int]:
+    return (pair[0], -1 if pair[1] is None else pair[1])
 
 
 def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int | None]], *,
@@ -173,11 +189,13 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
 
     outcome_only: the outcome, findings, dates and rule flags alone, without depth limits, instructions or
     validity; for "what would change it", which compares only those across the variants it screens."""
-    pairs = sorted({(rule_id, idx) for rule_id, idx in matched}, key=lambda p: (p[0], -1 if p[1] is None else p[1]))
-    hits = [(ruleset.rule(rule_id), idx) for rule_id, idx in pairs]
+    pairs = sorted(matched if isinstance(matched, (set, frozenset)) else set(matched), key=_order)
+    by_id = ruleset.by_id
+    hits = [(by_id[rule_id], idx) for rule_id, idx in pairs]
     # hits are in (rule id, treatment) order, so a stable sort on severity alone gives findings ordered by
     # (severity descending, rule id, treatment)
-    ranked = sorted(((-rule.outcome.severity, make_finding(rule, intake, idx, ruleset))
+    rank = _severity_rank(ruleset)
+    ranked = sorted(((rank[rule.id], make_finding(rule, intake, idx, ruleset))
                      for rule, idx in hits if rule.outcome is not None), key=_first)
     findings = [finding for _, finding in ranked]
     outcome = findings[0].outcome if findings else Outcome.SUITABLE
@@ -206,7 +224,7 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
         wait_for=tuple(dict.fromkeys(f.wait_for for f in findings if f.wait_for)),
         depth_limits=tuple(limits),
         findings=tuple(findings),
-        instructions=tuple(instructions(ruleset, intake, (r for r, _ in hits))),
+        instructions=instructions(ruleset, intake, (r for r, _ in hits)),
         flags=tuple(dict.fromkeys(flags)),
         ruleset_version=ruleset.version, profile=ruleset.profile,
         screening_date=intake.screening_date, appointment_date=intake.appointment_date,

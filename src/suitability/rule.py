@@ -98,10 +98,11 @@ class RuleSet:
     files: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def rule(self, rule_id: str) -> Rule:
-        return self._by_id[rule_id]
+        return self.by_id[rule_id]
 
-    @cached_property  # built once per rule set: `rule` is called for every match of every screening
-    def _by_id(self) -> dict[str, Rule]:
+    @cached_property  # built once per rule set: a rule is looked up for every match of every screening
+    def by_id(self) -> dict[str, Rule]:
+        """Every rule by its id (read it, never change it)."""
         return {r.id: r for r in self.rules}
 
     @property
