@@ -2,9 +2,10 @@
 an ordered union for instructions. Plain Python, no engine.
 
 Speed (docs/performance.md): the parts of a decision that depend on little are built once and reused (they are
-immutable): the dated instructions depend only on the appointment date and which rules asked for them; a finding without a wait only on its rule and the treatment it matched; a depth limit only on
-its treatment and the caps that applied. (pydantic's
-`model_construct` was measured slower than validating these small models, so they are validated as usual.)
+immutable): the dated instructions depend only on the appointment date and which rules asked for them; a
+finding without a wait only on its rule and the treatment it matched; a depth limit only on its treatment and
+the caps that applied. (pydantic's `model_construct` was measured slower than validating these small models,
+so they are validated as usual.)
 """
 
 from __future__ import annotations
