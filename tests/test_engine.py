@@ -60,10 +60,10 @@ def test_an_engine_failure_gives_review_with_a_flag_and_the_next_screening_is_no
     normal = screener.screen(intake)
     assert_not_failed(normal)
 
-    def explode(self: Engine, facts: list[dict[str, Any]]) -> frozenset[Any]:
+    def explode(self: Engine, intake: Intake) -> frozenset[Any]:
         raise error
 
-    monkeypatch.setattr(Engine, "match", explode)
+    monkeypatch.setattr(Engine, "match_intake", explode)
     failed = screener.screen(intake)
     assert_failed_safe(failed)
     assert failed.ruleset_version == normal.ruleset_version

@@ -36,7 +36,7 @@ def chained() -> Exception:
 
 
 ERRORS = {
-    "a bug quoting the facts": lambda facts: RuntimeError(f"bad facts {facts!r} {SECRET}"),
+    "a bug quoting the intake": lambda intake: RuntimeError(f"bad intake {intake!r} {SECRET}"),
     "a pydantic error with the input": lambda facts: pydantic_error(),
     "a KeyError of an answer": lambda facts: KeyError(SECRET),
     "a chained cause": lambda facts: chained(),
@@ -62,10 +62,10 @@ def test_an_engine_failure_logs_type_version_and_place_but_no_answer(
         screener: Screener, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, make: Any) -> None:
     intake = minimal_intake(date_of_birth="1977-07-17", age=None, pregnant="yes")
 
-    def fail(facts: Any) -> Any:
-        raise make(facts)
+    def fail(intake: Any) -> Any:
+        raise make(intake)  # the error's message holds the intake
 
-    monkeypatch.setattr(screener._current[1], "match", fail)
+    monkeypatch.setattr(screener._current[1], "match_intake", fail)
     with caplog.at_level(logging.DEBUG):
         decision = screener.screen(intake)
     assert decision.outcome is Outcome.REVIEW and ENGINE_FAILED_FLAG in decision.flags

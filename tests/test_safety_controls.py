@@ -50,10 +50,10 @@ def test_an_engine_failure_is_logged_without_the_patients_answers(monkeypatch: p
     screener = Screener(load_rules())
     intake = minimal_intake(date_of_birth="1977-07-17", age=None, pregnant="yes")
 
-    def fail(facts: Any) -> Any:
-        raise EngineError(f"stand-in failure holding {facts!r}")
+    def fail(intake: Any) -> Any:
+        raise EngineError(f"stand-in failure holding {intake!r}")
 
-    monkeypatch.setattr(screener._current[1], "match", fail)
+    monkeypatch.setattr(screener._current[1], "match_intake", fail)
     with caplog.at_level(logging.DEBUG):
         decision = screener.screen(intake)
     assert decision.outcome is Outcome.REVIEW and ENGINE_FAILED_FLAG in decision.flags

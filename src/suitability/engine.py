@@ -20,9 +20,11 @@ from typing import Any
 
 import durable_rules_engine as _engine
 
+from .batch import BatchWriter
 from .compiler import CATCH_ALL, compile_ruleset, fact_fields
 from .errors import EngineError
 from .facts import SCREENING, TREATMENT
+from .intake import Intake
 from .rule import RuleSet
 
 Match = tuple[str, int | None]  # (rule id, treatment index or None)
@@ -51,6 +53,7 @@ class Engine:
         self._keys = {topic: tuple((name, f'"{name}":') for name in fields if name != "t")
                       for topic, fields in self._fields.items()}
         self._heads = {topic: '{"t":' + json.dumps(topic) for topic in self._fields}
+        self._writer = BatchWriter({topic: fields[1:] for topic, fields in self._fields.items()})
         self._kinds = {r.id: (r.topic == TREATMENT) for r in ruleset.matchable}  # rule id -> per treatment?
         self._strings: dict[str, str] = {}  # each string value (a closed vocabulary) JSON-encoded once
         definition = json.dumps(compile_ruleset(ruleset), allow_nan=False, ensure_ascii=False)
@@ -116,38 +119,46 @@ class Engine:
         return (name, int(digits))
 
     def match(self, facts: list[dict[str, Any]]) -> frozenset[Match]:
-        """Assert the facts in the engine's session, drain the agenda, empty the session; return what fired."""
+        """What fires for these facts (as `facts.intake_to_facts` makes them)."""
         with self._lock:
-            if self._closed:
-                raise EngineError("this engine was closed (the rule set was replaced)")
-            batch = self._messages(facts, SESSION)
-            fired: set[Match] = set()
-            emptied = False
-            try:
-                result = _engine.assert_facts(self._handle, batch)
-                if result[0] not in ACCEPTED:
-                    raise EngineError(f"the engine did not accept the facts (code {result[0]})")
-                state = result[1]
-                step = _engine.start_action_for_state(self._handle, state)
-                pending = step[1] if step else None
-                actions = 0
-                handle, read, complete = self._handle, self._fired, _engine.complete_and_start_action
-                while pending:
-                    actions += 1
-                    if actions > MAX_ACTIONS:
-                        raise EngineError(f"the engine did not finish (more than {MAX_ACTIONS:,} actions)")
-                    match = read(pending)
-                    if match is not None:
-                        fired.add(match)
-                    pending = complete(handle, state)
-                emptied = self._empty(batch)
-            except _engine.error as exc:
-                raise EngineError(f"the engine failed: {exc}") from exc
-            finally:
-                self._since_fresh += 1
-                if not emptied or self._since_fresh >= RECYCLE_AFTER:
-                    self._delete_session()
-            return frozenset(fired)
+            return self._run(self._messages(facts, SESSION))
+
+    def match_intake(self, intake: Intake) -> frozenset[Match]:
+        """What fires for this intake's facts, written straight from the intake (the screening path)."""
+        with self._lock:
+            return self._run(self._writer.write(intake, SESSION))
+
+    def _run(self, batch: str) -> frozenset[Match]:
+        """Assert the batch in the engine's session, drain the agenda, empty the session (call under the lock)."""
+        if self._closed:
+            raise EngineError("this engine was closed (the rule set was replaced)")
+        fired: set[Match] = set()
+        emptied = False
+        try:
+            result = _engine.assert_facts(self._handle, batch)
+            if result[0] not in ACCEPTED:
+                raise EngineError(f"the engine did not accept the facts (code {result[0]})")
+            state = result[1]
+            step = _engine.start_action_for_state(self._handle, state)
+            pending = step[1] if step else None
+            actions = 0
+            handle, read, complete = self._handle, self._fired, _engine.complete_and_start_action
+            while pending:
+                actions += 1
+                if actions > MAX_ACTIONS:
+                    raise EngineError(f"the engine did not finish (more than {MAX_ACTIONS:,} actions)")
+                match = read(pending)
+                if match is not None:
+                    fired.add(match)
+                pending = complete(handle, state)
+            emptied = self._empty(batch)
+        except _engine.error as exc:
+            raise EngineError(f"the engine failed: {exc}") from exc
+        finally:
+            self._since_fresh += 1
+            if not emptied or self._since_fresh >= RECYCLE_AFTER:
+                self._delete_session()
+        return frozenset(fired)
 
     def _empty(self, batch: str) -> bool:
         """Retract a screening's facts; True only if the session then holds no fact and has no action due

@@ -125,6 +125,15 @@ def melasma_in_area(intake: Intake, area: Area) -> Answer:
     return Answer.NO
 
 
+def counted_from(intake: Intake, name: str) -> dt.date | None:
+    """The date a fact counts a wait's days and months from: the given date; for a product still in use, the
+    reference date (use is assumed to continue up to the appointment unless the patient is told to stop)."""
+    when = intake.__dict__[name]
+    if when is None and FIELDS[name].still_using and _parent_is_yes(intake, name):
+        return intake.reference_date
+    return when  # type: ignore[no-any-return]
+
+
 # The whole-person fields, worked out once: (name, topic, kind, still_using); treatment and context fields apart.
 _PLAN = tuple((name, info.topic, info.kind, info.still_using) for name, info in FIELDS.items()
               if info.topic not in ("*", TREATMENT))
@@ -150,8 +159,8 @@ def intake_to_facts(intake: Intake) -> list[dict[str, Any]]:
                 fact[name] = int(age)
         else:  # a date
             when = answers[name]
-            if when is None and still_using and _parent_is_yes(intake, name):
-                when = ref  # still using it: assume use continues up to the appointment unless told to stop
+            if when is None and still_using:
+                when = counted_from(intake, name)
             if when is not None:
                 fact[f"{name}__days"] = (ref - when).days
                 fact[f"{name}__months"] = months_between(when, ref)

@@ -15,7 +15,6 @@ from .coverage import SCREEN_FAILED
 from .decision import Decision, Finding
 from .engine import Engine
 from .errors import EngineError, RuleFileError, RulesNotApproved, SuitabilityError
-from .facts import intake_to_facts
 from .intake import Intake
 from .ruleset import PROFILES, RuleSet, load_rules
 from .vocabulary import Outcome
@@ -94,7 +93,7 @@ class Screener:
         for _ in range(3):
             ruleset, engine = self._current
             try:
-                decision = combine(ruleset, intake, engine.match(intake_to_facts(intake)))
+                decision = combine(ruleset, intake, engine.match_intake(intake))
                 return self._explain(ruleset, engine, intake, decision) if explain else decision
             except SuitabilityError as exc:
                 if self._current[1] is not engine:
@@ -113,7 +112,7 @@ class Screener:
             return decision
 
         def rescreen(variant: Intake) -> Decision:
-            return combine(ruleset, variant, engine.match(intake_to_facts(variant)), outcome_only=True)
+            return combine(ruleset, variant, engine.match_intake(variant), outcome_only=True)
 
         try:
             changes = what_would_change(ruleset, intake, decision, rescreen)

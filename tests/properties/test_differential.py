@@ -5,6 +5,7 @@ are checked against the intake with calendar arithmetic written separately."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 from evaluator import evaluate, months_between
@@ -28,9 +29,23 @@ def test_the_engine_matches_exactly_what_the_evaluator_matches(screener: Screene
     expected = evaluate(ruleset, facts)
     engine = screener._current[1]  # the compiled engine the screener uses
     assert engine.match(intake_to_facts(intake)) == expected
+    assert engine.match_intake(intake) == expected  # the batch written straight from the intake (the service's)
     combined, screened = combine(ruleset, intake, expected), screen(intake)
     fields = combined.model_fields_set  # what combine decides; the service may add explanations on top
     assert screened.model_dump(include=fields) == combined.model_dump(include=fields)
+
+
+def _facts_in(batch: str) -> list[str]:
+    """The facts of an engine batch, each as canonical JSON without its position id, sorted."""
+    return sorted(json.dumps({k: v for k, v in fact.items() if k != "id"}, sort_keys=True)
+                  for fact in json.loads(batch))
+
+
+@given(intakes())
+def test_the_batch_written_from_the_intake_holds_exactly_the_facts_the_engine_would_be_sent(
+        screener: Screener, intake: Intake) -> None:
+    engine = screener._current[1]
+    assert _facts_in(engine._writer.write(intake, "7")) == _facts_in(engine._messages(intake_to_facts(intake), "7"))
 
 
 @given(intakes())
@@ -114,6 +129,8 @@ def test_the_engine_and_the_evaluator_agree_on_random_rule_sets(ruleset: RuleSet
     try:
         for intake in data.draw(st.lists(intakes(), min_size=1, max_size=4), label="intakes"):
             facts = intake_to_facts(intake)
-            assert engine.match(facts) == evaluate(rules, facts)
+            expected = evaluate(rules, facts)
+            assert engine.match(facts) == expected
+            assert engine.match_intake(intake) == expected
     finally:
         engine.close()
