@@ -50,6 +50,7 @@ LEADS = {SINGLE: "", SMALLEST: "Only a combination changes it: ", ALL: "Only all
 Rescreen = Callable[[Intake], Decision]
 _ORDER = {name: i for i, name in enumerate(Intake.model_fields)}
 _FIELDS = tuple(Intake.model_fields)
+_INFO = dict(Intake.model_fields)  # read once: `Intake.model_fields` is a slow class property in pydantic
 
 
 @dataclass
@@ -92,7 +93,7 @@ def contributing_answers(rule: Rule, intake: Intake) -> list[str]:
     names: list[str] = []
     for group in rule.alternatives:
         for test in group:
-            if test.field not in Intake.model_fields or FIELDS[test.field].kind != "choice":
+            if test.field not in _INFO or FIELDS[test.field].kind != "choice":
                 continue
             value = _answer(intake, test.field)
             low = LOWEST_RISK.get(test.field, (lowest_risk(test.field),))
@@ -160,7 +161,7 @@ def apply(intake: Intake, variant: Variant) -> Intake:
 
 
 def _choice_enum(name: str) -> type[Enum]:
-    annotation = Intake.model_fields[name].annotation
+    annotation = _INFO[name].annotation
     for arg in (*getattr(annotation, "__args__", ()), annotation):
         if isinstance(arg, type) and issubclass(arg, Enum):
             return arg
@@ -176,7 +177,7 @@ def describe(ruleset: RuleSet, intake: Intake, variant: Variant, before: Decisio
     """The change as data, and as text for the patient and the practitioner (generic wording: the facts of
     the change come from the intake, the findings and the re-screened decision)."""
     answers = tuple(
-        AnswerChange(field=name, question=Intake.model_fields[name].title or name,
+        AnswerChange(field=name, question=_INFO[name].title or name,
                      given=_value(getattr(intake, name)), changed_to=_value(value))
         for name, value in variant.answers.items())
     remaining = {f.rule_id for f in after.findings}
