@@ -16,6 +16,7 @@ from flask import Flask
 from flask.json import dumps, loads
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -50,7 +51,20 @@ class PlainFirstSerializer(TaggedJSONSerializer):
 
 
 class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie with the serialiser above, and its signing serialiser built once per set of keys
+    (Flask builds one for every read and every write, and each build serialises an empty dict to probe it)."""
+
     serializer = PlainFirstSerializer()
+
+    def __init__(self) -> None:
+        self._signing: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
+        built = self._signing
+        if built is None or built[0] != keys:  # a changed key or fallback list is used from the next request on
+            built = self._signing = (keys, super().get_signing_serializer(app))
+        return built[1]
 
 
 def init_app(app: Flask) -> None:

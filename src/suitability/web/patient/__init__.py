@@ -8,5 +8,6 @@ from . import state
 
 bp = Blueprint("patient", __name__)
 bp.before_request(state.refresh)
+bp.after_request(state.stamp)
 
 from . import form_views, submit_views  # noqa: F401 - the views register themselves on `bp`

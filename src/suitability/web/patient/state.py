@@ -13,7 +13,7 @@ import secrets
 import time
 from typing import Any
 
-from flask import current_app, session
+from flask import Response, current_app, session
 
 KEEP_TOKENS = 3
 KEEP_CASES = 5
@@ -25,14 +25,28 @@ def today() -> dt.date:
 
 
 def refresh() -> None:
-    """Forget an abandoned pre-screen: answers idle for longer than PATIENT_IDLE_MINUTES are dropped."""
+    """Forget an abandoned pre-screen: answers idle for longer than PATIENT_IDLE_MINUTES are dropped.
+
+    A request that changes nothing else moves the last-seen time only when it is off by a tenth of the idle
+    time (at most a minute): a page shown right after its answers were saved, as every page after the first
+    is, then leaves the cookie as it was instead of signing and sending it again. Answers may so be forgotten
+    that much early, never late; a request that rewrites the cookie anyway stamps the time exactly (stamp)."""
     now = int(time.time())
     idle = int(current_app.config["PATIENT_IDLE_MINUTES"]) * 60
-    if "seen" in session and now - int(session["seen"]) > idle:
+    seen = session.get("seen")
+    if seen is not None and now - int(seen) > idle:
         for key in ("consent", "answers", "tokens"):
             session.pop(key, None)
-    if session.get("consent") or session.get("cases"):
+    if (session.get("consent") or session.get("cases")) and (
+            seen is None or abs(now - int(seen)) >= min(60, idle // 10)):
         session["seen"] = now
+
+
+def stamp(response: Response) -> Response:
+    """after_request: a cookie that is being rewritten carries the exact last-seen time."""
+    if session.modified and (session.get("consent") or session.get("cases")):
+        session["seen"] = int(time.time())
+    return response
 
 
 def has_consent() -> bool:

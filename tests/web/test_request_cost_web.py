@@ -1,0 +1,91 @@
+"""What the patient pages skip to be cheap, and what they still do: the idle clock and the session cookie's
+signing, each checked where a shortcut could break it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from patient_form import example_answers, make_app, page_form
+
+from suitability.web.patient.questions import PAGES
+
+
+def _seen(client: FlaskClient) -> int:
+    with client.session_transaction() as session:
+        return int(session["seen"])
+
+
+def _started(client: FlaskClient) -> None:
+    """Consent given and the first page answered, as a browser does it (the page got, then posted)."""
+    client.post("/start", data={"consent": "yes"})
+    client.get(f"/questions/{PAGES[0].slug}")
+    client.post(f"/questions/{PAGES[0].slug}", data=page_form(PAGES[0], example_answers()))
+
+
+def test_a_page_shown_right_after_its_answers_were_saved_leaves_the_cookie_as_it_is(client: FlaskClient) -> None:
+    _started(client)
+    response = client.get(f"/questions/{PAGES[1].slug}")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_request_that_rewrites_the_cookie_stamps_the_time_it_was_seen(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    _started(client)
+    later = time.time() + 30  # under the minute in which a bare page view would leave the time alone
+    monkeypatch.setattr(time, "time", lambda: later)
+    client.post(f"/questions/{PAGES[1].slug}", data=page_form(PAGES[1], example_answers()))
+    assert _seen(client) == int(later)
+
+
+def test_a_page_viewed_a_minute_later_moves_the_idle_clock(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    _started(client)
+    first = _seen(client)
+    monkeypatch.setattr(time, "time", lambda: first + 60)
+    assert "Set-Cookie" in client.get(f"/questions/{PAGES[1].slug}").headers
+    assert _seen(client) == first + 60
+    # So a patient who keeps viewing pages is never treated as idle: an idle time's worth after the first
+    # page, but only a minute after the last one, the answers are still there.
+    idle = app.config["PATIENT_IDLE_MINUTES"] * 60
+    monkeypatch.setattr(time, "time", lambda: first + idle + 30)
+    assert client.get(f"/questions/{PAGES[1].slug}").status_code == 200
+    with client.session_transaction() as session:
+        assert session["answers"]
+
+
+def test_a_short_idle_time_is_kept_to_a_tenth_of_itself(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(tmp_path, PATIENT_IDLE_MINUTES=1)  # type: ignore[arg-type]
+    client = app.test_client()
+    _started(client)
+    first = _seen(client)
+    monkeypatch.setattr(time, "time", lambda: first + 6)
+    client.get(f"/questions/{PAGES[1].slug}")
+    assert _seen(client) == first + 6
+
+
+def test_a_changed_secret_key_signs_the_next_cookie_and_the_old_one_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    _started(client)
+    app.secret_key = app.config["SECRET_KEY"] = "another-secret-key-" + "y" * 30
+    response = client.get(f"/questions/{PAGES[1].slug}")
+    assert response.status_code == 302  # the old cookie no longer verifies: no consent, back to the start
+    client.post("/start", data={"consent": "yes"})
+    signed = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert signed is not None
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    assert serializer.loads(signed.value)["consent"] is True
+    fresh = type(app.session_interface)()
+    assert fresh.get_signing_serializer(app).loads(signed.value)["consent"] is True
+
+
+def test_a_fallback_secret_key_still_opens_cookies_it_signed(app: Flask) -> None:
+    client = app.test_client()
+    _started(client)
+    old = app.secret_key
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    app.secret_key = app.config["SECRET_KEY"] = "another-secret-key-" + "y" * 30
+    assert client.get(f"/questions/{PAGES[1].slug}").status_code == 200  # still consented
