@@ -1,16 +1,18 @@
-"""What the patient pages skip to be cheap, and what they still do: the idle clock and the session cookie's
-signing, each checked where a shortcut could break it."""
+"""What the patient pages skip to be cheap, and what they still do: the idle clock, the session cookie's signing,
+the practitioner sign-in left alone, and the security headers, each checked where a shortcut could break it."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 from patient_form import example_answers, make_app, page_form
 
 from suitability.web.patient.questions import PAGES
+from suitability.web.practitioner import auth
+from suitability.web.security import HEADERS, add_headers
 
 
 def _seen(client: FlaskClient) -> int:
@@ -89,3 +91,24 @@ def test_a_fallback_secret_key_still_opens_cookies_it_signed(app: Flask) -> None
     app.config["SECRET_KEY_FALLBACKS"] = [old]
     app.secret_key = app.config["SECRET_KEY"] = "another-secret-key-" + "y" * 30
     assert client.get(f"/questions/{PAGES[1].slug}").status_code == 200  # still consented
+
+
+def test_patient_pages_never_load_a_practitioner(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[str] = []
+    monkeypatch.setattr(auth.login_manager, "_user_callback", lambda user_id: loaded.append(user_id))
+    _started(client)
+    client.get(f"/questions/{PAGES[1].slug}")
+    client.get("/")
+    assert loaded == []
+    with client.session_transaction() as session:
+        assert "_fresh" not in session and "_user_id" not in session
+
+
+def test_a_views_own_security_header_is_kept_and_the_rest_are_added(app: Flask) -> None:
+    with app.test_request_context("/"):
+        response = add_headers(Response("x", headers={"x-frame-options": "SAMEORIGIN"}, mimetype="text/html"))
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    for name, value in HEADERS.items():
+        if name != "X-Frame-Options":
+            assert response.headers.getlist(name) == [value]
+    assert response.headers["Cache-Control"] == "no-store"

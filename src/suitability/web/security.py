@@ -25,10 +25,15 @@ def init_app(app: Flask) -> None:
     app.after_request(add_headers)
 
 
+_BY_LOWER_NAME = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+
+
 def add_headers(response: Response) -> Response:
-    """Headers for every response; pages (which may show answers) are never cached or stored."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Headers for every response (a view's own value of one wins); pages (which may show answers) are never
+    cached or stored. One pass over the response's headers instead of one per header added."""
+    headers = response.headers
+    present = {name.lower() for name, _ in headers.items()}
+    headers.extend([(name, value) for lower, name, value in _BY_LOWER_NAME if lower not in present])
     if response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:

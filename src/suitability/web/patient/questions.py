@@ -72,6 +72,11 @@ class Page:
     def heading(self) -> str:
         return self.title if self.parts == 1 else f"{self.title} ({self.part} of {self.parts})"
 
+    @property
+    def has_treatments(self) -> bool:
+        """Whether the page holds the treatments table (its "Add another" button must not be Enter's)."""
+        return any(q.kind == "treatments" for q in self.questions)
+
     def all_questions(self) -> tuple[Question, ...]:
         """Top-level questions each followed by its follow-ups, in page order."""
         return tuple(q for top in self.questions for q in (top, *top.followups))

@@ -55,7 +55,10 @@ def init_app(app: Flask) -> None:
     throttle.init_app(app)
     login_manager.login_view = "practitioner.sign_in"
     login_manager.login_message = "Please sign in to see that page."
-    login_manager.init_app(app)
+    # Templates get Flask-Login's lazy `current_user` proxy instead of its context processor, which loads the
+    # user (and marks the session) for every page rendered, the patients' pages included.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
 
 
 @login_manager.user_loader  # type: ignore[untyped-decorator]
