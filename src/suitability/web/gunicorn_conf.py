@@ -117,7 +117,10 @@ def post_fork(server: Any, worker: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:  # a gunicorn Worker (gunicorn ships no type hints)
-    """SIGHUP to a worker means "reload the rules" (rules_reload), never gunicorn's default of ending it."""
+    """SIGHUP to a worker means "reload the rules" (rules_reload), never gunicorn's default of ending it; what
+    start-up built is frozen out of the cycle collector's scans (collector)."""
+    from .collector import freeze_start_up
     from .rules_reload import install_signal_handler
 
     install_signal_handler()
+    freeze_start_up()

@@ -23,6 +23,7 @@ from flask import Flask, current_app, request
 from ..errors import SuitabilityError
 from ..ruleset import content_version, default_rules_dir
 from ..screening import Screener, default_screener, set_default_screener
+from .collector import refreeze
 from .database import get_db
 from .errors import render_error
 from .rules_fallback import archived_screener
@@ -92,7 +93,10 @@ class RulesWatcher:
                 _reload_requested.clear()
             self._next_check = self.clock() + self.interval
             self._checked = True
+            before = _serving_ruleset()
             self.check(force=forced)
+            if _serving_ruleset() is not before:  # the old rules' objects may be frozen (collector)
+                refreeze()
         finally:
             self._lock.release()
 
@@ -147,6 +151,12 @@ class RulesWatcher:
             return RulesetState(None, "unavailable", self.error or "no rule set is loaded")
         source = "archive" if self.archived is not None and screener.ruleset.version == self.archived else "disk"
         return RulesetState(screener.ruleset.version, "stale" if self.error else "current", self.error, source)
+
+
+def _serving_ruleset() -> object:
+    """The rule set serving now, or None."""
+    screener = _serving()
+    return screener.ruleset if screener is not None else None
 
 
 def _serving() -> Screener | None:
