@@ -11,7 +11,8 @@ so they are validated as usual.)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .decision import Decision, DepthLimit, Finding, Instruction, Phase
 from .errors import EngineError
@@ -146,14 +147,21 @@ def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> tup
     only on which rules asked and the appointment date, so it is kept in the rule set's memo."""
     asking = tuple(sorted({rule.id for rule in rules if rule.instructions}))  # once each, though per treatment
     appointment = intake.appointment_date
+    found = remembered(ruleset, ("instructions", asking, appointment),
+                       lambda: _dated_instructions(ruleset, asking, appointment))
+    assert isinstance(found, tuple)
+    return found
+
+
+def remembered(ruleset: RuleSet, key: Any, build: Callable[[], Any]) -> Any:
+    """The value kept in the rule set's memo under `key`, built and kept first if missing (the memo starts
+    again past _KEPT entries). Hot paths that run many times per screening inline the same steps."""
     memo = ruleset.memo
-    key = ("instructions", asking, appointment)
     found = memo.get(key)
     if found is None:
         if len(memo) > _KEPT:
             memo.clear()
-        found = memo[key] = _dated_instructions(ruleset, asking, appointment)
-    assert isinstance(found, tuple)
+        found = memo[key] = build()
     return found
 
 
@@ -172,10 +180,8 @@ def _dated_instructions(ruleset: RuleSet, asking: tuple[str, ...],
 
 def _severity_rank(ruleset: RuleSet) -> dict[str, int]:
     """Minus each deciding rule's outcome severity, by rule id (worst first when sorted); kept in the memo."""
-    found = ruleset.memo.get("severity rank")
-    if found is None:
-        found = ruleset.memo["severity rank"] = {
-            rule.id: -rule.outcome.severity for rule in ruleset.rules if rule.outcome is not None}
+    found = remembered(ruleset, "severity rank", lambda: {
+        rule.id: -rule.outcome.severity for rule in ruleset.rules if rule.outcome is not None})
     assert isinstance(found, dict)
     return found
 
