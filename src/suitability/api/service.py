@@ -87,7 +87,8 @@ def check_idempotency_key(value: str | None) -> str | None:
 
 def store(session: Session, intake: Intake, decision: Decision, *, api_key_id: int, idempotency_key: str | None,
           digest: str, source: Source) -> tuple[Case, bool, Decision]:
-    """Store the case (and, in the same transaction, its webhook events and owner); replay a known key."""
+    """Store the case (and, in the same transaction, its webhook events and owner); replay a known key. The
+    decision returned is the stored one: a new case's is the one just stored, a replayed case's is read back."""
     key = f"{source.value}:{api_key_id}:{idempotency_key}" if idempotency_key else None
     session.info[API_KEY_INFO] = api_key_id
     try:
@@ -95,5 +96,5 @@ def store(session: Session, intake: Intake, decision: Decision, *, api_key_id: i
                                          source=source, actor=f"api-key:{api_key_id}")
     finally:
         session.info.pop(API_KEY_INFO, None)
-    return case, created, decision_of(case)
+    return case, created, decision if created else decision_of(case)
 

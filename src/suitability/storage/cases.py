@@ -93,13 +93,20 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
 
 
 def _replay(session: Session, key: str, digest: str | None) -> Case | None:
+    """The case already stored under `key` (its transaction ended), or None with the write transaction begun.
+
+    One transaction looks the key up and, when it is new, writes the case: on SQLite it takes the write lock
+    at BEGIN, so it waits its turn (busy timeout) instead of failing on a snapshot another writer made stale,
+    and the lookup sees every case committed before it. On PostgreSQL two requests with one new key may both
+    look; the unique key makes the second's commit fail, and the retry finds the first's case."""
+    session.rollback()  # a transaction of our own, begun by the statement below
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     existing = find_by_idempotency_key(session, key)
-    if existing is not None:
-        session.expunge(existing)  # keep it loaded while the read transaction ends
-    # End the read before any write: on SQLite a write transaction that starts with its write waits its turn
-    # (busy timeout) instead of failing on a stale snapshot.
-    session.rollback()
-    if existing is not None and existing.body_hash != digest:
+    if existing is None:
+        return None
+    session.expunge(existing)  # keep it loaded while the transaction ends
+    session.rollback()  # nothing to write: let the other writers go
+    if existing.body_hash != digest:
         raise IdempotencyConflict(key, existing.id)
     return existing
 
@@ -109,8 +116,8 @@ def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str |
     return Case(
         reference=new_reference(),
         source=source,
-        intake=json.loads(intake.model_dump_json()),
-        decision=json.loads(decision.model_dump_json()),
+        intake=intake.model_dump(mode="json"),  # the same document as json.loads(model_dump_json()), unparsed
+        decision=decision.model_dump(mode="json"),
         outcome=decision.outcome,
         ruleset_version=decision.ruleset_version,
         profile=decision.profile,
