@@ -1,16 +1,19 @@
 """What the patient pages skip to be cheap, and what they still do: the idle clock, the session cookie's signing,
-the practitioner sign-in left alone, and the security headers, each checked where a shortcut could break it."""
+the practitioner sign-in left alone, the security headers and the check page's links, each checked where a
+shortcut could break it."""
 
 from __future__ import annotations
 
+import re
 import time
+from html import unescape
 
 import pytest
-from flask import Flask, Response
+from flask import Flask, Response, url_for
 from flask.testing import FlaskClient
 from patient_form import example_answers, make_app, page_form
 
-from suitability.web.patient.questions import PAGES
+from suitability.web.patient.questions import PAGE_OF, PAGES, QUESTIONS
 from suitability.web.practitioner import auth
 from suitability.web.security import HEADERS, add_headers
 
@@ -112,3 +115,27 @@ def test_a_views_own_security_header_is_kept_and_the_rest_are_added(app: Flask) 
         if name != "X-Frame-Options":
             assert response.headers.getlist(name) == [value]
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def _hrefs(html: str) -> list[str]:
+    return [unescape(h) for h in re.findall(r'href="([^"]*questions/[^"]*)"', html)]
+
+
+@pytest.mark.parametrize("left_out", [None, "setting"])
+def test_every_change_link_on_the_check_page_is_the_one_url_for_builds(
+        app: Flask, client: FlaskClient, left_out: str | None) -> None:
+    data = example_answers()
+    if left_out:
+        data.pop(left_out)
+    client.post("/start", data={"consent": "yes"})
+    for page in PAGES:  # answered page by page, errors and all: the check page lists what is missing
+        client.post(f"/questions/{page.slug}", data=page_form(page, data))
+    hrefs = _hrefs(client.get("/check").get_data(as_text=True))
+    assert len(hrefs) > 40
+    with app.test_request_context("/check"):
+        expected = {url_for("patient.page", slug=PAGE_OF.get(name, PAGES[-1]).slug, _anchor=f"q-{name}",
+                            **{"return": "check"}) for name in QUESTIONS}
+    assert set(hrefs) <= expected
+    names = [href.rsplit("#q-", 1)[1] for href in hrefs]
+    for name, href in zip(names, hrefs, strict=True):
+        assert href.split("#")[0].endswith(f"/questions/{PAGE_OF.get(name, PAGES[-1]).slug}?return=check")

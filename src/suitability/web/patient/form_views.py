@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from markupsafe import Markup
@@ -15,6 +17,7 @@ from .present import summary
 from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, PAGE_OF, PAGES, QUESTIONS, Page
 
 View = str | Response | tuple[str, int]
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what url_for leaves unquoted in an anchor
 BLANK_PAGES_KEPT = 4 * len(PAGES)  # blank pages rendered once each: every page, with a few row counts
 
 
@@ -73,15 +76,25 @@ def check() -> View:
     errors = {q.name: f"Answer this question: {q.text}" for q in missing}
     if not missing:
         errors = intake_errors(answers, state.today())
-    links = {name: _change_link(name) for name in errors}
+    change = _change_links()
+    links = {name: change(name) for name in errors}
     return render_template("patient/check.html", sections=summary(answers), errors=errors, links=links,
-                           token=state.issue_token(), change=_change_link)
+                           token=state.issue_token(), change=change)
 
 
-def _change_link(name: str) -> str:
-    page = PAGE_OF.get(name, PAGES[-1])
-    args: dict[str, Any] = {"return": "check"}
-    return url_for("patient.page", slug=page.slug, _anchor=f"q-{name}", **args)
+def _change_links() -> Callable[[str], str]:
+    """The "Change" link of each answer: its page, back to the check page after, at its question. A check page
+    has one per answer (60 or so); the URL is built once per page and the anchor added as url_for would."""
+    pages: dict[str, str] = {}
+
+    def link(name: str) -> str:
+        slug = PAGE_OF.get(name, PAGES[-1]).slug
+        if slug not in pages:
+            args: dict[str, Any] = {"return": "check"}
+            pages[slug] = url_for("patient.page", slug=slug, **args)
+        return f"{pages[slug]}#{quote(f'q-{name}', safe=ANCHOR_SAFE)}"
+
+    return link
 
 
 def _page_or_404(slug: str) -> Page:
