@@ -18,7 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,        # `suitability serve` (plain HTTP) turns it off; on behind TLS
-    "PATIENT_IDLE_MINUTES": 120,          # unsent answers are forgotten after this long without a page
+    "PATIENT_IDLE_MINUTES": 120,          # unsent answers are forgotten after this long without a page (up
+                                          # to a tenth of it, at most a minute, earlier: patient/state.py)
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,      # a slow patient keeps their page; the session bounds it anyway
     # Flask-WTF's HTTPS check wants a Referer header, which `Referrer-Policy: no-referrer` stops browsers from
     # sending: every form would fail behind TLS. The session-bound token and SameSite=Lax do the work instead.
