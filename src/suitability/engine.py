@@ -37,7 +37,7 @@ RECYCLE_AFTER = 1_000  # screenings between outright deletions of the session: b
 
 
 class Engine:
-    """A compiled ruleset. `match` is thread-safe; `close` frees the C ruleset."""
+    """A compiled ruleset. `match` and `match_intake` are thread-safe; `close` frees the C ruleset."""
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
