@@ -58,19 +58,11 @@ class Screener:
     def reload(self, directory: Path | str | None = None, profile: str | None = None) -> bool:
         """Load and compile a new rule set, then swap it in; on any error keep the old one and say why."""
         try:
-            ruleset = load_rules(directory, profile or self.ruleset.profile)
-            engine = Engine(ruleset)
+            self.install(load_rules(directory, profile or self.ruleset.profile))
         except SuitabilityError as exc:
             self.last_error = str(exc)
             log.error("rule set refused, keeping %s: %s", self.ruleset.version, exc)
             return False
-        with self._swap:
-            old = self._current
-            self._current = (ruleset, engine)
-            self._remember(ruleset)
-        old[1].close()
-        self.last_error = None
-        log.info("rule set %s replaced %s", ruleset.version, old[0].version)
         return True
 
     def install(self, ruleset: RuleSet) -> None:
