@@ -1,12 +1,18 @@
-"""What every web-facing test folder needs: an app on a fresh SQLite file, and the form fields for a page."""
+"""What every web-facing test folder needs: an app on a fresh SQLite file, the form fields for a page, and a
+copy of the shipped rules a test may edit."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 
+from suitability import set_default_screener
+from suitability.ruleset import default_rules_dir
 from suitability.web import create_app
 from suitability.web.patient.questions import Page
 
@@ -37,3 +43,15 @@ def page_form(page: Page, data: dict[str, Any]) -> dict[str, Any]:
         else:
             form[question.name] = str(value)
     return form
+
+
+@pytest.fixture
+def copied_rules_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the shipped rules as SUITABILITY_RULES_DIR; no screener in memory before or after (the next
+    test builds its own, and a hold on unapproved rules ends). Import it as `rules_dir`."""
+    target = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), target)
+    monkeypatch.setenv("SUITABILITY_RULES_DIR", str(target))
+    set_default_screener(None)
+    yield target
+    set_default_screener(None)
