@@ -10,6 +10,8 @@ from typing import Any
 
 from suitability.api.webhooks import HEADER, verify
 
+WEBHOOK_SECRET = "whsec-test-0123456789"  # the receiver's and the app's shared secret in the webhook tests
+
 
 def free_port() -> int:
     with socket.socket() as s:

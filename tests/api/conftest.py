@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_receiver import WEBHOOK_SECRET, Receiver
 from api_support import get_db_of, make_app, new_key
 from flask import Flask
 from flask.testing import FlaskClient
@@ -27,6 +28,23 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def app(tmp_path: Path, db_url: str) -> Iterator[Flask]:
     app = make_app(tmp_path, db_url)
+    yield app
+    stop_sender(app)
+    get_db_of(app).dispose()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook endpoint on loopback that checks every signature."""
+    running = Receiver(WEBHOOK_SECRET).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def hooked(tmp_path: Path, db_url: str, receiver: Receiver) -> Iterator[Flask]:
+    """An app whose webhook URL is the receiver; its sender is started by hand in each test."""
+    app = make_app(tmp_path, db_url, WEBHOOK_URLS=[receiver.url], WEBHOOK_SECRET=WEBHOOK_SECRET)
     yield app
     stop_sender(app)
     get_db_of(app).dispose()

@@ -8,20 +8,18 @@ import datetime as dt
 import json
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from api_receiver import Receiver
-from api_support import BOTH_BACKENDS, get_db_of, make_app
+from api_receiver import WEBHOOK_SECRET, Receiver
+from api_support import BOTH_BACKENDS, get_db_of
 from flask import Flask
 from minimal import SCREENING, days_ago, minimal_intake
 from sqlalchemy import select, text, update
 
 from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import Sender, SenderConfig
-from suitability.api.webhooks.runtime import stop_sender
 from suitability.intake import Intake
 from suitability.screening import Screener, default_screener
 from suitability.storage import Case, ReviewStatus, StorageError, get_case, submit
@@ -29,7 +27,7 @@ from suitability.storage.checkin import check_in, due_questions
 from suitability.storage.errors import CheckInConflict, CheckInRefused, RescreenRefused
 from suitability.storage.rescreen import Scope, accept, preview
 
-SECRET = "whsec-case-events-0123456789"
+SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,
                     max_attempts=50, timeout_seconds=2.0)
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,21 +35,6 @@ ON = SCREENING + dt.timedelta(days=15)  # some answers of the minimal intake hav
 CHANGED = ("case.checked_in", "case.rescreened")
 KEYS = {"case_id", "reference", "outcome", "previous_outcome", "needs_review", "review_status", "reopened",
         "earliest_date", "wait_for", "valid_until", "ruleset_version", "previous_ruleset_version", "changed_at"}
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver(SECRET).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def hooked(tmp_path: Path, db_url: str, receiver: Receiver) -> Iterator[Flask]:
-    app = make_app(tmp_path, db_url, WEBHOOK_URLS=[receiver.url], WEBHOOK_SECRET=SECRET)
-    yield app
-    stop_sender(app)
-    get_db_of(app).dispose()
 
 
 @pytest.fixture(scope="module")

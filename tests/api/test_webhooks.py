@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from api_examples import example
-from api_receiver import Receiver
+from api_receiver import WEBHOOK_SECRET, Receiver
 from api_support import BOTH_BACKENDS, get_db_of, make_app, new_key
 from flask import Flask
 from sqlalchemy import select
@@ -26,28 +25,12 @@ from suitability.api.webhooks import (
     sign,
     verify,
 )
-from suitability.api.webhooks.runtime import ensure_sender, stop_sender
+from suitability.api.webhooks.runtime import ensure_sender
 from suitability.api.webhooks.sender import backoff
 
-SECRET = "whsec-test-0123456789"
+SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,
                     max_attempts=50, timeout_seconds=2.0)
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver(SECRET).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def hooked(tmp_path: Path, db_url: str, receiver: Receiver) -> Iterator[Flask]:
-    """An app whose webhook URL is the receiver; its sender is started by hand in each test."""
-    app = make_app(tmp_path, db_url, WEBHOOK_URLS=[receiver.url], WEBHOOK_SECRET=SECRET)
-    yield app
-    stop_sender(app)
-    get_db_of(app).dispose()
 
 
 def store(app: Flask, token: str, changes: dict[str, Any], key: str | None = None) -> Any:
