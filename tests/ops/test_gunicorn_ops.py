@@ -4,19 +4,25 @@ SQLite file without tripping over each other's migrations, and the access log ne
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
 from gunicorn_support import Gunicorn, free_port
 from sqlalchemy import text
 
 from suitability.cli.serve import gunicorn_argv
 from suitability.errors import SuitabilityError
 from suitability.storage import head_revision
+from suitability.web.access_log import SAFE_ATOMS, AccessLogger
 from suitability.web.gunicorn_conf import cores, settings
 
 
@@ -59,6 +65,34 @@ def test_the_access_log_format_has_no_query_string_referrer_or_user_agent() -> N
     for part in ("%(r)s", "%(q)s", "%(f)s", "%(a)s", "%(u)s"):
         assert part not in fmt
     assert "%(U)s" in fmt
+
+
+def _access_line(logger_class: type, fmt: str) -> str:
+    """The access-log line `logger_class` writes in `fmt` for one request carrying a query string, referrer,
+    user agent and a cookie."""
+    environ = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "POST", "PATH_INFO": '/questions/about-"you"',
+               "QUERY_STRING": "nhs=9434765919", "RAW_URI": "/questions/about-you?nhs=9434765919",
+               "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_REFERER": "https://example.org/?email=jo",
+               "HTTP_USER_AGENT": "secret-agent", "HTTP_COOKIE": "session=answers"}
+    resp = SimpleNamespace(status="302 FOUND", sent=189, headers=[("Location", "/questions/skin?x=1")])
+    req = SimpleNamespace(headers=[("COOKIE", "session=answers"), ("USER-AGENT", "secret-agent")])
+    logger = logger_class(Config())
+    logger.now = lambda: "[25/Nov/2026:16:00:00 +0000]"  # type: ignore[method-assign]
+    atoms = logger.atoms_wrapper_class(logger.atoms(resp, req, environ, timedelta(seconds=1, microseconds=2500)))
+    return fmt % atoms
+
+
+def test_our_access_logger_writes_gunicorns_line_for_our_format_and_dashes_for_anything_else() -> None:
+    conf = settings({})
+    assert conf["logger_class"] == "suitability.web.access_log.AccessLogger"
+    fmt = conf["access_log_format"]
+    assert set(re.findall(r"%\((\w)\)s", fmt)) <= SAFE_ATOMS
+    ours = _access_line(AccessLogger, fmt)
+    assert ours == _access_line(Logger, fmt)  # the same line gunicorn's own logger writes
+    assert ours.endswith('"POST /questions/about-\\"you\\" HTTP/1.1" 302 189 1002ms')
+    nosy = "%(r)s %(q)s %(f)s %(a)s %({cookie}i)s %({location}o)s %({http_cookie}e)s %(u)s %(p)s"
+    assert _access_line(AccessLogger, nosy) == " ".join(["-"] * 9)
+    assert "9434765919" in _access_line(Logger, nosy)  # what gunicorn's own logger would have shown
 
 
 def test_serve_production_hands_over_to_gunicorn_with_our_settings() -> None:

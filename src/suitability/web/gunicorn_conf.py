@@ -68,6 +68,8 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "preload_app": False,
         "accesslog": None if access.lower() in OFF else access,
         "access_log_format": ACCESS_LOG_FORMAT,
+        # Builds only the atoms ACCESS_LOG_FORMAT may show, not gunicorn's ~80 per request (access_log.py).
+        "logger_class": "suitability.web.access_log.AccessLogger",
         "errorlog": environ.get("SUITABILITY_ERROR_LOG", "-").strip() or "-",
         "loglevel": environ.get("SUITABILITY_LOG_LEVEL", "info").strip().lower() or "info",
         "forwarded_allow_ips": forwarded,
@@ -95,6 +97,7 @@ backlog = _settings["backlog"]
 preload_app = _settings["preload_app"]
 accesslog = _settings["accesslog"]
 access_log_format = _settings["access_log_format"]
+logger_class = _settings["logger_class"]
 errorlog = _settings["errorlog"]
 loglevel = _settings["loglevel"]
 forwarded_allow_ips = _settings["forwarded_allow_ips"]
