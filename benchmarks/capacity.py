@@ -53,6 +53,7 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--threads", type=int, help="SUITABILITY_THREADS (default 1: sync workers)")
     p.add_argument("--database-url", help="a PostgreSQL (or SQLite) URL; default SQLite in a temporary folder")
     p.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL (as tests/pg.py)")
+    p.add_argument("--max-rate", type=float, default=float("inf"), help="stop doubling past this rate")
     p.add_argument("--repeat", type=int, default=3, help="rounds of both searches (the share's median is given)")
     p.add_argument("--no-baseline", action="store_true", help="skip the bare Flask search")
     return p.parse_args()
@@ -91,14 +92,17 @@ def probe(server: Server, load: Load, args: argparse.Namespace, tallies: list[Ta
 class Search:
     """One server's search: the rate doubles from --start until a probe fails, then is bisected to within 5 %."""
 
-    def __init__(self, name: str, server: Server, make: Callable[[float], Load], start: float) -> None:
+    def __init__(self, name: str, server: Server, make: Callable[[float], Load], start: float,
+                 most: float = float("inf")) -> None:
         self.name, self.server, self.make = name, server, make
-        self.rate = start
+        self.rate, self.most = start, most
         self.held: Probe | None = None  # the highest offered rate that held so far
         self.failed = 0.0  # the lowest offered rate that failed so far (0: none yet)
 
     def done(self) -> bool:
-        return bool(self.failed) and (self.held is None or self.failed / self.held.offered <= 1.05)
+        if not self.failed:
+            return self.rate > self.most  # held at every rate up to --max-rate
+        return self.held is None or self.failed / self.held.offered <= 1.05
 
     def step(self, args: argparse.Namespace, tallies: list[Tally]) -> None:
         result = probe(self.server, self.make(self.rate), args, tallies)
@@ -169,11 +173,11 @@ def measure(args: argparse.Namespace, setup: Setup, work: Path, servers: list[Se
         # Probes of the two servers take turns, so a slow spell of the machine falls on both.
         searches = [Search("ours", ours, lambda rate: Load(
             ours.url, args.clients, args.probe_seconds, 0.0, setup.weights, api_token=setup.token,
-            intake=setup.intake, form=setup.form, rate=rate), args.start)]
+            intake=setup.intake, form=setup.form, rate=rate), args.start, args.max_rate)]
         if not args.no_baseline:
             searches.append(Search("bare Flask", bare, lambda rate: Load(
                 bare.url, args.clients, args.probe_seconds, 0.0, bare_path="/bare", intake=setup.intake,
-                rate=rate), args.start))
+                rate=rate), args.start, args.max_rate))
         print(f"round {round_}:")
         while not all(search.done() for search in searches):
             for search in searches:
