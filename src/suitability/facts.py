@@ -134,9 +134,8 @@ def counted_from(intake: Intake, name: str) -> dt.date | None:
     return when  # type: ignore[no-any-return]
 
 
-# The whole-person fields, worked out once: (name, topic, kind, still_using); treatment and context fields apart.
-_PLAN = tuple((name, info.topic, info.kind, info.still_using) for name, info in FIELDS.items()
-              if info.topic not in ("*", TREATMENT))
+# The whole-person fields, worked out once: (name, topic, kind); treatment and context fields apart.
+_PLAN = tuple((name, info.topic, info.kind) for name, info in FIELDS.items() if info.topic not in ("*", TREATMENT))
 _NOT_SURE = Answer.NOT_SURE.value
 
 
@@ -148,7 +147,7 @@ def intake_to_facts(intake: Intake) -> list[dict[str, Any]]:
     context = {"setting": intake.setting._value_, "modality": intake.modality._value_}
     by_topic: dict[str, dict[str, Any]] = {topic: {"t": topic, **context} for topic in TOPICS}
     answers = intake.__dict__  # the validated field values (pydantic keeps them here); read, never changed
-    for name, topic, kind, still_using in _PLAN:
+    for name, topic, kind in _PLAN:
         fact = by_topic[topic]
         if kind == "choice":
             value = answers[name]
@@ -158,9 +157,7 @@ def intake_to_facts(intake: Intake) -> list[dict[str, Any]]:
             if age is not None:
                 fact[name] = int(age)
         else:  # a date
-            when = answers[name]
-            if when is None and still_using:
-                when = counted_from(intake, name)
+            when = counted_from(intake, name)
             if when is not None:
                 fact[f"{name}__days"] = (ref - when).days
                 fact[f"{name}__months"] = months_between(when, ref)
