@@ -23,7 +23,6 @@ acknowledged submission is in the database exactly once.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import platform
 import statistics
@@ -34,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-from load import TARGET_P99_MS, TARGET_SHARE, Server, Setup, check_stored, free_port, percentile
+from load import TARGET_P99_MS, TARGET_SHARE, Server, Setup, check_stored, free_port, percentile, run
 from load_clients import Load, Tally
 
 from suitability.web.gunicorn_conf import settings
@@ -45,7 +44,7 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--probe-seconds", type=float, default=10.0, help="measured window of each probe")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds at the probe's rate before measuring")
-    p.add_argument("--start", type=float, default=100.0, help="first rate probed, requests/s")
+    p.add_argument("--start", type=float, default=400.0, help="first rate probed, requests/s")
     p.add_argument("--p99-ms", type=float, default=TARGET_P99_MS)
     p.add_argument("--answered", type=float, default=0.95, help="least share of the offered rate answered")
     p.add_argument("--mix", default="40,40,20", help="weights of API screening, stored submission, web form")
@@ -77,16 +76,12 @@ class Probe:
 
 
 def probe(server: Server, load: Load, args: argparse.Namespace, tallies: list[Tally]) -> Probe:
-    """One open-loop run at load.rate after a warm-up at the same rate (its requests not counted)."""
-    asyncio.run(Load(**{**load.__dict__, "seconds": args.warmup, "tally": Tally()}).run())
-    marks: list[float] = []
-    load.at_deadline = lambda: marks.append(server.cpu_seconds())
-    before = server.cpu_seconds()
-    asyncio.run(load.run())
-    tallies.append(load.tally)
-    every = sorted(x for v in load.tally.latencies.values() for x in v)
-    return Probe(load.rate, len(every) / load.seconds, percentile(every, 0.99), sum(load.tally.errors.values()),
-                 (marks[0] - before) / max(1, len(every)) * 1000)
+    """One open-loop run at load.rate after a warm-up at the same rate (load.run: its requests not counted)."""
+    tally, seconds, cpu = run(load, args.warmup, server)
+    tallies.append(tally)
+    every = sorted(x for v in tally.latencies.values() for x in v)
+    return Probe(load.rate, len(every) / seconds, percentile(every, 0.99), sum(tally.errors.values()),
+                 cpu / max(1, len(every)) * 1000)
 
 
 class Search:
