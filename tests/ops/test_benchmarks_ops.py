@@ -43,3 +43,12 @@ def test_the_capacity_search_probes_both_servers_in_turn_and_gives_the_share() -
     assert re.search(r"share of bare Flask's throughput at p99 < 50 ms over 1 rounds: median \d+%", output) or \
         "bare Flask 0 requests/s" in output  # a VM too slow for even 10 requests/s gives no share, not a crash
     assert _stored_exactly_once(output) >= 0
+
+
+def test_the_flask_floor_benchmark_times_each_step_of_the_fixed_stack() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "flask_floor.py"), "--repeat", "50"],
+                          check=False, cwd=ROOT / "benchmarks", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    lines = re.findall(r"^  (.+?) +(\d+\.\d) us CPU  \(\+ *(-?\d+\.\d) us over bare\)$", done.stdout, re.MULTILINE)
+    assert [label.split()[0] for label, _, _ in lines] == ["bare", "+", "+", "POST:"]
+    assert lines[0][2] == "0.0"  # the yardstick is itself
