@@ -47,9 +47,9 @@ def build() -> Flask:
 
 
 def main() -> None:
-    repeat = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    repeat.add_argument("--repeat", type=int, default=5000)
-    n = repeat.parse_args().repeat
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5000)
+    n = parser.parse_args().repeat
     app = build()
     client = app.test_client()
     with client.session_transaction() as jar:
