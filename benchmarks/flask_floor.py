@@ -19,6 +19,12 @@ from flask_wtf.csrf import CSRFProtect, generate_csrf  # type: ignore[import-unt
 from werkzeug.test import EnvironBuilder
 
 ANSWERS = {f"question_{i}": "no" for i in range(40)}  # about what a half-filled form keeps in the cookie
+KINDS = (  # route, method, what it adds
+    ("bare", "GET", "bare Flask GET"),
+    ("read", "GET", "+ read the signed session cookie"),
+    ("read-csrf", "GET", "+ read it and make Flask-WTF's CSRF token"),
+    ("write", "POST", "POST: verify CSRF, rewrite cookie"),
+)
 
 
 def build() -> Flask:
@@ -60,7 +66,7 @@ def main() -> None:
     token = client.get("/read-csrf").get_data(as_text=True).split()[1]
     headers = [("Cookie", f"session={cookie.value}"), ("X-CSRFToken", token)]
     calls: dict[str, Callable[[], Any]] = {}
-    for name, method in (("bare", "GET"), ("read", "GET"), ("read-csrf", "GET"), ("write", "POST")):
+    for name, method, _ in KINDS:
         sent = [] if name == "bare" else headers  # as load.py's yardstick: no cookie to open
         environ = EnvironBuilder(path=f"/{name}", method=method, headers=sent).get_environ()
         calls[name] = _caller(app, environ)
@@ -75,12 +81,10 @@ def main() -> None:
                 call()
             cpu[name].append((time.process_time() - started) / (n // 5) * 1e6)
     base = statistics.median(cpu["bare"])
-    labels = {"bare": "bare Flask GET", "read": "+ read the signed session cookie",
-              "read-csrf": "+ read it and make Flask-WTF's CSRF token", "write": "POST: verify CSRF, rewrite cookie"}
     print(f"{len(ANSWERS)} answers in the cookie ({len(cookie.value)} bytes), {n} calls each, median of 5 rounds:")
-    for name, values in cpu.items():
-        median = statistics.median(values)
-        print(f"  {labels[name]:44} {median:7.1f} us CPU  (+{median - base:6.1f} us over bare)")
+    for name, _, label in KINDS:
+        median = statistics.median(cpu[name])
+        print(f"  {label:44} {median:7.1f} us CPU  (+{median - base:6.1f} us over bare)")
 
 
 def _caller(app: Flask, environ: dict[str, Any]) -> Callable[[], None]:
