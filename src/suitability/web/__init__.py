@@ -17,6 +17,7 @@ from ..errors import SuitabilityError
 from ..screening import default_screener
 from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
+from .body_limit import BoundedBody
 from .config import APP_NAME, instance_path, load_config, secret_key
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:  # behind a TLS-ending proxy: see https, the client and the host it saw
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.wsgi_app = BoundedBody(app.wsgi_app, app.config)  # type: ignore[method-assign]
     security.init_app(app)
     sessions.init_app(app)  # the session cookie without per-value tagging when there is nothing to tag
     errors.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from ...storage import StorageError
 from ...storage.accounts import record_sign_out
 from ...storage.review_models import Role, User
 from ..database import get_db
+from ..numbers import whole_number
 from . import throttle
 
 login_manager = LoginManager()
@@ -64,7 +66,7 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader  # type: ignore[untyped-decorator]
 def _load(user_id: str) -> Practitioner | None:
     """The account behind the session, read from the database on each request: disabling works at once."""
-    if not user_id.isdigit():
+    if whole_number(user_id, 18) is None:
         return None
     try:
         with get_db().session() as s:
@@ -123,8 +125,18 @@ def admin_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# A path inside the practitioner area in plain URL characters: no scheme or host, no control characters (a CR or
+# LF would end the Location header), no '//' or '\\' that a browser reads as another site.
+_NEXT = re.compile(r"/practitioner/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,500}")
+
+
+def is_safe_next(target: str) -> bool:
+    """Whether `target` may be where a sign-in leads: empty (the queue), or a plain practitioner path."""
+    return not target or (_NEXT.fullmatch(target) is not None and "//" not in target)
+
+
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: only a path inside the practitioner area, never another site."""
-    if target and target.startswith("/practitioner/") and "//" not in target and "\\" not in target:
+    if target and is_safe_next(target):
         return target
     return url_for("practitioner.queue")
