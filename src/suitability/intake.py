@@ -296,7 +296,7 @@ class Intake(BaseModel):
         json_schema_extra={"topic": "request"})
     treatments: tuple[TreatmentRequest, ...] = Field(
         title="What would you like treated, and where?", min_length=1, max_length=MAX_TREATMENTS,
-        json_schema_extra={"topic": "request"})
+        json_schema_extra={"topic": "request", "uniqueItems": True})
 
     # --- dates -------------------------------------------------------------------------------------------------
     screening_date: dt.date = Field(

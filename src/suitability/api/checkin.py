@@ -13,11 +13,12 @@ from flask import Response, g, request
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from ..intake import field_errors
+from ..intake import Intake, field_errors
 from ..screening import default_screener
 from ..storage.checkin import CheckIn, DueQuestions, check_in, due_questions
 from ..storage.errors import CheckInConflict, CheckInRefused
 from ..storage.rescreen.reproduce import CaseNotFound
+from ..unknown_fields import UNKNOWN
 from ..web.database import get_db
 from ..web.patient.questions import QUESTIONS
 from . import db
@@ -31,7 +32,7 @@ from .checkin_schemas import (
 )
 from .models import ApiSubmission
 from .problems import Problem
-from .service import InvalidRequest
+from .service import InvalidRequest, read_json
 
 NOT_FOUND = "There is no case with this id for this API key."
 
@@ -50,9 +51,17 @@ def _own_case(case_id: str) -> None:
         raise Problem(404, None, NOT_FOUND)
 
 
-def _refused(exc: CheckInRefused) -> InvalidRequest:
-    return InvalidRequest(422, [{"field": name if name in ("on", "case") else f"answers.{name}", "message": m}
-                                for name, m in exc.problems.items()])
+def _refused(exc: CheckInRefused, answers: dict[str, Any] | None = None) -> InvalidRequest:
+    """The refusal's problems; an answer name that is not a question is given by position, never quoted."""
+    names = list(answers or {})
+    errors = []
+    for name, message in exc.problems.items():
+        if name in ("on", "case") or name in Intake.model_fields:
+            errors.append({"field": name if name in ("on", "case") else f"answers.{name}", "message": message})
+        else:
+            where = f" (key {names.index(name) + 1} of answers)" if name in names else ""
+            errors.append({"field": "answers", "message": f"{UNKNOWN}{where}; {message}"})
+    return InvalidRequest(422, errors)
 
 
 def _due(case_id: str, on: dt.date) -> DueQuestions:
@@ -75,7 +84,7 @@ def get_check_in(case_id: str) -> Response:
     """The questions due at a check-in on `?on=` (default today) and the current decision's valid-until."""
     text = request.args.get("on")
     try:
-        on = dt.date.fromisoformat(text) if text else dt.date.today()
+        on = dt.date.fromisoformat(text) if text is not None else dt.date.today()  # `on=` is not a date
     except ValueError:
         raise InvalidRequest(400, [{"field": "on", "message": "must be a date, YYYY-MM-DD"}]) from None
     _own_case(case_id)
@@ -88,13 +97,14 @@ def get_check_in(case_id: str) -> Response:
 def parse_check_in(raw: bytes) -> CheckInRequest:
     """The POST body; InvalidRequest lists every problem without echoing an answer."""
     try:
-        json.loads(raw)
+        body = read_json(raw)
+        text = json.dumps(body)
     except (ValueError, RecursionError):
         raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
     try:
-        return CheckInRequest.model_validate_json(raw)
+        return CheckInRequest.model_validate_json(text)
     except ValidationError as exc:
-        raise InvalidRequest(422, field_errors(exc)) from None
+        raise InvalidRequest(422, field_errors(exc, body)) from None
 
 
 def post_check_in(case_id: str) -> Response:
@@ -108,7 +118,7 @@ def post_check_in(case_id: str) -> Response:
     except CaseNotFound:
         raise Problem(404, None, NOT_FOUND) from None
     except CheckInRefused as exc:
-        raise _refused(exc) from None
+        raise _refused(exc, call.answers) from None
     except CheckInConflict:
         raise Problem(409, None, "The case changed since this version; nothing was stored. "
                                  "Read the questions again.") from None

@@ -25,7 +25,7 @@ class CheckInRequest(_Doc):
         default_factory=dict,
         description="Question name -> answer, as in the Intake. A due question left out, null or \"\" is "
                     "'not sure', never the earlier answer; an answer to a question that is not due is refused.")
-    version: int | None = Field(default=None, ge=0, description="The version GET .../check-in returned; a "
+    version: int | None = Field(default=None, ge=0, le=2 ** 31 - 1, description="The version GET .../check-in returned; a "
                                                                 "check-in on a case that changed since is "
                                                                 "refused (409). Without it: the current one.")
 

@@ -13,7 +13,7 @@ from ..screening import default_screener, screen
 from ..storage import Source
 from . import db
 from .problems import Problem
-from .service import canonical_hash, check_idempotency_key, store
+from .service import canonical_hash, check_idempotency_key, read_json, store
 
 
 def _fhir(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -30,7 +30,7 @@ def _posted() -> Any:
     if request.mimetype not in (FHIR_JSON, "application/json"):
         raise Problem(415, None, "Send the QuestionnaireResponse as application/fhir+json.")
     try:
-        return json.loads(request.get_data(cache=False))
+        return read_json(request.get_data(cache=False))
     except (ValueError, RecursionError):
         raise Problem(400, None, "The body is not valid JSON.") from None
 

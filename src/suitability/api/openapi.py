@@ -102,7 +102,8 @@ def _operations(example_decision: dict[str, Any] | None) -> dict[str, Any]:
             "parameters": [IDEMPOTENCY, {"name": "store", "in": "query", "required": False,
                                          "description": "true: also store a case (as POST /screenings).",
                                          "schema": {"type": "string", "enum": ["true", "false"]}}],
-            "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": FHIR_RESOURCE}}},
+            "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": {
+                **FHIR_RESOURCE, "properties": {"resourceType": {"const": "QuestionnaireResponse"}}}}}},
             "responses": {"200": _fhir("The decision (nothing stored).", "Bundle"),
                           "201": _fhir("The decision; the case is stored.", "Bundle"),
                           "400": _fhir("Not JSON.", "OperationOutcome"),

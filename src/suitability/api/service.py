@@ -52,10 +52,21 @@ def intake_errors(exc: ValidationError, posted: Any, prefix: str = "") -> list[d
              "message": redact(e["message"], posted)} for e in field_errors(exc, posted)]
 
 
+def read_json(raw: bytes | str) -> Any:
+    """A JSON body as Python data. A whole number written with a fraction or exponent (30.0, 3e1) is read as
+    the integer it is: JSON and JSON Schema make no difference between them, so neither does the API."""
+    return json.loads(raw, parse_float=_number)
+
+
+def _number(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) <= 2 ** 53 else value
+
+
 def parse_screening(raw: bytes) -> ScreeningCall:
     """The POST /screenings body: {"intake": {...}, "store": false}; raises InvalidRequest with every error."""
     try:
-        body = json.loads(raw)
+        body = read_json(raw)
     except (ValueError, RecursionError):
         raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
     if not isinstance(body, dict):
