@@ -67,11 +67,12 @@ class ApprovalRefused(SuitabilityError):
     was stored."""
 
 
-def where_it_failed(error: BaseException, frames: int = 12) -> str:
+def where_it_failed(error: BaseException, frames: int = 6) -> str:
     """An exception's type and the code lines it passed through, innermost first, without its message: the
     message of an unexpected error may quote the input that caused it (a patient's answer, a typed value)."""
     import traceback
+    from pathlib import Path
 
     stack = traceback.extract_tb(error.__traceback__)[-frames:]
-    lines = [f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}" for frame in reversed(stack)]
-    return f"{type(error).__name__} at " + (" <- ".join(lines) or "(no traceback)")
+    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+    return f"{type(error).__name__} at {where or 'unknown'}"

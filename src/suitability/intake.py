@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
+from pydantic.functional_validators import field_validator
 
 from .unknown_fields import is_unknown_field, unknown_field
 from .vocabulary import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import traceback
 from collections import OrderedDict
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from .counterfactual import what_would_change
 from .coverage import SCREEN_FAILED
 from .decision import Decision, Finding
 from .engine import Engine
-from .errors import EngineError, RuleFileError, RulesNotApproved, SuitabilityError
+from .errors import EngineError, RuleFileError, RulesNotApproved, SuitabilityError, where_it_failed
 from .intake import Intake
 from .ruleset import PROFILES, RuleSet, load_rules
 from .vocabulary import Outcome
@@ -119,9 +118,7 @@ class Screener:
 def log_failure(what: str, ruleset: RuleSet, exc: BaseException) -> None:
     """Log a failure with the exception's type and where it happened, never its message or traceback text:
     messages can hold a patient's answers (pydantic errors include the input, ours may quote facts)."""
-    frames = traceback.extract_tb(exc.__traceback__)[-6:]
-    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
-    log.error("%s under %s: %s at %s", what, ruleset.version, type(exc).__name__, where or "unknown")
+    log.error("%s under %s: %s", what, ruleset.version, where_it_failed(exc))
 
 
 def failed_decision(ruleset: RuleSet, intake: Intake) -> Decision:

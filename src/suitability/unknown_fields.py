@@ -10,14 +10,17 @@ from typing import Any
 UNKNOWN = "unknown field"
 
 
+def _child(data: Any, part: Any) -> Any:
+    if isinstance(data, dict) and isinstance(part, str):
+        return data.get(part)
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return data[part]
+    return None
+
+
 def _parent(data: Any, path: Sequence[Any]) -> Any:
     for part in path:
-        if isinstance(data, dict) and isinstance(part, str) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
+        data = _child(data, part)
     return data
 
 

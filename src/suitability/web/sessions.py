@@ -19,10 +19,9 @@ patient's own browser, and nobody else can put text into that cookie (CSRF token
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 import zlib
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -106,7 +105,7 @@ class SealedSerializer:
 class SealedCookieSerializer(URLSafeTimedSerializer):
     """itsdangerous' signed, timed, URL-safe text around the sealed bytes (ASCII text, as a cookie must be)."""
 
-    def dumps(self, obj: Any, salt: str | bytes | None = None) -> str:  # type: ignore[override]
+    def dumps(self, obj: Any, salt: str | bytes | None = None) -> str:
         signed = super().dumps(obj, salt)
         return signed.decode("ascii") if isinstance(signed, bytes) else signed
 
