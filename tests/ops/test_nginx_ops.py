@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from gunicorn_support import PAGES, Gunicorn, answer_pages, consent, form_answers, send
+from gunicorn_support import PAGES, Gunicorn, answer_pages, consent, form_answers, new_api_key, send
 from nginx_support import Nginx, available
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not available(), reason="nginx is not installed")]
@@ -143,3 +143,20 @@ def test_text_is_gzipped_but_html_pages_are_not(servers: tuple[Gunicorn, Nginx])
     assert b"{" in gzip.decompress(css.raw.read())
     page = requests.get(f"{proxy.url}/", headers={"Accept-Encoding": "gzip"}, timeout=30)
     assert page.status_code == 200 and "Content-Encoding" not in page.headers  # no BREACH on CSRF tokens
+
+
+def test_a_chunked_body_over_the_limit_straight_at_gunicorn_is_too_large(servers: tuple[Gunicorn, Nginx]) -> None:
+    app, _ = servers  # gunicorn hands a chunked body on without a length: the app must still count it
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"intake": {"notes": "'
+        for _ in range(4):
+            yield b"x" * 50_000
+        yield b'"}}'
+
+    database = app.database()
+    token = new_api_key(database, "chunked")
+    database.dispose()
+    response = requests.post(f"{app.url}/api/v1/screenings", data=chunks(), timeout=30,
+                             headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    assert response.status_code == 413  # before: the first 64 KiB read as if they were all, a 400
