@@ -99,12 +99,15 @@ def test_the_cli_sets_a_password_and_ends_the_sessions(tmp_path: Path, app: Flas
 
 
 def test_a_session_ends_after_its_absolute_lifetime_however_busy(app: Flask, signed_in: FlaskClient) -> None:
-    copy = copy_of(signed_in, app)
     with signed_in.session_transaction() as session:  # signed in 12 hours and a minute ago, busy ever since
         session[SINCE] = int(time.time()) - 12 * 3600 - 60
+    copy = copy_of(signed_in, app)  # a copy carries the same sign-in time
+    other_device = app.test_client()
+    assert sign_in(other_device).status_code == 303
     response = signed_in.get("/practitioner/")
     assert response.status_code == 302 and "/practitioner/sign-in" in response.location
-    assert_signed_out(copy)  # the expiry signs the account's sessions out on the server too
+    assert_signed_out(copy)
+    assert_signed_in(other_device)  # a session signed in later lives on
 
 
 def test_the_absolute_lifetime_is_a_setting(tmp_path: Path) -> None:

@@ -151,10 +151,11 @@ def set_password(session: Session, username: str, password: str, *, actor: str =
 
 
 def record_sign_out(session: Session, user_id: int, username: str, *, expired: bool = False) -> None:
-    """The audit event of a sign-out (or of a session that expired), committed; every copy of the session
-    cookie (and any other session of the account) is refused from then on."""
+    """The audit event of a sign-out (or of a session that expired), committed. A sign-out ends every session
+    of the account (every copy of its cookie); an expiry does not: each copy carries its own clocks, and one
+    device left idle must not sign the others out."""
     user = session.get(User, user_id)
-    if user is not None:
+    if user is not None and not expired:
         end_sessions(session, user)
     record_event(session, action=SIGNED_OUT, actor=username, detail={"expired": expired})
     session.commit()
