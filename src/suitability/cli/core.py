@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,7 +16,14 @@ from ..report import render_text
 from ..ruleset import PROFILES
 from ..screening import Screener
 
-SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "intake.json"
+
+
+def sample_intake_path() -> Path:
+    """The bundled sample intake: in the wheel (`suitability/_data/examples`), else the source tree's `examples/`."""
+    shipped = resources.files("suitability") / "_data" / "examples" / "intake.json"
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[3] / "examples" / "intake.json"
 
 
 def _rules_args(parser: argparse.ArgumentParser) -> None:
@@ -91,10 +99,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
-    intake = parse_intake(SAMPLE.read_bytes()) if SAMPLE.is_file() else None
-    if intake is None:
-        print("suitability: the sample intake is not available outside the source tree", file=sys.stderr)
+    sample = sample_intake_path()
+    if not sample.is_file():
+        print("suitability: the sample intake is missing from this installation", file=sys.stderr)
         return 1
+    intake = parse_intake(sample.read_bytes())
     print("Sample pre-screen (examples/intake.json):\n")
     print(render_text(screener.screen(intake), clinician=True))
     return 0
