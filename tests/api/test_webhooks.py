@@ -20,10 +20,10 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import (
+    SecretError,
     Sender,
     SenderConfig,
     emit_event,
-    SecretError,
     list_deliveries,
     new_secret,
     retry_delivery,
@@ -31,8 +31,8 @@ from suitability.api.webhooks import (
     verify,
 )
 from suitability.api.webhooks.runtime import ensure_sender, sender_config
-from suitability.api.webhooks.signing import secret_key
 from suitability.api.webhooks.sender import backoff
+from suitability.api.webhooks.signing import secret_key
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,

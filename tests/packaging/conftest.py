@@ -43,7 +43,7 @@ class Env:
     def run(self, *argv: str, stdin: str = "", timeout: float = 300) -> subprocess.CompletedProcess[str]:
         """Run a command from the environment's bin folder, in its working folder; never from the repository."""
         command = [str(self.bin / argv[0]), *argv[1:]]
-        return subprocess.run(command, input=stdin, capture_output=True, text=True, env=self.environ(),
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, env=self.environ(), check=False,
                               cwd=self.home, timeout=timeout)
 
 
@@ -57,8 +57,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
     """The sdist, and the wheel built from that sdist (so a file missing from the sdist is missing from both)."""
     pytest.importorskip("build", reason="the `build` package (dev extra) builds the sdist and wheel")
     out = tmp_path_factory.mktemp("dist")
-    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], capture_output=True,
-                          text=True, timeout=BUILD_TIMEOUT, cwd=out)
+    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=False,
+                          capture_output=True, text=True, timeout=BUILD_TIMEOUT, cwd=out)
     _check(done, "python -m build")
     (sdist,) = out.glob("suitability-*.tar.gz")
     (wheel,) = out.glob("suitability-*.whl")
@@ -72,7 +72,7 @@ def make_env(tmp_path_factory: pytest.TempPathFactory, name: str, requirement: s
     home.mkdir()
     venv.EnvBuilder(with_pip=True, clear=True).create(root)
     done = subprocess.run([str(root / "bin" / "python"), "-m", "pip", "install", "--quiet", requirement],
-                          capture_output=True, text=True, timeout=BUILD_TIMEOUT, cwd=home)
+                          capture_output=True, text=True, timeout=BUILD_TIMEOUT, cwd=home, check=False)
     _check(done, f"pip install {requirement}")
     return Env(root=root, home=home)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +17,6 @@ from ..intake import Intake, field_errors, parse_intake
 from ..report import render_text
 from ..ruleset import PROFILES
 from ..screening import Screener
-
 
 
 def sample_intake_path() -> Path:
@@ -87,12 +88,27 @@ def cmd_screen(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
+    start = time.perf_counter()
     decision = screener.screen(intake)
+    _count_for_metrics(decision.outcome.value, time.perf_counter() - start)
     if args.format == "json":
         print(decision.model_dump_json(indent=2))
     else:
         print(render_text(decision, clinician=args.clinician))
     return 0
+
+
+def _count_for_metrics(outcome: str, seconds: float) -> None:
+    """With metrics on and a PROMETHEUS_MULTIPROC_DIR shared with the app servers, their /metrics counts this
+    screening under the door "cli". Without the server extra there is nothing to count into."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") or \
+            os.environ.get("SUITABILITY_METRICS", "").strip().lower() in ("", "0", "off", "false", "no", "none"):
+        return
+    try:
+        from ..web.metrics import record_screening
+    except ImportError:
+        return
+    record_screening("cli", outcome, seconds)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
