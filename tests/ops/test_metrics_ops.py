@@ -110,7 +110,7 @@ def test_screenings_are_counted_by_outcome_and_door_with_their_latency(metered: 
 
 def test_the_rule_set_and_the_outbox_depth_are_read_when_scraped(metered: Flask) -> None:
     page = scrape(metered)
-    [(name, labels)] = [key for key in page if key[0] == "suitability_ruleset"]
+    [(_, labels)] = [key for key in page if key[0] == "suitability_ruleset"]
     assert dict(labels)["status"] == "current" and dict(labels)["version"].startswith("sha256:")
     assert value(page, "suitability_webhook_outbox", status="pending") == 0
 
