@@ -72,6 +72,7 @@ def as_extensions(schema: Any) -> Any:
         return schema
     renamed: dict[str, Any] = {}
     for key, value in schema.items():
+        key = str(key)
         if key in SCHEMA_MAPS and isinstance(value, dict):
             renamed[key] = {name: as_extensions(sub) for name, sub in value.items()}
         elif key in ("example", "examples", "default", "const", "enum"):
