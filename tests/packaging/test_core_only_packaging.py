@@ -49,9 +49,15 @@ def test_the_core_commands_run_without_the_server_packages() -> None:
     screened = run_core_only("screen", "-", stdin=sample)
     assert screened.returncode == 0, screened.stderr
     assert json.loads(screened.stdout)["outcome"]
-    for argv in (("schema",), ("rules", "check"), ("rules", "list"), ("demo",)):
+    for argv in (("schema",), ("rules", "check"), ("rules", "list"), ("rules", "diff-profiles"), ("demo",)):
         done = run_core_only(*argv)
         assert done.returncode == 0, (argv, done.stderr)
+
+
+def test_the_rule_catalogue_is_written_without_the_server_packages(tmp_path: Path) -> None:
+    done = run_core_only("rules", "docs", "--out", str(tmp_path / "catalogue"))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.suffix for p in (tmp_path / "catalogue").iterdir()) == [".html", ".md"]
 
 
 @pytest.mark.parametrize("argv", [("serve",), ("serve", "--production"), ("db", "upgrade"), ("users", "list"),
