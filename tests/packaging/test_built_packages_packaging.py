@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from conftest import ROOT, Env
@@ -120,3 +121,33 @@ def test_a_server_command_on_the_core_install_names_the_extra(core_env: Env) -> 
     done = core_env.run("suitability", "serve")
     assert done.returncode == 2
     assert "pip install 'suitability[server]'" in done.stderr and "Traceback" not in done.stderr
+
+
+def _tracked(folder: str) -> set[str]:
+    """The files git tracks under a folder of the source tree (what a package must carry)."""
+    listed = subprocess.run(["git", "ls-files", "-z", folder], cwd=ROOT, capture_output=True, check=False)
+    if listed.returncode != 0:  # not a git checkout (e.g. an unpacked sdist): every file but caches
+        return {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts}
+    return {name for name in listed.stdout.decode().split("\0") if name and not name.endswith(".pyc")}
+
+
+def test_the_sdist_and_the_wheel_hold_every_data_file_of_the_source_tree(dist: Any) -> None:
+    import tarfile
+    import zipfile
+
+    with tarfile.open(dist.sdist) as sdist:
+        top = sdist.getnames()[0].split("/")[0]
+        in_sdist = {name.removeprefix(top + "/") for name in sdist.getnames()}
+    in_wheel = set(zipfile.ZipFile(dist.wheel).namelist())
+    migrations = _tracked("src/suitability/storage/migrations")
+    assert "src/suitability/storage/migrations/script.py.mako" in migrations
+    for folder in ("rules", "web", "examples"):
+        files = _tracked(folder)
+        assert files and files <= in_sdist, sorted(files - in_sdist)[:5]
+        shipped = {f"suitability/_data/{name}" for name in files}
+        assert shipped <= in_wheel, sorted(shipped - in_wheel)[:5]
+    assert migrations <= in_sdist
+    assert {name.removeprefix("src/") for name in migrations} <= in_wheel
+    assert {"LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml"} <= in_sdist
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in in_wheel)
