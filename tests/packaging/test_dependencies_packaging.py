@@ -4,6 +4,7 @@ only because another one happens to pull it in breaks the day that one stops."""
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import re
 import sys
@@ -20,8 +21,13 @@ def _names(requirements: list[str]) -> set[str]:
     return {re.sub(r"[-_.]+", "-", re.split(r"[\s\[<>=!~;@]", r, maxsplit=1)[0]).lower() for r in requirements}
 
 
+@functools.cache
+def _installed() -> dict[str, list[str]]:
+    return dict(importlib.metadata.packages_distributions())
+
+
 def _distributions(module: str) -> set[str]:
-    found = importlib.metadata.packages_distributions().get(module.split(".")[0], [])
+    found = _installed().get(module.split(".")[0], [])
     return {re.sub(r"[-_.]+", "-", name).lower() for name in found}
 
 
