@@ -99,9 +99,13 @@ def test_a_secret_that_is_not_whsec_base64_is_refused_and_never_quoted(secret: s
 def test_an_old_style_secret_keeps_events_queued_and_says_how_to_fix_it(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, receiver: Receiver) -> None:
     app = make_app(tmp_path, f"sqlite:///{tmp_path / 'old.db'}", WEBHOOK_URLS=[receiver.url],
-                   WEBHOOK_SECRET="whsec-test-0123456789")
-    assert sender_config(app) is None
+                   WEBHOOK_SECRET="whsec-test-0123456789", WEBHOOK_SENDER=True)
+    assert sender_config(app) is None and ensure_sender(app) is None
     assert "suitability webhooks new-secret" in caplog.text and "whsec-test-0123456789" not in caplog.text
+    store(app, new_key(app), {"pregnant": "yes"})
+    [row] = rows(app)
+    assert row.status is DeliveryStatus.PENDING and row.attempts == 0 and receiver.attempts == 0
+    get_db_of(app).dispose()
 
 
 def test_back_off_doubles_and_is_capped() -> None:
