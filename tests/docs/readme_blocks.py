@@ -58,7 +58,10 @@ def shell_script(block: Block, base_url: str) -> str:
     targets must exist; installing and the whole suite are not run here), servers started and stopped once
     healthy, prompting commands given a terminal."""
     out = ["set -euo pipefail"]
-    for line in block.text.replace(LOCAL_URL, base_url).splitlines():
+    lines = block.text.replace(LOCAL_URL, base_url).splitlines()
+    if any(line.startswith("$ ") for line in lines):  # a console transcript: run the "$ " lines, not the output
+        lines = [line[2:] for line in lines if line.startswith("$ ")]
+    for line in lines:
         stripped = line.strip()
         if re.match(r"^make\s", stripped):
             line = line.replace("make ", "make --dry-run ", 1) + " >/dev/null"

@@ -5,7 +5,8 @@ that looks like a checkout after `make install` (`examples/`, `rules/`, `Makefil
 `suitability`, `python` and `gunicorn` running this source tree), against a temporary SQLite database that a
 served app (`suitability serve` on a free port) shares. How a block is run (tests/docs/readme_blocks.py):
 
-- shell blocks run in bash with `set -euo pipefail`: any failing command fails the test;
+- shell blocks run in bash with `set -euo pipefail`: any failing command fails the test; in a transcript
+  (lines starting `$ `) only those lines run;
 - `http://127.0.0.1:5000` (what `make run` serves) is replaced by the test server's address;
 - `make TARGET` is dry-run (`make --dry-run`): the target must exist, but nothing is installed here and the
   whole suite is not started from inside itself;
@@ -224,6 +225,12 @@ def test_the_files_the_readme_names_exist() -> None:
         if not (ROOT / path).exists() and not (ROOT / "src" / path).exists():
             missing.append(path)
     assert missing == []
+
+
+def test_a_console_transcript_runs_its_prompted_lines_only() -> None:
+    block = Block(1, "sh", "$ .venv/bin/suitability rules check\nok: 172 rules\n$ curl -fsS http://127.0.0.1:5000/x\n")
+    script = shell_script(block, "http://127.0.0.1:1234").splitlines()
+    assert script == ["set -euo pipefail", ".venv/bin/suitability rules check", "curl -fsS http://127.0.0.1:1234/x"]
 
 
 @pytest.mark.parametrize(("expected", "actual", "ok"), [
