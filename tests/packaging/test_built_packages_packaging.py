@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import ROOT, Env
+from built_packages import ROOT, Env
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(1800)]
 
