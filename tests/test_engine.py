@@ -310,7 +310,7 @@ def test_a_wait_on_a_date_the_rule_cannot_see_is_refused_at_load(key: str) -> No
     """The compiled rule would test a field its fact never carries, so it would silently never match."""
     from suitability import RuleFileError
 
-    wait = {"after": "sunburn_date", "days": 14}
+    wait = {"after": "sunburn_date", "days": 14, "once_passed": "lapses"}
     raw: dict[str, Any] = {"id": "cross-topic-wait", "title": "t", "outcome": "defer", "patient": "p",
                            "rationale": "r", "sources": ["test"], "when": {"pregnant": "no"}}
     if key == "wait":
@@ -326,7 +326,8 @@ def test_a_wait_on_a_date_the_rule_cannot_see_is_refused_at_load(key: str) -> No
 
 def test_a_wait_on_a_date_of_the_rules_own_topic_is_accepted_and_matches() -> None:
     raw = {"id": "same-topic-wait", "title": "t", "outcome": "defer", "patient": "p", "rationale": "r",
-           "sources": ["test"], "when": {"sunburn": "yes"}, "wait": {"after": "sunburn_date", "days": 14}}
+           "sources": ["test"], "when": {"sunburn": "yes"},
+           "wait": {"after": "sunburn_date", "days": 14, "once_passed": "lapses"}}
     assert parse_rule(raw, "skin-today.yaml").wait is not None
 
 
