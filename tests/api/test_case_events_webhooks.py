@@ -42,9 +42,9 @@ def longer_peel_wait(tmp_path_factory: pytest.TempPathFactory) -> Screener:
     """The shipped rules with the superficial-peel wait at 60 days instead of 30."""
     target = shutil.copytree(ROOT / "rules", tmp_path_factory.mktemp("rules") / "rules")
     peel = target / "recent-treatments.yaml"
-    old = "wait: {after: chemical_peel_date, days: 30}"
+    old = "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}"
     assert peel.read_text().count(old) == 1, "the peel rule's wait moved: update this test"
-    peel.write_text(peel.read_text().replace(old, "wait: {after: chemical_peel_date, days: 60}"))
+    peel.write_text(peel.read_text().replace(old, "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}"))
     return Screener.from_directory(target)
 
 
