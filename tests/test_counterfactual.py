@@ -29,6 +29,7 @@ from strategies import intakes, low_risk_values
 from suitability import Decision, Intake, Outcome, RuleSet, Screener, default_screener
 from suitability.decision import Change
 from suitability.facts import FIELDS
+from suitability.intake import field_meta
 from suitability.screening import ENGINE_FAILED_FLAG
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,6 +51,10 @@ def with_answers(intake: Intake, answers: dict[str, Any], on_date: dt.date | Non
     """The intake with some answers replaced (as JSON values) and, optionally, the appointment moved."""
     data = intake.model_dump(mode="json")
     data.update(answers)
+    for name in Intake.model_fields:  # a changed answer no longer asks its follow-ups: they go, as on the form
+        enable = field_meta(name).get("enable_when")
+        if enable and not any(data.get(parent) in values for parent, values in enable.items()):
+            data[name] = [] if name == "melasma_areas" else None
     if on_date is not None:
         data["appointment_date"] = on_date.isoformat()
     return Intake.model_validate_json(json.dumps(data))

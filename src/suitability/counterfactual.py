@@ -23,7 +23,7 @@ from .conditions import Test
 from .coverage import SCREEN_FAILED
 from .decision import AnswerChange, Change, Decision, Finding
 from .facts import FIELDS
-from .intake import Intake
+from .intake import Intake, unasked_follow_ups
 from .ruleset import Rule, RuleSet
 from .vocabulary import Answer, Outcome
 
@@ -161,6 +161,8 @@ def apply(intake: Intake, variant: Variant) -> Intake:
         data[name] = _choice_enum(name)(value) if isinstance(value, str) else value
     if variant.on_date is not None:
         data["appointment_date"] = variant.on_date
+    for name, _ in unasked_follow_ups(data):  # a flipped parent no longer asks its follow-ups
+        data[name] = () if name == "melasma_areas" else None
     return Intake.model_validate(data)
 
 
@@ -185,8 +187,7 @@ def describe(ruleset: RuleSet, intake: Intake, variant: Variant, before: Decisio
                      given=_value(getattr(intake, name)), changed_to=_value(value))
         for name, value in variant.answers.items())
     remaining = {f.rule_id for f in after.findings}
-    clears = tuple(dict.fromkeys(f.rule_id for f in before.findings
-                                 if f.outcome is before.outcome and f.rule_id not in remaining))
+    clears = tuple(dict.fromkeys(f.rule_id for f in decisive_findings(before) if f.rule_id not in remaining))
     parts: list[str] = []  # the conditions, for the patient
     clinician: list[str] = []
     once = ""  # a deferral until a condition resolves: say so rather than "if your answer were"
