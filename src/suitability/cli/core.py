@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from .. import clock
 from ..errors import SuitabilityError
 from ..intake import Intake, field_errors, parse_intake
 from ..report import render_text
@@ -63,13 +65,30 @@ def read_intake(source: str) -> Intake | None:
         print(f"suitability: cannot read {source}: {exc.strerror}", file=sys.stderr)
         return None
     try:
-        return parse_intake(raw)
+        zone = clock.clinic_zone()
+    except clock.TimezoneError as exc:
+        print(f"suitability: {exc}", file=sys.stderr)
+        return None
+    data: Any = raw
+    try:  # without a screening date, the intake is screened as of today in the clinic's zone
+        parsed = json.loads(raw)
+        if isinstance(parsed, dict):
+            data = {**parsed, "screening_date": parsed.get("screening_date") or clock.today(zone).isoformat()}
+    except (ValueError, RecursionError):
+        pass  # parse_intake reports it
+    try:
+        intake = parse_intake(data)
+        clock.check_screening_date(intake.screening_date, zone)
+        return intake
     except ValidationError as exc:
         errors = field_errors(exc)
-        print(f"suitability: the intake has {len(errors)} error(s):", file=sys.stderr)
-        for err in errors:
-            print(f"  {err['field']}: {err['message']}", file=sys.stderr)
-        return None
+    except ValueError as exc:  # a screening date later than today in the clinic's zone
+        name, _, message = str(exc).partition(": ")
+        errors = [{"field": name, "message": message}]
+    print(f"suitability: the intake has {len(errors)} error(s):", file=sys.stderr)
+    for err in errors:
+        print(f"  {err['field']}: {err['message']}", file=sys.stderr)
+    return None
 
 
 def cmd_screen(args: argparse.Namespace) -> int:

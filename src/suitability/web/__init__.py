@@ -17,7 +17,7 @@ from ..errors import SuitabilityError
 from ..screening import default_screener
 from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
-from .config import APP_NAME, instance_path, load_config, secret_key
+from .config import APP_NAME, clinic_timezone, instance_path, load_config, secret_key
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(APP_NAME, instance_path=instance_path(test_config), instance_relative_config=True,
                 template_folder=str(folder / "templates"), static_folder=str(folder / "static"))
     load_config(app.config, test_config)
+    clinic_timezone(app.config)  # an unknown SUITABILITY_TIMEZONE stops the app here, naming it
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
