@@ -19,7 +19,7 @@ from .errors import EngineError
 from .facts import add_months, event_date
 from .intake import Intake
 from .rule import InstructionSpec, Rule, RuleSet
-from .validity import valid_until
+from .validity import asked_again, valid_until
 from .vocabulary import Outcome
 
 APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
@@ -257,6 +257,7 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
     for limit in limits:
         if limit.limit_mm > ruleset.depth_flag_above_mm:
             flags.append(DEEPER_THAN_EVALUATED.format(mm=ruleset.depth_flag_above_mm))
+    valid = valid_until(ruleset.validity, intake)
     return Decision(
         outcome=outcome,
         headline=headline,
@@ -268,7 +269,8 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
         flags=tuple(dict.fromkeys(flags)),
         ruleset_version=ruleset.version, profile=ruleset.profile,
         screening_date=intake.screening_date, appointment_date=intake.appointment_date,
-        valid_until=valid_until(ruleset.validity, intake),
+        valid_until=valid,
+        asked_again=asked_again(ruleset.validity, intake, valid, instruction_anchor(intake, earliest), earliest),
     )
 
 
