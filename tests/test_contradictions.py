@@ -49,7 +49,7 @@ def test_the_same_follow_up_with_its_question_yes_is_accepted() -> None:
 def test_an_age_that_does_not_match_the_date_of_birth_is_refused(age: int) -> None:
     errors = refusal(age=age, date_of_birth="1990-06-15")  # 35 on 2026-03-01
     (error,) = [e for e in errors if e["field"] == "age"]
-    assert "date_of_birth" in error["message"] and str(age) not in error["message"]
+    assert "date of birth" in error["message"] and str(age) not in error["message"]
 
 
 def test_an_age_that_matches_the_date_of_birth_is_accepted() -> None:

@@ -363,4 +363,6 @@ def test_the_text_report_shows_the_changes_and_the_validity(screener: Screener) 
     patient, clinician = render_text(decision), render_text(decision, clinician=True)
     assert "What would change it:" in patient and "From 10 Jul 2026" in patient
     assert "isotretinoin-past" not in patient and "clears isotretinoin-past" in clinician
-    assert "Valid until 8 Mar 2026" in patient
+    # which answers are asked again on the earliest day (10 Jul), never a bare "valid until" before it
+    assert "Valid until" not in patient
+    assert "on the day of your treatment (10 Jul 2026 at the earliest)" in patient and "pregnancy" in patient

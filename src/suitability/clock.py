@@ -49,13 +49,16 @@ def day_of(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
     return moment.astimezone(zone).date()
 
 
-def shown(moment: dt.datetime, zone: dt.tzinfo) -> str:
-    """'4 Dec 2026, 19:05 (Europe/London)': a time for a person, in the clinic's zone, with the zone named."""
+def shown(moment: dt.datetime, zone: dt.tzinfo, *, date: bool = True, seconds: bool = False) -> str:
+    """'4 Dec 2026, 19:05 (Europe/London)': a time for a person, in the clinic's zone, with the zone named
+    (`date=False`: the time alone, '19:05 (Europe/London)')."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
     local = moment.astimezone(zone)
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M} ({zone_name(zone)})"
+    time = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    day = f"{local.day} {months[local.month - 1]} {local.year}, " if date else ""
+    return f"{day}{time} ({zone_name(zone)})"
 
 
 def check_screening_date(screening: dt.date | None, zone: dt.tzinfo) -> dt.date:

@@ -322,8 +322,7 @@ class Intake(BaseModel):
             if years > 120:
                 errors.append("date_of_birth: this date of birth gives an age over 120")
             elif self.age is not None and (years != self.age if not stored else abs(years - self.age) > 1):
-                errors.append("age: your age does not match your date of birth (date_of_birth); give one of "
-                              "them, or correct one")
+                errors.append("age: your age does not match your date of birth")
         if not stored:
             for name, parents in unasked_follow_ups(answers):
                 asked_by = " or ".join(parents)

@@ -14,6 +14,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import SuitabilityError
+from .. import clock
 from ..screening import default_screener
 from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
@@ -28,7 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(APP_NAME, instance_path=instance_path(test_config), instance_relative_config=True,
                 template_folder=str(folder / "templates"), static_folder=str(folder / "static"))
     load_config(app.config, test_config)
-    clinic_timezone(app.config)  # an unknown SUITABILITY_TIMEZONE stops the app here, naming it
+    zone = clinic_timezone(app.config)  # an unknown SUITABILITY_TIMEZONE stops the app here, naming it
+    # every time shown to a person: in the clinic's zone, with the zone named
+    app.jinja_env.filters["local_time"] = lambda moment, **how: clock.shown(moment, zone, **how)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
