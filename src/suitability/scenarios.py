@@ -33,7 +33,7 @@ DEFAULT_SCREENING = dt.date(2026, 3, 1)
 DEFAULT_TREATMENTS = ({"area": "cheeks", "concern": "rejuvenation"},)
 SCENARIO_KEYS = {"id", "spec", "profile", "screening_date", "appointment_date", "answers", "treatments", "expect"}
 EXPECT_KEYS = {"outcome", "earliest_date", "depth_mm", "instructions_include", "instructions_exclude",
-               "instruction_dates", "rules_include", "rules_exclude", "headline_includes"}
+               "instruction_dates", "rules_include", "rules_exclude", "headline_includes", "flags_include"}
 NONE = "none"
 
 
@@ -130,7 +130,7 @@ def _check_expect(raw: Any, file: str, sid: str) -> dict[str, Any]:
                 raise _error(f"the limit of {key} must be a number of mm or none", file, sid, "expect.depth_mm")
             expect["depth_mm"][key] = None if value == NONE else float(value)
     for key in ("instructions_include", "instructions_exclude", "rules_include", "rules_exclude",
-                "headline_includes"):
+                "headline_includes", "flags_include"):
         if key in raw:
             expect[key] = _texts(raw[key], file, sid, f"expect.{key}")
     if "instruction_dates" in raw:
@@ -250,6 +250,9 @@ def compare(scenario: Scenario, decision: Decision, fired: Iterable[str]) -> Fai
     for rule_id in expect.get("rules_exclude", ()):
         if rule_id in fired_set:
             problems.append((f"rule {rule_id}", "not fired", "fired"))
+    for flag in expect.get("flags_include", ()):
+        if flag not in decision.flags:
+            problems.append(("flags", f"including {flag}", _fmt(decision.flags)))
     if "headline_includes" in expect:
         headline = getattr(decision, "headline", None)
         if not isinstance(headline, str):
