@@ -141,9 +141,9 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
         version=version_of(files), profile=profile, name=str(manifest.get("name", "suitability")),
         sources=bibliography, validity=validity, files=files,
     )
-    from .coverage import check_coverage  # late import: coverage needs the RuleSet type
+    from .coverage import NEUTRAL_KEY, check_coverage, parse_neutral  # late import: coverage needs RuleSet
 
-    check_coverage(ruleset)
+    check_coverage(ruleset, parse_neutral(manifest.get(NEUTRAL_KEY), MANIFEST))
     return ruleset
 
 __all__ = [

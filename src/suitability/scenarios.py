@@ -21,8 +21,8 @@ from .combine import combine
 from .decision import Decision
 from .engine import Engine
 from .errors import RuleFileError
-from .facts import FIELDS
-from .intake import Intake, field_meta
+from .facts import all_clear_answers
+from .intake import Intake
 from .rule import RuleSet
 from .rule_parsing import parse_yaml
 from .vocabulary import Outcome
@@ -35,17 +35,6 @@ SCENARIO_KEYS = {"id", "spec", "profile", "screening_date", "appointment_date", 
 EXPECT_KEYS = {"outcome", "earliest_date", "depth_mm", "instructions_include", "instructions_exclude",
                "instruction_dates", "rules_include", "rules_exclude", "headline_includes", "flags_include"}
 NONE = "none"
-
-
-def all_clear_answers() -> dict[str, Any]:
-    """The all-clear intake, from the model: every top-level yes/no safety question "no", age 35, skin type II,
-    mechanical at a clinic (follow-ups are asked only after a "yes", so they stay unanswered)."""
-    answers: dict[str, Any] = {
-        name: "no" for name, info in FIELDS.items()
-        if info.kind == "choice" and "no" in info.values and name in Intake.model_fields
-        and not field_meta(name).get("enable_when")
-    }
-    return answers | {"age": 35, "fitzpatrick": "II", "setting": "clinic", "modality": "mechanical"}
 
 
 @dataclass(frozen=True)
@@ -301,5 +290,5 @@ def verify(ruleset: RuleSet, engine: Engine) -> None:
         _passed.add(key)
 
 
-__all__ = ["Failure", "Scenario", "all_clear_answers", "compare", "parse_scenario_file", "parse_scenarios",
+__all__ = ["Failure", "Scenario", "compare", "parse_scenario_file", "parse_scenarios",
            "run_scenarios", "verify"]
