@@ -55,7 +55,7 @@ def test_each_file_is_read_once_so_version_and_rules_come_from_the_same_bytes(
 
     def counting(self: Path) -> bytes:
         reads.append(self.name)
-        if self.name == "pregnancy.yaml" and reads.count(self.name) > 1:
+        if self == rules_copy / "pregnancy.yaml" and reads.count(self.name) > 1:
             return real(self).replace(b"pregnant", b"pregnnt")  # the file "changed" after the first read
         return real(self)
 
