@@ -13,6 +13,7 @@ import pytest
 from evaluator import evaluate
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rules_support import reseal
 from strategies import CHOICES, EVENT_DATES, intakes
 
 from suitability import EngineError, Intake, Outcome, RuleSet, Screener, load_rules
@@ -250,6 +251,8 @@ def rule_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pat
         handle.write("\n# a comment changes the version, not the decisions\n")
     first = next(p for p in sorted(broken.glob("*.yaml")) if "pregnant:" in p.read_text(encoding="utf-8"))
     first.write_text(first.read_text(encoding="utf-8").replace("pregnant:", "pregnnt:", 1), encoding="utf-8")
+    reseal(other)
+    reseal(broken)
     return same, other, broken
 
 

@@ -9,6 +9,7 @@ import pytest
 from rescreen_samples import changed_rules, peel, sample_intake
 
 from suitability.cli import main
+from suitability.seal import sealed
 from suitability.storage import Case, Database, database_url, submit
 
 
@@ -119,6 +120,7 @@ def test_reproduce_says_when_a_decision_differs_or_cannot_be_checked(
         row = connection.exec_driver_sql("SELECT version, files FROM rulesets").one()
         files = json.loads(row[1])
         files["recent-treatments.yaml"] = files["recent-treatments.yaml"].replace("days: 30}", "days: 60}")
+        files = sealed(files)  # the seal forged too: the version hash still tells
         connection.exec_driver_sql("UPDATE rulesets SET files = ?", (json.dumps(files),))
         connection.commit()
     assert main(["reproduce", case.reference]) == 1
