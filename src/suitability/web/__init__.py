@@ -13,11 +13,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..errors import SuitabilityError
 from .. import clock
+from ..errors import SuitabilityError
 from ..screening import default_screener
 from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
+from .body_limit import BoundedBody
 from .config import APP_NAME, clinic_timezone, instance_path, load_config, secret_key
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:  # behind a TLS-ending proxy: see https, the client and the host it saw
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.wsgi_app = BoundedBody(app.wsgi_app, app.config)  # type: ignore[method-assign]
     security.init_app(app)
     sessions.init_app(app)  # the session cookie without per-value tagging when there is nothing to tag
     errors.init_app(app)

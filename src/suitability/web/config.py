@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "CLINIC_NAME": "Microneedling pre-screen",
     "TRUSTED_PROXIES": 0,                 # TLS-ending proxies in front: trust their X-Forwarded-* headers
     "PRACTITIONER_IDLE_MINUTES": 30,      # a practitioner session ends after this long without a request
+    "PRACTITIONER_MAX_HOURS": 12,         # and this long after signing in, however busy (state in the database)
     "REQUIRE_APPROVED_RULES": False,      # on in production: serve only approved rule sets (rules_approval)
     "TIMEZONE": None,                     # SUITABILITY_TIMEZONE: the clinic's IANA zone (screening dates, times
                                           # shown); None: the server's local zone. Checked at start.
