@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,13 @@ from ..scenarios import parse_scenarios, run_scenarios
 from ..screening import Screener
 from ..seal import SEAL, check_seal, seal_changes, sealed
 
-SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "intake.json"
+
+def sample_intake_path() -> Path:
+    """The bundled sample intake: in the wheel (`suitability/_data/examples`), else the source tree's `examples/`."""
+    shipped = resources.files("suitability") / "_data" / "examples" / "intake.json"
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[3] / "examples" / "intake.json"
 
 
 def _rules_args(parser: argparse.ArgumentParser) -> None:
@@ -107,7 +116,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
+    start = time.perf_counter()
     decision = screener.screen(intake)
+    _count_for_metrics(decision.outcome.value, time.perf_counter() - start)
     if args.format == "json":
         print(decision.model_dump_json(indent=2))
     else:
@@ -115,14 +126,28 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count_for_metrics(outcome: str, seconds: float) -> None:
+    """With metrics on and a PROMETHEUS_MULTIPROC_DIR shared with the app servers, their /metrics counts this
+    screening under the door "cli". Without the server extra there is nothing to count into."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") or \
+            os.environ.get("SUITABILITY_METRICS", "").strip().lower() in ("", "0", "off", "false", "no", "none"):
+        return
+    try:
+        from ..web.metrics import record_screening
+    except ImportError:
+        return
+    record_screening("cli", outcome, seconds)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
-    intake = parse_intake(SAMPLE.read_bytes()) if SAMPLE.is_file() else None
-    if intake is None:
-        print("suitability: the sample intake is not available outside the source tree", file=sys.stderr)
+    sample = sample_intake_path()
+    if not sample.is_file():
+        print("suitability: the sample intake is missing from this installation", file=sys.stderr)
         return 1
+    intake = parse_intake(sample.read_bytes())
     print("Sample pre-screen (examples/intake.json):\n")
     print(render_text(screener.screen(intake), clinician=True))
     return 0

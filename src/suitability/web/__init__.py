@@ -19,7 +19,7 @@ from ..screening import default_screener
 from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
 from .body_limit import BoundedBody
-from .config import APP_NAME, clinic_timezone, instance_path, load_config, secret_key
+from .config import APP_NAME, clinic_timezone, instance_path, load_config, secret_key, switched_on
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     database.init_app(app)
     rules_reload.init_app(app)  # issue 6: an edited rules folder is reloaded; health says if it is stale
+    if switched_on(app.config["METRICS"]):  # prometheus_client is imported only when metrics are wanted
+        from . import metrics
+
+        metrics.init_app(app)
 
     from .health import bp as health_bp
     from .patient import bp as patient_bp

@@ -35,7 +35,20 @@ DEFAULTS: dict[str, Any] = {
     "REQUIRE_APPROVED_RULES": False,      # on in production: serve only approved rule sets (rules_approval)
     "TIMEZONE": None,                     # SUITABILITY_TIMEZONE: the clinic's IANA zone (screening dates, times
                                           # shown); None: the server's local zone. Checked at start.
+    "METRICS": False,                     # SUITABILITY_METRICS: serve Prometheus metrics at /metrics (metrics.py)
+    "METRICS_TOKEN": None,                # SUITABILITY_METRICS_TOKEN: the bearer token /metrics requires; without
+                                          # one, /metrics stays off even when METRICS is on
 }
+OFF_WORDS = {"", "0", "off", "false", "no", "none"}
+
+
+def switched_on(value: object) -> bool:
+    """A yes/no setting as the environment or a config may give it: True, 1, "on"... but "off", "false", "0" no."""
+    if isinstance(value, str):
+        return value.strip().lower() not in OFF_WORDS
+    return bool(value)
+
+
 SECRET_FILE = "secret_key"
 APP_NAME = "suitability.web"
 
