@@ -13,6 +13,7 @@ import pytest
 from evaluator import evaluate
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from rules_support import reseal
 from strategies import CHOICES, EVENT_DATES, intakes
 
@@ -391,7 +392,10 @@ def _riskiest(ruleset: RuleSet, topic: str) -> tuple[Intake, int]:
     ids = {r.id for r in ruleset.matchable if r.topic == topic}
 
     def count(candidate: dict[str, Any]) -> int:
-        intake = Intake.model_validate_json(json.dumps(candidate))
+        try:
+            intake = Intake.model_validate_json(json.dumps(candidate))
+        except ValidationError:  # contradictory answers are refused before any screening: never matched
+            return -1
         return len({rule for rule, _ in evaluate(ruleset, intake_to_facts(intake)) if rule in ids})
 
     best = count(answers)
