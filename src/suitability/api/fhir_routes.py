@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, g, request, url_for
+from flask import Response, current_app, g, request, url_for
 
 from ..fhir import FHIR_JSON, ResponseInvalid, decision_to_fhir, intake_from_response, questionnaire
 from ..fhir.codes import BASE
@@ -41,7 +41,7 @@ def post_response() -> Response:
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
     posted = _posted()
     try:
-        intake = intake_from_response(posted)
+        intake = intake_from_response(posted, current_app.config["CLINIC_ZONE"])
     except ResponseInvalid as exc:
         raise Problem(422, None, "The QuestionnaireResponse cannot be screened.", errors=exc.errors) from None
     decision = observed("fhir")(intake)

@@ -1,6 +1,7 @@
 """Signed outcome webhooks through a transactional outbox: `emit_event` queues, a sender thread delivers.
 
-Events: screening.flagged (review, not_suitable), screening.deferred (defer; `earliest_date` or `wait_for`),
+Events: screening.flagged (review, not_suitable), screening.deferred (defer; `earliest_date` or `wait_for`, and
+`headline` with `appointment_too_early` when the appointment is before the earliest date),
 screening.cleared (suitable, suitable_with_precautions; `needs_review` says whether a practitioner still
 looks), review.decided (emitted by practitioner review), case.checked_in and case.rescreened (a check-in or an
 accepted re-screen replaced the case's decision: new and previous outcome and rule-set version, no answers).

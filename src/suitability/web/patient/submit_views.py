@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from ...combine import fmt_date
+from ... import clock
 from ...errors import SuitabilityError
 from ...storage import (
     IdempotencyConflict,
@@ -85,4 +85,4 @@ def result(case_id: str) -> View:
     if case is None:
         abort(404)
     return render_template("patient/result.html", case=case, result=present(decision_of(case)),
-                           sent=f"{fmt_date(case.created_at.date())} at {case.created_at:%H:%M}")
+                           sent=clock.shown(case.created_at, current_app.config["CLINIC_ZONE"]))
