@@ -49,7 +49,8 @@ def test_the_core_commands_run_without_the_server_packages() -> None:
     screened = run_core_only("screen", "-", stdin=sample)
     assert screened.returncode == 0, screened.stderr
     assert json.loads(screened.stdout)["outcome"]
-    for argv in (("schema",), ("rules", "check"), ("rules", "list"), ("rules", "diff-profiles"), ("demo",)):
+    for argv in (("schema",), ("rules", "check"), ("rules", "list"), ("rules", "test"), ("rules", "diff-profiles"),
+                 ("demo",)):
         done = run_core_only(*argv)
         assert done.returncode == 0, (argv, done.stderr)
 

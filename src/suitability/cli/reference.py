@@ -16,7 +16,7 @@ Every `suitability` command with its options, as its `--help` prints them. Writt
 file and the parser disagree. Commands marked *server* need `pip install 'suitability[server]'`; the others
 run on the core install alone.
 """
-CORE = {"screen", "schema", "demo", "rules list", "rules check", "rules docs", "rules diff-profiles", "rules test"}
+CORE_MODULES = {"suitability.cli.core", "suitability.cli.governance"}  # need no server extra (core-only test)
 
 
 def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[
@@ -40,7 +40,8 @@ def markdown() -> str:
             name = " ".join(("suitability", *path))
             has_children = any(isinstance(a, argparse._SubParsersAction) for a in parser._actions)
             if path and not has_children:
-                where = "core" if " ".join(path) in CORE else "server"
+                func = parser.get_default("func")
+                where = "core" if getattr(func, "__module__", "") in CORE_MODULES else "server"
                 index.append(f"- [`{name}`](#{'-'.join(('suitability', *path))}) ({where})")
             sections.append(f"## {name}\n\n```text\n{parser.format_help().rstrip()}\n```\n")
         return HEADER + "\n" + "\n".join(index) + "\n\n" + "\n".join(sections)
