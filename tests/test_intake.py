@@ -15,6 +15,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from rules_support import reseal
 from strategies import intakes
 
 from suitability import Decision, Intake, load_rules
@@ -284,6 +285,7 @@ def test_cli_rules_check_names_the_file_rule_and_field_of_a_misspelt_field(tmp_p
     broken = tmp_path / "rules"
     shutil.copytree(default_rules_dir(), broken)
     file, rule_id = _misspell_pregnant(broken)
+    reseal(broken)
     result = run("rules", "check", "--rules", str(broken))
     assert result.returncode != 0
     for part in (file, rule_id, "pregnnt", "'pregnant'"):
@@ -301,6 +303,7 @@ def test_cli_rules_check_reports_a_rule_set_the_engine_refuses(tmp_path: Path) -
     extra = {"rules": [{"id": "too-complex", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
                         "sources": ["test"], "when_any": [group] * 6}]}
     (rules / "zz-extra.yaml").write_text(yaml.safe_dump(extra), encoding="utf-8")
+    reseal(rules)
     result = run("rules", "check", "--rules", str(rules))
     assert result.returncode != 0
     assert "too-complex" in result.stderr or "113" in result.stderr

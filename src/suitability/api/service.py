@@ -5,6 +5,7 @@ Views translate HTTP to these calls; the session and the screen function come in
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..decision import Decision
 from ..errors import SuitabilityError
 from ..fhir.outcome import redact
@@ -63,8 +65,10 @@ def _number(text: str) -> float | int:
     return int(value) if value.is_integer() and abs(value) <= 2 ** 53 else value
 
 
-def parse_screening(raw: bytes) -> ScreeningCall:
-    """The POST /screenings body: {"intake": {...}, "store": false}; raises InvalidRequest with every error."""
+def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
+    """The POST /screenings body: {"intake": {...}, "store": false}; raises InvalidRequest with every error.
+    The screening date is today in the clinic's zone unless the intake gives an earlier one (never a later)."""
+    zone = zone if zone is not None else clock.clinic_zone()
     try:
         body = read_json(raw)
     except (ValueError, RecursionError):
@@ -82,10 +86,18 @@ def parse_screening(raw: bytes) -> ScreeningCall:
     elif not isinstance(body["intake"], dict):
         errors.append({"field": "intake", "message": "must be a JSON object of answers"})
     else:
+        answers = dict(body["intake"])
+        answers.setdefault("screening_date", clock.today(zone).isoformat())
         try:
-            intake = parse_intake(body["intake"])
+            intake = parse_intake(answers)
+            clock.check_screening_date(intake.screening_date, zone)
         except ValidationError as exc:
+            intake = None
             errors += intake_errors(exc, body["intake"], "intake.")
+        except ValueError as exc:  # a screening date later than today in the clinic's zone
+            intake = None
+            name, _, message = str(exc).partition(": ")
+            errors.append({"field": f"intake.{name}", "message": message})
     if errors or intake is None:
         raise InvalidRequest(422, errors)
     return ScreeningCall(intake, bool(store), canonical_hash(body))

@@ -47,6 +47,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..errors import SuitabilityError
     from ..storage.accounts import add_user
 
+    if not args.password_stdin and not sys.stdin.isatty():
+        # getpass needs a terminal to turn echo off; without one it would fail deep in termios.
+        return _fail("no terminal to ask for the password: pipe it in with --password-stdin, "
+                     "e.g. printf '%s\\n' \"$PASSWORD\" | suitability users add NAME --password-stdin", 2)
     password = _password(args.password_stdin)
     if password is None:
         return _fail("the passwords did not match")

@@ -14,6 +14,7 @@ from typing import Any
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
+from .. import clock
 from ..intake import TOPICS, Intake, field_errors, parse_intake
 from ..unknown_fields import UNKNOWN, is_unknown_field, unknown_field
 from .codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, checked, coding, system_of
@@ -149,14 +150,30 @@ def _check_header(qr: QuestionnaireResponse, reader: _Reader) -> None:
         reader.error("QuestionnaireResponse.status", f"must be one of {', '.join(ACCEPTED_STATUS)}")
 
 
-def intake_from_response(posted: Any) -> Intake:
-    """Read a posted QuestionnaireResponse (JSON-like dict); raise ResponseInvalid listing every problem."""
+def screening_day(authored: Any, zone: dt.tzinfo) -> dt.date:
+    """The day the patient answered: `authored` as a day in the clinic's zone (a time without a zone is taken
+    as the clinic's own); today there when the response has no `authored`."""
+    if isinstance(authored, dt.datetime):
+        return authored.astimezone(zone).date() if authored.tzinfo is not None else authored.date()
+    if isinstance(authored, dt.date):
+        return authored
+    return clock.today(zone)
+
+
+def intake_from_response(posted: Any, zone: dt.tzinfo | None = None) -> Intake:
+    """Read a posted QuestionnaireResponse (JSON-like dict); raise ResponseInvalid listing every problem. The
+    screening date is the day it was authored in the clinic's zone (`zone`, default SUITABILITY_TIMEZONE or the
+    server's), never later than today there."""
+    zone = zone if zone is not None else clock.clinic_zone()
     qr = _resource(posted)
     reader = _Reader()
     _check_header(qr, reader)
     reader.walk(qr.item)
-    if "screening_date" not in reader.data and isinstance(qr.authored, dt.datetime):
-        reader.data["screening_date"] = qr.authored.date().isoformat()
+    day = screening_day(qr.authored, zone)
+    if day > clock.today(zone):
+        reader.error("QuestionnaireResponse.authored",
+                     "must not be later than today in the clinic's time zone")
+    reader.data["screening_date"] = day.isoformat()
     try:
         intake = parse_intake(reader.data)
     except ValidationError as exc:
@@ -199,6 +216,6 @@ def response_from_intake(intake: Intake, *, authored: str | None = None) -> dict
             topic.append({"linkId": name, "answer": _answer(kind, value)})
     return checked(QuestionnaireResponse, {
         "resourceType": "QuestionnaireResponse", "questionnaire": QUESTIONNAIRE_URL, "status": "completed",
-        **({"authored": authored} if authored else {}),
+        "authored": authored or intake.screening_date.isoformat(),  # the day answered: the screening date
         "item": [{"linkId": t, "item": items} for t, items in groups.items() if items],
     })

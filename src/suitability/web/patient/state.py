@@ -16,13 +16,15 @@ from typing import Any
 
 from flask import Response, current_app, session
 
+from ... import clock
+
 KEEP_TOKENS = 3
 KEEP_CASES = 5
 
 
 def today() -> dt.date:
-    """The date of the pre-screen (one place, so tests can fix it)."""
-    return dt.date.today()
+    """The date of the pre-screen: today in the clinic's time zone (one place, so tests can fix it)."""
+    return clock.today(current_app.config["CLINIC_ZONE"])
 
 
 def refresh() -> None:
