@@ -94,6 +94,9 @@ def cmd_password(args: argparse.Namespace) -> int:
     from ..errors import SuitabilityError
     from ..storage.accounts import set_password
 
+    if not args.password_stdin and not sys.stdin.isatty():  # as in cmd_add: getpass needs a terminal
+        return _fail("no terminal to ask for the password: pipe it in with --password-stdin, "
+                     "e.g. printf '%s\\n' \"$PASSWORD\" | suitability users password NAME --password-stdin", 2)
     password = _password(args.password_stdin)
     if password is None:
         return _fail("the passwords did not match")
