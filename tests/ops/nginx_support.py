@@ -56,13 +56,14 @@ http {{
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Self:
-        self.process = subprocess.Popen(
-            [NGINX, "-p", str(self.dir), "-e", str(self.dir / "error.log"), "-c", str(self.dir / "nginx.conf"),
-             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with open(self.dir / "stderr.log", "ab") as stderr:
+            self.process = subprocess.Popen(
+                [NGINX, "-p", str(self.dir), "-e", str(self.dir / "error.log"), "-c", str(self.dir / "nginx.conf"),
+                 "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"nginx exited: {self.process.stderr.read().decode()}")  # type: ignore[union-attr]
+                raise AssertionError(f"nginx exited: {(self.dir / 'stderr.log').read_text(errors='replace')}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self

@@ -95,13 +95,13 @@ def test_slow_clients_wait_in_nginx_and_do_not_starve_the_workers(servers: tuple
 
 def test_the_patient_form_works_through_nginx(servers: tuple[Gunicorn, Nginx]) -> None:
     _, proxy = servers
-    browser = requests.Session()
-    consent(browser, proxy.url)
-    answer_pages(browser, proxy.url, list(PAGES), form_answers())
-    sent = send(browser, proxy.url)
-    assert sent.status_code == 303, sent.status_code
-    result = browser.get(proxy.url + sent.headers["Location"], timeout=30)
-    assert result.status_code == 200 and "result" in result.url
+    with requests.Session() as browser:
+        consent(browser, proxy.url)
+        answer_pages(browser, proxy.url, list(PAGES), form_answers())
+        sent = send(browser, proxy.url)
+        assert sent.status_code == 303, sent.status_code
+        result = browser.get(proxy.url + sent.headers["Location"], timeout=30)
+        assert result.status_code == 200 and "result" in result.url
 
 
 def test_the_app_sees_the_client_nginx_saw_not_one_the_client_claims(servers: tuple[Gunicorn, Nginx]) -> None:
@@ -138,9 +138,10 @@ def test_nginx_refuses_bodies_and_headers_over_the_limits(servers: tuple[Gunicor
 
 def test_text_is_gzipped_but_html_pages_are_not(servers: tuple[Gunicorn, Nginx]) -> None:
     _, proxy = servers
-    css = requests.get(f"{proxy.url}/static/site.css", headers={"Accept-Encoding": "gzip"}, timeout=30, stream=True)
-    assert css.headers.get("Content-Encoding") == "gzip"
-    assert b"{" in gzip.decompress(css.raw.read())
+    with requests.get(f"{proxy.url}/static/site.css", headers={"Accept-Encoding": "gzip"}, timeout=30,
+                      stream=True) as css:
+        assert css.headers.get("Content-Encoding") == "gzip"
+        assert b"{" in gzip.decompress(css.raw.read())
     page = requests.get(f"{proxy.url}/", headers={"Accept-Encoding": "gzip"}, timeout=30)
     assert page.status_code == 200 and "Content-Encoding" not in page.headers  # no BREACH on CSRF tokens
 
