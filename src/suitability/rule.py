@@ -78,6 +78,7 @@ class Source:
     tier: str
     title: str
     url: str | None = None
+    document: str | None = None  # or a section of a document in this repository: "docs/evidence.md#anchor"
 
 
 @dataclass(frozen=True)
