@@ -13,7 +13,14 @@ from suitability.errors import ApprovalRefused
 from suitability.ruleset import load_rules
 from suitability.storage import AppendOnlyViolation, AuditEvent, Database
 from suitability.storage.accounts import add_user
-from suitability.storage.approvals import RulesetApproval, approval_list, approve, approved_versions, revoke
+from suitability.storage.approvals import (
+    RulesetApproval,
+    approval_list,
+    approve,
+    approved_versions,
+    revoke,
+    signatures,
+)
 from suitability.storage.archive import archived_files
 
 PASSWORD = "correct horse battery staple 42"
@@ -103,3 +110,20 @@ def test_postgresql_also_refuses_truncate(db: Database, approval_id: int) -> Non
         with pytest.raises(DBAPIError, match="append-only"):
             connection.execute(text("TRUNCATE ruleset_approvals CASCADE"))
         connection.rollback()
+
+
+def test_with_two_signatures_required_a_version_serves_only_once_two_different_admins_approved_it(
+        db: Database, approval_id: int, rules_dir: Path) -> None:
+    version = load_rules(rules_dir).version
+    with db.session() as session:
+        add_user(session, "grace", PASSWORD, role="admin")
+        assert approved_versions(session, 2) == [] and signatures(session, version) == 1
+        with pytest.raises(ApprovalRefused, match="already approved"):
+            approve(session, version, "ada", "again", None)  # the same admin twice is one signature
+        approve(session, version, "grace", "second reviewer", None)
+        session.commit()
+        assert approved_versions(session, 2) == [version] == approved_versions(session)
+        revoke(session, version, "grace", "recalled")  # withdraws both signatures
+        approve(session, version, "grace", "reviewed again", None)
+        session.commit()
+        assert approved_versions(session, 2) == [] and approved_versions(session, 1) == [version]

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,                 # TLS-ending proxies in front: trust their X-Forwarded-* headers
     "PRACTITIONER_IDLE_MINUTES": 30,      # a practitioner session ends after this long without a request
     "REQUIRE_APPROVED_RULES": False,      # on in production: serve only approved rule sets (rules_approval)
+    "APPROVALS_REQUIRED": 1,              # different admins who must approve a rule set before it serves
 }
 SECRET_FILE = "secret_key"
 APP_NAME = "suitability.web"
