@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rules_support import reseal
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -127,3 +128,17 @@ def test_with_two_signatures_required_a_version_serves_only_once_two_different_a
         approve(session, version, "grace", "reviewed again", None)
         session.commit()
         assert approved_versions(session, 2) == [] and approved_versions(session, 1) == [version]
+
+
+def test_a_version_whose_scenarios_fail_or_that_is_not_sealed_cannot_be_approved(db: Database, approval_id: int,
+                                                                                 rules_dir: Path) -> None:
+    (rules_dir / "scenarios").mkdir(exist_ok=True)
+    (rules_dir / "scenarios" / "keloid.yaml").write_text(
+        "scenarios:\n  - {id: keloid-check, spec: 'clinical-rules.md §2: Keloid', answers: {keloid: 'yes'},\n"
+        "     expect: {outcome: review}}\n", encoding="utf-8")  # the rules say not_suitable: this one fails
+    reseal(rules_dir)
+    failing = load_rules(rules_dir)
+    with db.session() as session:
+        with pytest.raises(ApprovalRefused, match="keloid-check"):
+            approve(session, failing.version, "ada", "reviewed", failing)
+        assert failing.version not in approved_versions(session)

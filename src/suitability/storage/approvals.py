@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
-from ..errors import ApprovalRefused
-from ..ruleset import RuleSet
-from .archive import RulesetSnapshot, archive_ruleset
+from ..errors import ApprovalRefused, SuitabilityError
+from ..ruleset import PROFILES, RuleSet, load_rules_from_files
+from ..scenarios import check_ruleset
+from .archive import RulesetSnapshot, archive_ruleset, archived_files
 from .audit import record_event
 from .errors import AppendOnlyViolation
 from .models import Base
@@ -135,7 +136,19 @@ def approve(session: Session, version: str, username: str, note: str, on_disk: R
         session.flush()
         if session.get(RulesetSnapshot, version) is None:
             raise ApprovalRefused(f"rule set {version} could not be archived")
+    _check_loads(session, version, on_disk)
     return _add(session, version, user, note, ApprovalAction.APPROVE)
+
+
+def _check_loads(session: Session, version: str, on_disk: RuleSet | None) -> None:
+    """Refuse to approve files that could not serve: under every profile they must match their seal, pass the
+    load's checks and compile with every clinical scenario passing (an archive made before seals cannot)."""
+    files = on_disk.files if on_disk is not None and on_disk.version == version else archived_files(session, version)
+    for profile in PROFILES:
+        try:
+            check_ruleset(load_rules_from_files(files, profile))
+        except SuitabilityError as exc:
+            raise ApprovalRefused(f"rule set {version} cannot serve under profile {profile}: {exc}") from None
 
 
 def revoke(session: Session, version: str, username: str, note: str) -> RulesetApproval:
