@@ -49,8 +49,9 @@ def holds(test: Test, view: Mapping[str, Any]) -> bool:
 
 
 def wait_condition(rule: Rule) -> tuple[Test, ...]:
-    """A wait is itself a condition: the rule holds only while the wait is still running at the reference date."""
-    if rule.wait is None:
+    """A wait that lapses is itself a condition: the rule holds only while the wait is still running at the
+    reference date. A wait that stands (a precaution) is no condition: the rule holds once it has passed too."""
+    if rule.wait is None or rule.wait.stands:
         return ()
     period = rule.wait.period
     if period.months:

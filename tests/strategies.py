@@ -89,13 +89,11 @@ treatments = st.lists(
 
 
 @st.composite
-def intakes(draw: st.DrawFn, *, consistent: bool | None = None, max_risky: int = 6, wild: bool = True) -> Intake:
+def intakes(draw: st.DrawFn, *, consistent: bool = True, max_risky: int = 6, wild: bool = True) -> Intake:
     """A valid intake. Most answers are low-risk; up to `max_risky` are drawn freely (missing included), or, in
-    one intake out of ten if `wild`, all of them. Follow-ups are consistent with their parent or, if not, drawn
-    anyway."""
+    one intake out of ten if `wild`, all of them. Follow-ups are answered only when their parent asks them: the
+    intake refuses any other (clinical-rules.md §1a), so `consistent=False` gives an intake or none at all."""
     screening = draw(st.dates(SCREENING_FROM, SCREENING_TO))
-    if consistent is None:
-        consistent = draw(st.booleans())
     wild = wild and draw(st.integers(0, 9)) == 0
     how_many = draw(st.integers(0, max_risky))
     # a prefix of a permutation: sampled_from would favour the first names over the others
@@ -132,7 +130,7 @@ _AGE = st.one_of(st.integers(22, 90), st.integers(22, 90), st.integers(15, 23), 
 
 @st.composite
 def _age(draw: st.DrawFn, screening: dt.date) -> dict[str, Any]:
-    """Age, date of birth, both (agreeing within a year, as the intake requires) or neither; mostly adults."""
+    """Age, date of birth, both (agreeing exactly, as the intake requires) or neither; mostly adults."""
     kind = draw(st.sampled_from(["age", "date_of_birth", "both", "neither"]))
     if kind == "neither":
         return {}
@@ -143,7 +141,7 @@ def _age(draw: st.DrawFn, screening: dt.date) -> dict[str, Any]:
     if kind == "date_of_birth":
         return {"date_of_birth": born}
     actual = age_on(born, screening)
-    return {"date_of_birth": born, "age": min(120, max(0, actual + draw(st.integers(-1, 1))))}
+    return {"date_of_birth": born, "age": actual}
 
 
 # --- risk-increasing changes ------------------------------------------------------------------------------------

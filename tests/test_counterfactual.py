@@ -29,6 +29,7 @@ from strategies import intakes, low_risk_values
 from suitability import Decision, Intake, Outcome, RuleSet, Screener, default_screener
 from suitability.decision import Change
 from suitability.facts import FIELDS
+from suitability.intake import field_meta
 from suitability.screening import ENGINE_FAILED_FLAG
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,6 +51,10 @@ def with_answers(intake: Intake, answers: dict[str, Any], on_date: dt.date | Non
     """The intake with some answers replaced (as JSON values) and, optionally, the appointment moved."""
     data = intake.model_dump(mode="json")
     data.update(answers)
+    for name in Intake.model_fields:  # a changed answer no longer asks its follow-ups: they go, as on the form
+        enable = field_meta(name).get("enable_when")
+        if enable and not any(data.get(parent) in values for parent, values in enable.items()):
+            data[name] = [] if name == "melasma_areas" else None
     if on_date is not None:
         data["appointment_date"] = on_date.isoformat()
     return Intake.model_validate_json(json.dumps(data))
@@ -60,7 +65,15 @@ def applied(intake: Intake, change: Change) -> Intake:
 
 
 def decisive(decision: Decision) -> list[Any]:
-    return [f for f in decision.findings if f.outcome is decision.outcome]
+    """The findings with the outcome; for a too-early appointment (clinical-rules.md §1a: at least defer), also
+    those whose waits run past the appointment."""
+    found = [f for f in decision.findings if f.outcome is decision.outcome]
+    appointment = decision.appointment_date
+    if decision.outcome is Outcome.DEFER and appointment and decision.earliest_date and (
+            decision.earliest_date > appointment):
+        found += [f for f in decision.findings if f.outcome is not Outcome.DEFER and f.wait_until
+                  and f.wait_until > appointment]
+    return found
 
 
 def answers_tested(ruleset: RuleSet, decision: Decision, intake: Intake) -> list[str]:
@@ -101,13 +114,24 @@ def test_the_isotretinoin_wait_gives_the_date_from_which_the_outcome_changes(scr
     assert "isotretinoin-past" in change.practitioner_text
 
 
-def test_a_product_still_in_use_changes_once_stopped_for_its_wait(screener: Screener) -> None:
+def test_a_precaution_is_not_changed_by_a_later_date(screener: Screener) -> None:
+    # clinical-rules.md §1: a precaution stands once its wait has passed, so no appointment date changes it
     decision = screen(screener, minimal_intake(retinoid="yes"))
     assert decision.outcome is Outcome.SUITABLE_WITH_PRECAUTIONS
-    stop = next(c for c in decision.what_would_change if c.on_date is not None)
-    assert [(a.field, a.given, a.changed_to) for a in stop.answers] == [("retinoid_last_use", None, "2026-03-01")]
-    assert stop.on_date == dt.date(2026, 3, 11) and stop.outcome is Outcome.SUITABLE
-    assert stop.patient_text.startswith("If you stop on 1 Mar 2026, then from 11 Mar 2026")
+    assert [c.on_date for c in decision.what_would_change] == [None]
+    (flip,) = decision.what_would_change
+    assert [(a.field, a.given, a.changed_to) for a in flip.answers] == [("retinoid", "yes", "no")]
+
+
+def test_a_product_still_in_use_with_a_too_early_appointment_changes_at_the_earliest_date(
+        screener: Screener) -> None:
+    decision = screen(screener, minimal_intake(retinoid="yes", appointment_date="2026-03-05"))
+    assert decision.outcome is Outcome.DEFER
+    # the retinoid instruction already says to stop now: moving the appointment to the earliest date is enough
+    move = next(c for c in decision.what_would_change if c.on_date is not None)
+    assert move.answers == ()
+    assert move.on_date == dt.date(2026, 3, 11) and move.outcome is Outcome.SUITABLE_WITH_PRECAUTIONS
+    assert move.patient_text.startswith("From 11 Mar 2026")
 
 
 def test_a_deferral_until_a_condition_resolves_says_once(screener: Screener) -> None:
@@ -242,7 +266,9 @@ def test_the_reported_date_is_the_first_day_the_outcome_changes(screener: Screen
     first = None
     day = intake.reference_date + dt.timedelta(days=1)
     while day <= max(ends):
-        if screen(screener, with_answers(intake, {}, day)).outcome is not decision.outcome:
+        # a day before the earliest date defers (clinical-rules.md §1a): only a less severe outcome is a change
+        # the patient would want
+        if screen(screener, with_answers(intake, {}, day)).outcome.severity < decision.outcome.severity:
             first = day
             break
         day += dt.timedelta(days=1)
@@ -337,4 +363,6 @@ def test_the_text_report_shows_the_changes_and_the_validity(screener: Screener) 
     patient, clinician = render_text(decision), render_text(decision, clinician=True)
     assert "What would change it:" in patient and "From 10 Jul 2026" in patient
     assert "isotretinoin-past" not in patient and "clears isotretinoin-past" in clinician
-    assert "Valid until 8 Mar 2026" in patient
+    # which answers are asked again on the earliest day (10 Jul), never a bare "valid until" before it
+    assert "Valid until" not in patient
+    assert "on the day of your treatment (10 Jul 2026 at the earliest)" in patient and "pregnancy" in patient

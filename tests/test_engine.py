@@ -13,6 +13,7 @@ import pytest
 from evaluator import evaluate
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from rules_support import reseal
 from strategies import CHOICES, EVENT_DATES, intakes
 
@@ -313,7 +314,7 @@ def test_a_wait_on_a_date_the_rule_cannot_see_is_refused_at_load(key: str) -> No
     """The compiled rule would test a field its fact never carries, so it would silently never match."""
     from suitability import RuleFileError
 
-    wait = {"after": "sunburn_date", "days": 14}
+    wait = {"after": "sunburn_date", "days": 14, "once_passed": "lapses"}
     raw: dict[str, Any] = {"id": "cross-topic-wait", "title": "t", "outcome": "defer", "patient": "p",
                            "rationale": "r", "sources": ["test"], "when": {"pregnant": "no"}}
     if key == "wait":
@@ -329,7 +330,8 @@ def test_a_wait_on_a_date_the_rule_cannot_see_is_refused_at_load(key: str) -> No
 
 def test_a_wait_on_a_date_of_the_rules_own_topic_is_accepted_and_matches() -> None:
     raw = {"id": "same-topic-wait", "title": "t", "outcome": "defer", "patient": "p", "rationale": "r",
-           "sources": ["test"], "when": {"sunburn": "yes"}, "wait": {"after": "sunburn_date", "days": 14}}
+           "sources": ["test"], "when": {"sunburn": "yes"},
+           "wait": {"after": "sunburn_date", "days": 14, "once_passed": "lapses"}}
     assert parse_rule(raw, "skin-today.yaml").wait is not None
 
 
@@ -390,7 +392,10 @@ def _riskiest(ruleset: RuleSet, topic: str) -> tuple[Intake, int]:
     ids = {r.id for r in ruleset.matchable if r.topic == topic}
 
     def count(candidate: dict[str, Any]) -> int:
-        intake = Intake.model_validate_json(json.dumps(candidate))
+        try:
+            intake = Intake.model_validate_json(json.dumps(candidate))
+        except ValidationError:  # contradictory answers are refused before any screening: never matched
+            return -1
         return len({rule for rule, _ in evaluate(ruleset, intake_to_facts(intake)) if rule in ids})
 
     best = count(answers)

@@ -222,8 +222,6 @@ def test_skin_types_i_to_iii_need_nothing(skin_type: str) -> None:
                  id="isotretinoin-exactly-6-months-ago"),
     pytest.param({"chemical_peel": "superficial", "chemical_peel_date": "2026-01-30"}, "peel-superficial",
                  id="peel-30-days-ago"),
-    pytest.param({"retinoid": "yes", "retinoid_last_use": "2026-02-19"}, "retinoid", id="retinoid-10-days-ago"),
-    pytest.param({"aspirin": "yes", "aspirin_last_use": "2026-02-15"}, "aspirin", id="aspirin-14-days-ago"),
     pytest.param({"tan": "yes", "tan_date": "2026-02-01"}, "tan", id="tan-4-weeks-ago"),
     pytest.param({"dermal_filler": "yes", "dermal_filler_date": "2025-03-01"}, "dermal-filler",
                  id="filler-12-months-ago"),
@@ -233,6 +231,21 @@ def test_a_wait_that_has_passed_adds_nothing(overrides: dict[str, Any], rule_id:
     assert rule_id not in {f.rule_id for f in decision.findings}
     assert decision.outcome is Outcome.SUITABLE
     assert decision.earliest_date is None
+
+
+@pytest.mark.parametrize(("overrides", "rule_id", "instruction"), [
+    pytest.param({"retinoid": "yes", "retinoid_last_use": "2026-02-19"}, "retinoid", "P3", id="retinoid-10-days-ago"),
+    pytest.param({"aspirin": "yes", "aspirin_last_use": "2026-02-15"}, "aspirin", "P7-ASA", id="aspirin-14-days-ago"),
+    pytest.param({"nsaid": "yes", "nsaid_last_use": "2026-02-08"}, "nsaid", "P7", id="nsaid-3-weeks-ago"),
+])
+def test_a_precaution_whose_wait_has_passed_still_stands_with_its_instructions(
+        overrides: dict[str, Any], rule_id: str, instruction: str) -> None:
+    # clinical-rules.md §1: the passed wait adds nothing to the date, but the precaution and its pause stand
+    decision = screen(clean_intake(**overrides))
+    assert rule_id in {f.rule_id for f in decision.findings}
+    assert decision.outcome is Outcome.SUITABLE_WITH_PRECAUTIONS
+    assert decision.earliest_date is None
+    assert instruction in {i.id for i in decision.instructions}
 
 
 def test_exactly_six_months_after_isotretinoin_is_the_earliest_date() -> None:

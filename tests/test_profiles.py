@@ -82,7 +82,8 @@ def expected(rule_id: str, profile: str) -> Outcome:
         if less.get("drop") == "true":
             return Outcome.SUITABLE
         outcome = less.get("outcome", outcome)
-        if isinstance(less.get("wait"), dict):  # a shorter wait: the rule applies only while it runs
+        # a shorter wait that lapses: the rule applies only while it runs (one that stands keeps the rule)
+        if isinstance(less.get("wait"), dict) and wait.get("once_passed") != "stands":
             _, high = period_days(less["wait"])
             if elapsed is not None and elapsed >= high:
                 return Outcome.SUITABLE

@@ -127,8 +127,9 @@ def test_a_bad_validity_entry_is_refused_at_load(tmp_path: Path, entry: str, fie
                                                  suggestion: str | None) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(default_rules_dir(), rules)
-    with (rules / "ruleset.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(entry)
+    manifest = rules / "ruleset.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("\n  pregnant: 7 days\n", "\n  pregnant: 7 days\n" + entry, 1), encoding="utf-8")
     reseal(rules)
     with pytest.raises(RuleFileError) as caught:
         load_rules(rules)

@@ -19,7 +19,7 @@ from .errors import EngineError
 from .facts import add_months, event_date
 from .intake import Intake
 from .rule import InstructionSpec, Rule, RuleSet
-from .validity import valid_until
+from .validity import asked_again, valid_until
 from .vocabulary import Outcome
 
 APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
@@ -120,8 +120,25 @@ def depth_limits(ruleset: RuleSet, intake: Intake, matches: Iterable[tuple[Rule,
     return limits
 
 
-def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because: tuple[str, ...]) -> Instruction:
-    """One catalogue entry for this appointment: dated (and its text filled in) when the date is known."""
+def too_early_headline(appointment: dt.date, earliest: dt.date) -> str:
+    """The first thing a patient whose appointment cannot go ahead is told, with both dates."""
+    return (f"Your appointment on {fmt_date(appointment)} is too early: the earliest date is {fmt_date(earliest)}; "
+            "please move it.")
+
+
+def instruction_anchor(intake: Intake, earliest: dt.date | None) -> dt.date | None:
+    """The day dated instructions count from: the appointment, or the earliest date when the appointment is
+    before it (an appointment that cannot go ahead never dates an instruction)."""
+    appointment = intake.appointment_date
+    if appointment is not None and earliest is not None and earliest > appointment:
+        return earliest
+    return appointment
+
+
+def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because: tuple[str, ...],
+                     screened: dt.date | None = None) -> Instruction:
+    """One catalogue entry for this appointment: dated (and its text filled in) when the date is known. A start
+    before the pre-screen (`screened`) becomes the pre-screen's day, said as "now" (never a past date)."""
     starts = ends = None
     text = spec.text
     if appointment is not None:
@@ -133,7 +150,10 @@ def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because
             starts = appointment
             if spec.days_after is not None:
                 ends = appointment + dt.timedelta(days=spec.days_after)
-        if spec.dated:
+        if screened is not None and starts is not None and starts < screened:
+            starts = screened
+            text = spec.now or spec.text
+        elif spec.dated:
             text = spec.dated.format(starts=fmt_date(starts) if starts else "",
                                      ends=fmt_date(ends) if ends else "")
     return Instruction(
@@ -142,13 +162,16 @@ def date_instruction(spec: InstructionSpec, appointment: dt.date | None, because
     )
 
 
-def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule]) -> tuple[Instruction, ...]:
-    """Every finding's instructions and the general ones, once each, in the order they apply. The list depends
-    only on which rules asked and the appointment date, so it is kept in the rule set's memo."""
+def instructions(ruleset: RuleSet, intake: Intake, rules: Iterable[Rule],
+                 earliest: dt.date | None = None) -> tuple[Instruction, ...]:
+    """Every finding's instructions and the general ones, once each, in the order they apply, dated from
+    `instruction_anchor`. The list depends only on which rules asked, that day and the pre-screen's day, so it is
+    kept in the rule set's memo."""
     asking = tuple(sorted({rule.id for rule in rules if rule.instructions}))  # once each, though per treatment
-    appointment = intake.appointment_date
-    found = remembered(ruleset, ("instructions", asking, appointment),
-                       lambda: _dated_instructions(ruleset, asking, appointment))
+    anchor = instruction_anchor(intake, earliest)
+    screened = intake.screening_date if anchor is not None else None
+    found = remembered(ruleset, ("instructions", asking, anchor, screened),
+                       lambda: _dated_instructions(ruleset, asking, anchor, screened))
     assert isinstance(found, tuple)
     return found
 
@@ -165,8 +188,8 @@ def remembered(ruleset: RuleSet, key: Any, build: Callable[[], Any]) -> Any:
     return found
 
 
-def _dated_instructions(ruleset: RuleSet, asking: tuple[str, ...],
-                        appointment: dt.date | None) -> tuple[Instruction, ...]:
+def _dated_instructions(ruleset: RuleSet, asking: tuple[str, ...], appointment: dt.date | None,
+                        screened: dt.date | None) -> tuple[Instruction, ...]:
     because: dict[str, list[str]] = {}
     for rule_id in asking:
         for ref in ruleset.rule(rule_id).instructions:
@@ -174,7 +197,7 @@ def _dated_instructions(ruleset: RuleSet, asking: tuple[str, ...],
     for ref in ruleset.general_instructions:
         because.setdefault(ref, []).append("general")
     catalogue = ruleset.instructions
-    return tuple(date_instruction(catalogue[ref], appointment, tuple(dict.fromkeys(because[ref])))
+    return tuple(date_instruction(catalogue[ref], appointment, tuple(dict.fromkeys(because[ref])), screened)
                  for ref in sorted(because, key=ruleset.instruction_rank.__getitem__))
 
 
@@ -206,14 +229,25 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
                      for rule, idx in hits if rule.outcome is not None), key=_first)
     findings = [finding for _, finding in ranked]
     outcome = findings[0].outcome if findings else Outcome.SUITABLE
-    waits = [f.wait_until for f in findings if f.wait_until is not None and f.wait_until > intake.screening_date]
+    # a wait that has passed by the day it is counted to (the appointment, else the pre-screen) adds nothing
+    reference = intake.reference_date
+    waits = [f.wait_until for f in findings if f.wait_until is not None and f.wait_until > reference]
     earliest = max(waits, default=None)
     flags: list[str] = []
     for rule, _ in hits:
         flags.extend(rule.flags)
+    headline = None
+    appointment = intake.appointment_date
+    if earliest is not None and appointment is not None and earliest > appointment:
+        # an appointment before the earliest date cannot go ahead, whatever the findings alone say
+        if outcome.severity < Outcome.DEFER.severity:
+            outcome = Outcome.DEFER
+        headline = too_early_headline(appointment, earliest)
+        flags.append(APPOINTMENT_TOO_SOON)
     if outcome_only:
         return Decision(
-            outcome=outcome, earliest_date=earliest, findings=tuple(findings), flags=tuple(dict.fromkeys(flags)),
+            outcome=outcome, headline=headline, earliest_date=earliest, findings=tuple(findings),
+            flags=tuple(dict.fromkeys(flags)),
             wait_for=tuple(dict.fromkeys(f.wait_for for f in findings if f.wait_for)),
             ruleset_version=ruleset.version, profile=ruleset.profile,
             screening_date=intake.screening_date, appointment_date=intake.appointment_date)
@@ -223,19 +257,20 @@ def combine(ruleset: RuleSet, intake: Intake, matched: Iterable[tuple[str, int |
     for limit in limits:
         if limit.limit_mm > ruleset.depth_flag_above_mm:
             flags.append(DEEPER_THAN_EVALUATED.format(mm=ruleset.depth_flag_above_mm))
-    if earliest and intake.appointment_date and earliest > intake.appointment_date:
-        flags.append(APPOINTMENT_TOO_SOON)
+    valid = valid_until(ruleset.validity, intake)
     return Decision(
         outcome=outcome,
+        headline=headline,
         earliest_date=earliest,
         wait_for=tuple(dict.fromkeys(f.wait_for for f in findings if f.wait_for)),
         depth_limits=tuple(limits),
         findings=tuple(findings),
-        instructions=instructions(ruleset, intake, (r for r, _ in hits)),
+        instructions=instructions(ruleset, intake, (r for r, _ in hits), earliest),
         flags=tuple(dict.fromkeys(flags)),
         ruleset_version=ruleset.version, profile=ruleset.profile,
         screening_date=intake.screening_date, appointment_date=intake.appointment_date,
-        valid_until=valid_until(ruleset.validity, intake),
+        valid_until=valid,
+        asked_again=asked_again(ruleset.validity, intake, valid, instruction_anchor(intake, earliest), earliest),
     )
 
 

@@ -37,8 +37,9 @@ def compile_test(test: Test) -> list[dict[str, Any]]:
 
 
 def wait_test(rule: Rule) -> Test | None:
-    """A wait implies its own condition: the rule matches only while the wait is running."""
-    if rule.wait is None:
+    """A wait that lapses implies its own condition: the rule matches only while the wait is running. A wait
+    that stands adds none: the rule matches whether or not its wait has passed."""
+    if rule.wait is None or rule.wait.stands:
         return None
     if rule.wait.period.months:
         return Test(rule.wait.after, "within_months", rule.wait.period.months)

@@ -23,7 +23,7 @@ from .conditions import Test
 from .coverage import SCREEN_FAILED
 from .decision import AnswerChange, Change, Decision, Finding
 from .facts import FIELDS
-from .intake import Intake
+from .intake import Intake, unasked_follow_ups
 from .ruleset import Rule, RuleSet
 from .vocabulary import Answer, Outcome
 
@@ -117,7 +117,10 @@ def candidates(ruleset: RuleSet, intake: Intake, decisive: list[Finding]) -> lis
             if low is not None:
                 flips.setdefault(name, Variant({name: low})).covers.add(index)
         if rule.wait is not None and finding.wait_until and finding.wait_until > intake.reference_date:
-            stopped = {rule.wait.after: intake.screening_date} if getattr(intake, rule.wait.after) is None else {}
+            # a product still in use counts a lapsing wait from the appointment, so the move must stop it; a
+            # wait that stands already counts from the pre-screen (its instruction says to stop now)
+            in_use = getattr(intake, rule.wait.after) is None and not rule.wait.stands
+            stopped = {rule.wait.after: intake.screening_date} if in_use else {}
             moves.setdefault((finding.wait_until, tuple(stopped.items())), Variant(stopped, finding.wait_until))
     for move in moves.values():
         move.covers = _cleared_by_date(ruleset, intake, decisive, move)
@@ -131,7 +134,8 @@ def _cleared_by_date(ruleset: RuleSet, intake: Intake, decisive: list[Finding], 
         wait = ruleset.rule(finding.rule_id).wait
         if wait is None or finding.wait_until is None or variant.on_date is None:
             continue
-        counted_from_a_date = getattr(intake, wait.after) is not None or wait.after in variant.answers
+        counted_from_a_date = (getattr(intake, wait.after) is not None or wait.after in variant.answers
+                               or wait.stands)
         if counted_from_a_date and finding.wait_until <= variant.on_date:
             cleared.add(index)
     return cleared
@@ -157,6 +161,8 @@ def apply(intake: Intake, variant: Variant) -> Intake:
         data[name] = _choice_enum(name)(value) if isinstance(value, str) else value
     if variant.on_date is not None:
         data["appointment_date"] = variant.on_date
+    for name, _ in unasked_follow_ups(data):  # a flipped parent no longer asks its follow-ups
+        data[name] = () if name == "melasma_areas" else None
     return Intake.model_validate(data)
 
 
@@ -181,12 +187,11 @@ def describe(ruleset: RuleSet, intake: Intake, variant: Variant, before: Decisio
                      given=_value(getattr(intake, name)), changed_to=_value(value))
         for name, value in variant.answers.items())
     remaining = {f.rule_id for f in after.findings}
-    clears = tuple(dict.fromkeys(f.rule_id for f in before.findings
-                                 if f.outcome is before.outcome and f.rule_id not in remaining))
+    clears = tuple(dict.fromkeys(f.rule_id for f in decisive_findings(before) if f.rule_id not in remaining))
     parts: list[str] = []  # the conditions, for the patient
     clinician: list[str] = []
     once = ""  # a deferral until a condition resolves: say so rather than "if your answer were"
-    decisive = [f for f in before.findings if f.outcome is before.outcome]
+    decisive = decisive_findings(before)
     because = [decisive[i] for i in sorted(variant.covers)]
     waits = [f.wait_for for f in because if f.wait_for]
     for change in answers:
@@ -229,6 +234,17 @@ def _since(ruleset: RuleSet, finding: Finding) -> str:
         return "you stop"
 
 
+def decisive_findings(decision: Decision) -> list[Finding]:
+    """The findings with the decision's outcome; for an appointment before the earliest date (which defers
+    whatever the findings say), the findings whose waits run past it too."""
+    decisive = [f for f in decision.findings if f.outcome is decision.outcome]
+    appointment = decision.appointment_date
+    if decision.appointment_too_early and decision.outcome is Outcome.DEFER and appointment is not None:
+        decisive += [f for f in decision.findings if f.outcome is not decision.outcome
+                     and f.wait_until is not None and f.wait_until > appointment]
+    return decisive
+
+
 def what_would_change(ruleset: RuleSet, intake: Intake, decision: Decision, rescreen: Rescreen) -> tuple[Change, ...]:
     """The changes that alter a non-suitable outcome (see the module docstring); () for `suitable`.
 
@@ -238,7 +254,7 @@ def what_would_change(ruleset: RuleSet, intake: Intake, decision: Decision, resc
     """
     if decision.outcome is Outcome.SUITABLE or FAILED_FLAG in decision.flags:
         return ()
-    decisive = [f for f in decision.findings if f.outcome is decision.outcome]
+    decisive = decisive_findings(decision)
     everything = set(range(len(decisive)))
     options = candidates(ruleset, intake, decisive)
     budget = [MAX_VARIANTS]

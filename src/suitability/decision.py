@@ -92,6 +92,9 @@ class Decision(_Frozen):
     """Everything a screening decides. JSON round-trips exactly."""
 
     outcome: Outcome
+    headline: str | None = Field(default=None, description=(
+        "The decision's first sentence for the patient, when something must be said before anything else "
+        "(an appointment before the earliest date)."))
     earliest_date: dt.date | None = None
     wait_for: tuple[str, ...] = Field(default=(), description="Conditions to wait for that have no date.")
     depth_limits: tuple[DepthLimit, ...] = ()
@@ -106,6 +109,13 @@ class Decision(_Frozen):
         default=(), description="For an outcome other than suitable: the smallest changes that alter it.")
     valid_until: dt.date | None = Field(
         default=None, description="The last day the time-sensitive answers may be relied on (validity.py).")
+    asked_again: str | None = Field(default=None, description=(
+        "In plain words, which answers are asked again on the day of treatment and why (validity.py)."))
+
+    @property
+    def appointment_too_early(self) -> bool:
+        """The appointment falls before the earliest date: it cannot go ahead (clinical-rules.md §1a)."""
+        return bool(self.appointment_date and self.earliest_date and self.earliest_date > self.appointment_date)
 
     @property
     def needs_review(self) -> bool:

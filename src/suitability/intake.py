@@ -12,8 +12,18 @@ import datetime as dt
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from .unknown_fields import is_unknown_field, unknown_field
 from .vocabulary import (
     Answer,
     Area,
@@ -133,8 +143,16 @@ class Intake(BaseModel):
     melasma_areas: tuple[Area, ...] = Field(
         default=(), title="Where is the melasma?", max_length=len(Area),
         description="Choose every area where you have melasma.",
-        json_schema_extra={"topic": "skin_today", "enable_when": {"melasma": list[JsonValue](YES)}},
+        json_schema_extra={"topic": "skin_today", "enable_when": {"melasma": list[JsonValue](YES)},
+                           "uniqueItems": True},
     )
+
+    @field_validator("melasma_areas")
+    @classmethod
+    def _each_area_once(cls, areas: tuple[Area, ...]) -> tuple[Area, ...]:
+        if len(set(areas)) != len(areas):
+            raise ValueError("the same area is listed twice")
+        return areas
     skin_cancer: Answer | None = question(_in_area("Do you have skin cancer"), "skin_today")
     suspicious_lesion: Answer | None = question(
         _in_area("Do you have a mole that has changed, a growth nobody has checked, or rough scaly patches"),
@@ -298,27 +316,36 @@ class Intake(BaseModel):
         "Leave blank if you have not booked yet.")
 
     @model_validator(mode="after")
-    def _dates_make_sense(self) -> Intake:
+    def _answers_agree(self, info: ValidationInfo) -> Intake:
+        """Answers that contradict each other are refused, never silently dropped (clinical-rules.md §1a);
+        each message names the fields involved and never their values. An intake stored before these checks
+        (context {"stored": True}) is read as it was accepted then."""
         errors: list[str] = []
         today = self.screening_date
+        stored = bool(info.context and info.context.get("stored"))
         answers = self.__dict__  # the validated values (iterating the model itself is several times slower)
         for name in _DATE_FIELDS:
             value = answers[name]
             if not isinstance(value, dt.date):
                 continue
             if value > today:
-                errors.append(f"{name}: this date is after the date of the pre-screen ({today.isoformat()}); "
-                              "it must be in the past")
+                errors.append(f"{name}: this date is after the date of the pre-screen (screening_date); "
+                              "it must be on or before it")
             elif value < OLDEST_DATE:
                 errors.append(f"{name}: this date is too long ago")
         if self.appointment_date is not None and self.appointment_date < today:
-            errors.append("appointment_date: the appointment is before the date of the pre-screen")
+            errors.append("appointment_date: the appointment is before the date of the pre-screen (screening_date)")
         if self.date_of_birth is not None:
             years = age_on(self.date_of_birth, today)
             if years > 120:
                 errors.append("date_of_birth: this date of birth gives an age over 120")
-            elif self.age is not None and abs(years - self.age) > 1:
+            elif self.age is not None and (years != self.age if not stored else abs(years - self.age) > 1):
                 errors.append("age: your age does not match your date of birth")
+        if not stored:
+            for name, parents in unasked_follow_ups(answers):
+                asked_by = " or ".join(parents)
+                errors.append(f"{name}: answered although your answer to {asked_by} does not ask it; remove "
+                              f"this answer or change {asked_by}")
         if len(set(self.treatments)) != len(self.treatments):
             errors.append("treatments: the same area and concern are listed twice")
         if errors:
@@ -337,6 +364,31 @@ class Intake(BaseModel):
         return self.age
 
 
+def _follow_up_parents() -> dict[str, dict[str, list[str]]]:
+    return {name: dict(field_meta(name)["enable_when"]) for name in Intake.model_fields
+            if field_meta(name).get("enable_when")}
+
+
+def _answered(value: Any) -> bool:
+    return value is not None and value != ()
+
+
+def unasked_follow_ups(answers: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    """The follow-ups answered although no parent answer asks them, each with its parents' names; `answers`
+    maps field names to values (enum members or their text)."""
+    found = []
+    for name, parents in _FOLLOW_UPS.items():
+        if not _answered(answers.get(name)):
+            continue
+        if not any(_text(answers.get(parent)) in values for parent, values in parents.items()):
+            found.append((name, tuple(parents)))
+    return found
+
+
+def _text(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
 def _date_fields() -> tuple[str, ...]:
     """The intake's date fields that must lie in the past, in the form's order."""
     def is_date(annotation: Any) -> bool:
@@ -346,6 +398,7 @@ def _date_fields() -> tuple[str, ...]:
 
 
 _DATE_FIELDS = _date_fields()
+_FOLLOW_UPS: dict[str, dict[str, list[str]]] = {}  # filled below, once field_meta exists
 
 
 def age_on(born: dt.date, on: dt.date) -> int:
@@ -359,31 +412,39 @@ def field_meta(name: str) -> dict[str, Any]:
     return dict(extra) if isinstance(extra, dict) else {}
 
 
-def parse_intake(data: Any) -> Intake:
-    """Parse JSON text, bytes or JSON-like Python data in JSON mode: strict types, ISO dates, enum values."""
+_FOLLOW_UPS.update(_follow_up_parents())
+
+
+def parse_intake(data: Any, *, stored: bool = False) -> Intake:
+    """Parse JSON text, bytes or JSON-like Python data in JSON mode: strict types, ISO dates, enum values.
+
+    stored: an intake read back from storage, accepted under the checks of its day (see Intake._answers_agree)."""
     import json
 
+    context = {"stored": True} if stored else None
     if isinstance(data, (str, bytes, bytearray)):
-        return Intake.model_validate_json(data)
+        return Intake.model_validate_json(data, context=context)
     try:
         text = json.dumps(data, default=str)
     except (RecursionError, TypeError, ValueError):  # too deep, circular, or keys that are not text
         raise ValidationError.from_exception_data("Intake", [{
             "type": "json_invalid", "loc": (), "input": "",
             "ctx": {"error": "not JSON data (too deeply nested, circular, or with keys that are not text)"}}]) from None
-    return Intake.model_validate_json(text)
+    return Intake.model_validate_json(text, context=context)
 
 
 # The model validator joins its errors with "; ", each starting "<field>: "; a message may contain "; " too.
 _BETWEEN_ERRORS = re.compile("; (?=(?:" + "|".join(map(re.escape, Intake.model_fields)) + "): )")
 
 
-def field_errors(error: Any) -> list[dict[str, str]]:
-    """A pydantic ValidationError as [{field, message}], never echoing the patient's input."""
+def field_errors(error: Any, data: Any = None) -> list[dict[str, str]]:
+    """A pydantic ValidationError as [{field, message}], never echoing the patient's input, nor the name of a
+    field that is not in the model (`data`, the parsed input, gives its position)."""
     out: list[dict[str, str]] = []
     for item in error.errors(include_input=False, include_url=False):
-        loc = ".".join(str(p) for p in item["loc"])
-        message = str(item["msg"])
+        where, message = (unknown_field(item["loc"], data) if is_unknown_field(item)
+                          else (item["loc"], str(item["msg"])))
+        loc = ".".join(str(p) for p in where)
         if not loc and message.startswith("Value error, "):
             for part in _BETWEEN_ERRORS.split(message.removeprefix("Value error, ")):
                 name, _, text = part.partition(": ")

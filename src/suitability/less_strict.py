@@ -45,7 +45,7 @@ def check(rule: Rule) -> None:
             raise RuleFileError(f"{relaxed.value!r} is stricter than the rule's outcome", **where,
                                 field="less_strict.outcome")
     if less.get("wait") not in (None, NONE):
-        shorter = rule_fields.wait(less["wait"], where, rule.topic, "less_strict.wait")
+        shorter = rule_fields.wait(less["wait"], where, rule.topic, "less_strict.wait", inherits=rule.wait)
         if rule.wait is not None and (shorter.after != rule.wait.after or _longer(shorter, rule.wait)):
             raise RuleFileError(f"the wait must count from {rule.wait.after} and be no longer than "
                                 f"{rule.wait.period}", **where, field="less_strict.wait")
@@ -62,6 +62,9 @@ def check(rule: Rule) -> None:
         raise RuleFileError("'less_strict.instructions' must be a list (may be empty)", **where,
                             field="less_strict.instructions")
     rule_fields.texts(less.get("instructions"), where, "less_strict.instructions")
+    relaxed_rule = apply_profile(rule, "standard")
+    if relaxed_rule is not None:  # the reading's outcome and wait together obey the rule's own constraint
+        rule_fields.check_wait_kind(relaxed_rule.outcome, relaxed_rule.wait, where, "less_strict.wait")
 
 
 def _longer(wait: Wait, than: Wait) -> bool:
@@ -84,8 +87,9 @@ def apply_profile(rule: Rule, profile: str) -> Rule | None:
     if "outcome" in less:
         changes["outcome"] = rule_fields.outcome(less["outcome"], where)
     if "wait" in less:
-        changes["wait"] = None if less["wait"] == NONE else rule_fields.wait(less["wait"], where, rule.topic)
-        if changes["wait"] is None and rule.wait is not None:
+        changes["wait"] = None if less["wait"] == NONE else rule_fields.wait(
+            less["wait"], where, rule.topic, inherits=rule.wait)
+        if changes["wait"] is None and rule.wait is not None and not rule.wait.stands:
             # "no wait" drops the deferral date, not the window the dispute is about: the less strict reading
             # applies where the conservative one would, so `standard` is never stricter than `conservative`.
             changes["alternatives"] = _with_window(rule.alternatives, rule.wait)

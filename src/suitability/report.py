@@ -16,7 +16,8 @@ PHASE_WORDS = {Phase.BEFORE: "Before your appointment", Phase.DAY_OF: "On the da
 
 
 def render_text(decision: Decision, *, clinician: bool = False) -> str:
-    lines = [OUTCOME_WORDS[decision.outcome.value], ""]
+    lines = [decision.headline, ""] if decision.headline else []
+    lines += [OUTCOME_WORDS[decision.outcome.value], ""]
     if decision.earliest_date:
         lines.append(f"Earliest date for treatment: {fmt_date(decision.earliest_date)}")
     for condition in decision.wait_for:
@@ -44,8 +45,8 @@ def render_text(decision: Decision, *, clinician: bool = False) -> str:
             lines.append(f"  - {change.patient_text}")
             if clinician:
                 lines.append(f"      [{change.practitioner_text}]")
-    if decision.valid_until:
-        lines += ["", f"Valid until {fmt_date(decision.valid_until)}: after that, some questions are asked again."]
+    if decision.asked_again:
+        lines += ["", decision.asked_again]
     if clinician and decision.flags:
         lines += ["", "Flags: " + ", ".join(decision.flags)]
     lines += ["", f"Rule set {decision.ruleset_version} ({decision.profile})"]

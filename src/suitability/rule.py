@@ -13,12 +13,24 @@ from .decision import Phase
 from .vocabulary import Outcome
 
 
+STANDS, LAPSES = "stands", "lapses"  # what becomes of a rule once its wait has passed (`once_passed`)
+
+
 @dataclass(frozen=True)
 class Wait:
-    """A wait counted from a date the patient gave."""
+    """A wait counted from a date the patient gave.
+
+    `stands`: once the wait has passed the rule still matches and its instructions still apply (a precaution:
+    pause ibuprofen 7 days before); the wait only sets the earliest date while it runs. Otherwise the rule
+    matches only while the wait runs (a deferral, which no longer defers once its wait has passed)."""
 
     after: str
     period: Period
+    stands: bool = False
+
+    @property
+    def once_passed(self) -> str:
+        return STANDS if self.stands else LAPSES
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class InstructionSpec:
     phase: Phase
     text: str
     dated: str | None = None
+    now: str | None = None  # instead of `dated` when the start would fall before the pre-screen
     days_before: int | None = None
     days_after: int | None = None
     sources: tuple[str, ...] = ()

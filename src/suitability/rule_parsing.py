@@ -124,6 +124,7 @@ def parse_rule(raw: Any, file: str) -> Rule:
         flags=rule_fields.texts(raw.get("flags"), where, "flags"),
         less_strict=dict(less or {}), system=system,
     )
+    rule_fields.check_wait_kind(rule.outcome, rule.wait, where)
     if less:
         less_strict.check(rule)
     check_engine_limits(rule)
@@ -165,8 +166,17 @@ def parse_instructions(raw: Any) -> dict[str, InstructionSpec]:
                 raise RuleFileError(f"{key} must be a whole number of days", **where, field=key)
         if item["id"] in specs:
             raise RuleFileError("duplicate instruction id", **where, field="id")
+        now = (item.get("now") or "").strip() or None
+        if phase is Phase.BEFORE and item.get("days_before") and item.get("dated") and now is None:
+            # its start can fall before the pre-screen (a too-early appointment, an appointment within days):
+            # the patient is then told "now", never a date in the past
+            raise RuleFileError("a dated instruction before the appointment needs a 'now' text for when its "
+                                "start has already passed", **where, field="now")
+        if now is not None and "{" in now:
+            raise RuleFileError("'now' is plain text: no {starts} or {ends}", **where, field="now")
         specs[item["id"]] = InstructionSpec(
             id=item["id"], phase=phase, text=item["text"].strip(), dated=(item.get("dated") or "").strip() or None,
+            now=now,
             days_before=item.get("days_before"), days_after=item.get("days_after"),
             sources=rule_fields.texts(item.get("sources"), where, "sources"))
     return specs

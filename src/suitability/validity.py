@@ -143,3 +143,63 @@ def answers_at_checkin(intake: Intake, answers: Mapping[str, Any], on_date: dt.d
     appointment = intake.appointment_date
     data["appointment_date"] = (appointment if appointment and appointment >= on_date else on_date).isoformat()
     return Intake.model_validate_json(json.dumps(data))
+
+
+# Short names of the time-sensitive questions, for the sentence that says which are asked again on the day.
+_SHORT = {
+    "pregnant": "pregnancy", "breastfeeding": "breastfeeding", "acne_inflamed": "active acne",
+    "acne_comedonal": "blackheads and whiteheads", "cold_sore_now": "cold sores", "skin_infection": "skin infections",
+    "open_wounds": "open wounds or irritated skin", "eczema_flaring": "eczema flares",
+    "psoriasis_in_area": "psoriasis patches", "rosacea_active": "rosacea spots", "autoimmune_flare": "autoimmune flares",
+    "sunburn": "sunburn", "tan": "tanning", "self_tanner": "fake tan", "retinoid": "retinoid creams",
+    "exfoliant_acids": "acid exfoliants and scrubs", "benzoyl_peroxide": "benzoyl peroxide",
+    "nsaid": "anti-inflammatory painkillers", "aspirin": "aspirin", "supplements": "supplements",
+    "isotretinoin": "isotretinoin", "chemical_peel": "chemical peels", "hair_removal": "hair removal",
+    "nonablative_laser": "laser or IPL treatments", "ablative_resurfacing": "laser resurfacing or surgery",
+    "botulinum_toxin": "anti-wrinkle injections", "dermal_filler": "dermal filler", "facial_surgery": "facial surgery",
+    "photosensitising_medication": "medicines that make skin sun-sensitive", "anticoagulant": "blood thinners",
+    "warts": "warts", "immunosuppressed": "your immune system", "chemo_or_radiotherapy": "chemotherapy or radiotherapy",
+}
+
+
+def _short(name: str) -> str:
+    return _SHORT.get(name, name.replace("_", " "))
+
+
+def _listed(names: list[str]) -> str:
+    words = list(dict.fromkeys(_short(n) for n in names))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def asked_again(table: Mapping[str, Period], intake: Intake, valid: dt.date | None,
+                treatment_day: dt.date | None, earliest: dt.date | None = None) -> str | None:
+    """In plain words: which answers are asked again on the day of treatment, and why (they can change within
+    days or weeks). Never implies the answers expire before the patient could be treated without saying what
+    happens then: the questions are asked again on the day, and only the result of those can change.
+
+    treatment_day: the day the instructions count from (the appointment, or the earliest date when the
+    appointment is too early); None without an appointment."""
+    if valid is None:
+        return None
+    from .combine import fmt_date  # late import: combine imports this module
+
+    start = intake.screening_date
+    asked = [name for name, period in table.items() if _is_asked(name, intake) and not _parents(name)]
+    treatment_day = treatment_day or earliest  # without an appointment, the first day treatment can happen
+    if treatment_day is not None:
+        due = [name for name in asked if treatment_day > _expires(start, table[name])]
+        day = fmt_date(treatment_day)
+        when = f"your appointment on {day}" if intake.appointment_date else f"{day} at the earliest"
+        if not due:
+            return (f"Your answers can be relied on up to your appointment on {day}: nothing needs asking again on "
+                    "the day unless something changes.")
+        return (f"Some answers can change within days or weeks, so on the day of your treatment ({when}) the "
+                f"practitioner will ask you again about {_listed(due)}. If an "
+                "answer has changed, the result is worked out again then; the rest of this pre-screen stands and "
+                "you will not need to take the whole pre-screen again.")
+    due = [name for name in asked if _expires(start, table[name]) == valid] or asked
+    return (f"Some answers can change within days or weeks. If you are treated after {fmt_date(valid)}, the "
+            f"practitioner will ask you again on the day about {_listed(due)}, and about more of them the later it "
+            "is; if an answer has changed, the result is worked out again then. You will not need to take the "
+            "whole pre-screen again.")
+

@@ -31,7 +31,8 @@ SPEC_EXAMPLES: list[tuple[str, dict[str, Any], str, str | None]] = [
     ("isotretinoin-past", {"isotretinoin": "past", "isotretinoin_last_dose": "2026-01-10"}, "defer", "2026-07-10"),
     ("fitzpatrick-v", {"fitzpatrick": "V"}, "review", None),
     ("clean", {}, "suitable", None),
-    ("retinoid-in-use", {"retinoid": "yes"}, "suitable_with_precautions", "2026-03-12"),
+    # the 10-day stop ends 12 Mar, before the 20 Mar appointment: a wait passed by then adds no date (spec §1)
+    ("retinoid-in-use", {"retinoid": "yes"}, "suitable_with_precautions", None),
 ]
 
 

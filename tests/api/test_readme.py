@@ -18,6 +18,6 @@ def test_the_python_api_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: py
     monkeypatch.chdir(ROOT)
     exec(compile(code[1], "README.md", "exec"), {})  # noqa: S102 - our own documentation
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "True 2026-12-02"
+    assert out[0] == "True None"
     assert out[1] == "cheeks/acne_scars: at most 1.5 mm (depth-concern-acne-scars)"
     assert out[-1].startswith("[{'field': 'pregnant', 'message': \"Input should be 'yes', 'no' or")

@@ -22,7 +22,7 @@ from suitability.web.rules_reload import RulesWatcher, watcher
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
 SECRET = "governance-test-secret-key-long-enough-0123456789"
 PASSWORD = "correct horse battery staple 42"
-WAIT = "wait: {after: isotretinoin_last_dose, months: 6}"
+WAIT = "wait: {after: isotretinoin_last_dose, months: 6, once_passed: lapses}"
 
 
 class FakeClock:

@@ -17,7 +17,7 @@ from suitability.web.rules_reload import watcher
 
 ISOTRETINOIN = {"isotretinoin": "past", "isotretinoin_last_dose": "2026-10-01"}  # screened 2026-11-22
 SIX_MONTHS, SEVEN_MONTHS = "2027-04-01", "2027-05-01"
-WAIT = "wait: {after: isotretinoin_last_dose, months: 6}"
+WAIT = "wait: {after: isotretinoin_last_dose, months: 6, once_passed: lapses}"
 BROKEN = ("when: {isotretinoin: past}", "when: {isotretinon: past}")  # a misspelt field
 
 

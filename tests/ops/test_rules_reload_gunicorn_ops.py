@@ -13,7 +13,7 @@ import requests
 from gunicorn_support import Gunicorn
 from ops_support import edit
 
-WAIT = "wait: {after: isotretinoin_last_dose, months: 6}"
+WAIT = "wait: {after: isotretinoin_last_dose, months: 6, once_passed: lapses}"
 BROKEN = ("when: {isotretinoin: past}", "when: {isotretinon: past}")
 
 

@@ -164,9 +164,9 @@ def changed_rules(tmp_path: Path) -> Iterator[Screener]:
     """A screener on the shipped rules with the superficial-peel wait at 60 days (the test installs it)."""
     target = copy_rules(tmp_path / "rules", scenarios=False, source=ROOT / "rules")
     peel_file = target / "recent-treatments.yaml"
-    old = "wait: {after: chemical_peel_date, days: 30}"
+    old = "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}"
     assert peel_file.read_text().count(old) == 1, "the peel rule's wait moved: update this test"
-    peel_file.write_text(peel_file.read_text().replace(old, "wait: {after: chemical_peel_date, days: 60}"))
+    peel_file.write_text(peel_file.read_text().replace(old, "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}"))
     reseal(target)
     previous = default_screener()
     yield Screener.from_directory(target)

@@ -67,8 +67,8 @@ def changed_rules(target: Path) -> Path:
     """The shipped rules with the superficial-peel wait at 60 days and the forehead depth cap at 0.25 mm."""
     copy_rules(target, scenarios=False, source=ROOT / "rules")  # a clinical change the scenarios would refuse
     for name, old, new in (
-            ("recent-treatments.yaml", "wait: {after: chemical_peel_date, days: 30}",
-             "wait: {after: chemical_peel_date, days: 60}"),
+            ("recent-treatments.yaml", "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}",
+             "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}"),
             ("depth.yaml", "when: {area: forehead}\n    depth_cap_mm: 0.5", "when: {area: forehead}\n    depth_cap_mm: 0.25")):
         text = (target / name).read_text()
         assert text.count(old) == 1, f"{name} changed: update this helper"

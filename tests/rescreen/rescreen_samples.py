@@ -36,9 +36,9 @@ def changed_rules(target: Path, *, peel_days: int = 60, forehead_mm: float | Non
     copy_rules(target, scenarios=False, source=ROOT / "rules")  # a clinical change the scenarios would refuse
     peel_file = target / "recent-treatments.yaml"
     text = peel_file.read_text()
-    old = "wait: {after: chemical_peel_date, days: 30}"
+    old = "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}"
     assert text.count(old) == 1, "the peel rule's wait moved: update this helper"
-    peel_file.write_text(text.replace(old, f"wait: {{after: chemical_peel_date, days: {peel_days}}}"))
+    peel_file.write_text(text.replace(old, f"wait: {{after: chemical_peel_date, days: {peel_days}, once_passed: lapses}}"))
     if forehead_mm is not None:
         depth_file = target / "depth.yaml"
         text = depth_file.read_text()

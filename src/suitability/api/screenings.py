@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, g, request, url_for
+from flask import Response, current_app, g, request, url_for
 from sqlalchemy import select
 
 from ..decision import Decision
-from ..screening import screen
 from ..storage import Case, Source, get_case
+from ..web.observe import observed
 from . import db
 from .models import ApiSubmission
 from .problems import Problem
@@ -30,8 +30,8 @@ def case_link(case: Case) -> dict[str, str]:
 def create_screening() -> Response:
     """Screen an intake; with "store": true also keep it as a case (once per Idempotency-Key)."""
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
-    call = parse_screening(request.get_data(cache=False))
-    decision: Decision = screen(call.intake)
+    call = parse_screening(request.get_data(cache=False), current_app.config["CLINIC_ZONE"])
+    decision: Decision = observed("api")(call.intake)
     if not call.store:
         return _json({"decision": decision.model_dump(mode="json")}, 200)
     case, created, stored = store(db.session(), call.intake, decision, api_key_id=g.api_key_id,

@@ -5,6 +5,7 @@ Views translate HTTP to these calls; the session and the screen function come in
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -13,10 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..decision import Decision
 from ..errors import SuitabilityError
 from ..fhir.outcome import redact
 from ..intake import Intake, field_errors, parse_intake
+from ..unknown_fields import UNKNOWN
 from ..storage import Case, Source, body_hash, decision_of, store_submission
 from .webhooks.outbox import API_KEY_INFO
 
@@ -47,19 +50,22 @@ def canonical_hash(document: Any) -> str:
 
 
 def intake_errors(exc: ValidationError, posted: Any, prefix: str = "") -> list[dict[str, str]]:
-    return [{"field": prefix + e["field"], "message": redact(e["message"], posted)} for e in field_errors(exc)]
+    return [{"field": prefix.rstrip(".") if prefix and e["field"] == "(intake)" else prefix + e["field"],
+             "message": redact(e["message"], posted)} for e in field_errors(exc, posted)]
 
 
-def parse_screening(raw: bytes) -> ScreeningCall:
-    """The POST /screenings body: {"intake": {...}, "store": false}; raises InvalidRequest with every error."""
+def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
+    """The POST /screenings body: {"intake": {...}, "store": false}; raises InvalidRequest with every error.
+    The screening date is today in the clinic's zone unless the intake gives an earlier one (never a later)."""
+    zone = zone if zone is not None else clock.clinic_zone()
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
         raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
     if not isinstance(body, dict):
         raise InvalidRequest(422, [{"field": "(body)", "message": "send a JSON object: {\"intake\": {...}}"}])
-    errors = [{"field": str(k)[:60], "message": "unknown field; use 'intake' and 'store'"}
-              for k in body if k not in ENVELOPE]
+    errors = [{"field": "(body)", "message": f"{UNKNOWN} (key {n} of the body); use 'intake' and 'store'"}
+              for n, k in enumerate(body, 1) if k not in ENVELOPE]
     store = body.get("store", False)
     if not isinstance(store, bool):
         errors.append({"field": "store", "message": "must be true or false"})
@@ -69,10 +75,18 @@ def parse_screening(raw: bytes) -> ScreeningCall:
     elif not isinstance(body["intake"], dict):
         errors.append({"field": "intake", "message": "must be a JSON object of answers"})
     else:
+        answers = dict(body["intake"])
+        answers.setdefault("screening_date", clock.today(zone).isoformat())
         try:
-            intake = parse_intake(body["intake"])
+            intake = parse_intake(answers)
+            clock.check_screening_date(intake.screening_date, zone)
         except ValidationError as exc:
+            intake = None
             errors += intake_errors(exc, body["intake"], "intake.")
+        except ValueError as exc:  # a screening date later than today in the clinic's zone
+            intake = None
+            name, _, message = str(exc).partition(": ")
+            errors.append({"field": f"intake.{name}", "message": message})
     if errors or intake is None:
         raise InvalidRequest(422, errors)
     return ScreeningCall(intake, bool(store), canonical_hash(body))

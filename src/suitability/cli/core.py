@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from .. import clock
 from ..bibliography import dangling_documents
 from ..engine import Engine
 from ..errors import SuitabilityError
@@ -20,7 +25,13 @@ from ..screening import Screener
 from ..seal import SEAL, check_seal, seal_changes, sealed
 
 REPOSITORY = Path(__file__).resolve().parents[3]
-SAMPLE = REPOSITORY / "examples" / "intake.json"
+
+def sample_intake_path() -> Path:
+    """The bundled sample intake: in the wheel (`suitability/_data/examples`), else the source tree's `examples/`."""
+    shipped = resources.files("suitability") / "_data" / "examples" / "intake.json"
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[3] / "examples" / "intake.json"
 
 
 def _rules_args(parser: argparse.ArgumentParser) -> None:
@@ -74,13 +85,30 @@ def read_intake(source: str) -> Intake | None:
         print(f"suitability: cannot read {source}: {exc.strerror}", file=sys.stderr)
         return None
     try:
-        return parse_intake(raw)
+        zone = clock.clinic_zone()
+    except clock.TimezoneError as exc:
+        print(f"suitability: {exc}", file=sys.stderr)
+        return None
+    data: Any = raw
+    try:  # without a screening date, the intake is screened as of today in the clinic's zone
+        parsed = json.loads(raw)
+        if isinstance(parsed, dict):
+            data = {**parsed, "screening_date": parsed.get("screening_date") or clock.today(zone).isoformat()}
+    except (ValueError, RecursionError):
+        pass  # parse_intake reports it
+    try:
+        intake = parse_intake(data)
+        clock.check_screening_date(intake.screening_date, zone)
+        return intake
     except ValidationError as exc:
         errors = field_errors(exc)
-        print(f"suitability: the intake has {len(errors)} error(s):", file=sys.stderr)
-        for err in errors:
-            print(f"  {err['field']}: {err['message']}", file=sys.stderr)
-        return None
+    except ValueError as exc:  # a screening date later than today in the clinic's zone
+        name, _, message = str(exc).partition(": ")
+        errors = [{"field": name, "message": message}]
+    print(f"suitability: the intake has {len(errors)} error(s):", file=sys.stderr)
+    for err in errors:
+        print(f"  {err['field']}: {err['message']}", file=sys.stderr)
+    return None
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
@@ -90,7 +118,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
+    start = time.perf_counter()
     decision = screener.screen(intake)
+    _count_for_metrics(decision.outcome.value, time.perf_counter() - start)
     if args.format == "json":
         print(decision.model_dump_json(indent=2))
     else:
@@ -98,14 +128,28 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count_for_metrics(outcome: str, seconds: float) -> None:
+    """With metrics on and a PROMETHEUS_MULTIPROC_DIR shared with the app servers, their /metrics counts this
+    screening under the door "cli". Without the server extra there is nothing to count into."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") or \
+            os.environ.get("SUITABILITY_METRICS", "").strip().lower() in ("", "0", "off", "false", "no", "none"):
+        return
+    try:
+        from ..web.metrics import record_screening
+    except ImportError:
+        return
+    record_screening("cli", outcome, seconds)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
-    intake = parse_intake(SAMPLE.read_bytes()) if SAMPLE.is_file() else None
-    if intake is None:
-        print("suitability: the sample intake is not available outside the source tree", file=sys.stderr)
+    sample = sample_intake_path()
+    if not sample.is_file():
+        print("suitability: the sample intake is missing from this installation", file=sys.stderr)
         return 1
+    intake = parse_intake(sample.read_bytes())
     print("Sample pre-screen (examples/intake.json):\n")
     print(render_text(screener.screen(intake), clinician=True))
     return 0

@@ -43,6 +43,9 @@ def _depth(limit: DepthLimit) -> dict[str, Any]:
 def _parameters(decision: Decision) -> dict[str, Any]:
     params = [_param("outcome", valueCoding=coding(decision.outcome)),
               _param("needsReview", valueBoolean=decision.needs_review)]
+    if decision.headline:  # said first: the appointment cannot go ahead
+        params.insert(0, _param("headline", valueString=decision.headline))
+        params.append(_param("appointmentTooEarly", valueBoolean=True))
     if decision.earliest_date:
         params.append(_param("earliestDate", valueDate=decision.earliest_date.isoformat()))
     params += [_param("waitFor", valueString=w) for w in decision.wait_for]
@@ -53,6 +56,8 @@ def _parameters(decision: Decision) -> dict[str, Any]:
                _param("screeningDate", valueDate=decision.screening_date.isoformat())]
     if decision.appointment_date:
         params.append(_param("appointmentDate", valueDate=decision.appointment_date.isoformat()))
+    if decision.asked_again:
+        params.append(_param("askedAgain", valueString=decision.asked_again))
     return {"resourceType": "Parameters", "id": "output", "parameter": params}
 
 
@@ -96,6 +101,8 @@ def _guidance(decision: Decision, subject: dict[str, Any] | None,
         contained.append({"resourceType": "RequestGroup", "id": "instructions", "status": "active",
                           "intent": "proposal", "action": [_action(i) for i in decision.instructions]})
         resource["result"] = {"reference": "#instructions"}
+    if decision.headline:  # the first thing a reader of the guidance sees
+        resource["note"] = [{"text": decision.headline}]
     if subject:
         resource["subject"] = subject
     if identifiers:

@@ -60,9 +60,14 @@ def kind_of(name: str, info: FieldInfo) -> ItemKind:
     raise NotImplementedError(f"intake field {name!r} has a type FHIR items do not cover yet: {info.annotation!r}")
 
 
+# Intake fields that are no question for the patient: the screening date is the response's `authored` day.
+NOT_ASKED = frozenset({"screening_date"})
+
+
 def intake_fields() -> dict[str, tuple[FieldInfo, ItemKind, dict[str, Any]]]:
-    """Every intake field in declaration order, with its kind and question metadata."""
-    return {name: (info, kind_of(name, info), field_meta(name)) for name, info in Intake.model_fields.items()}
+    """Every intake field the patient is asked, in declaration order, with its kind and question metadata."""
+    return {name: (info, kind_of(name, info), field_meta(name)) for name, info in Intake.model_fields.items()
+            if name not in NOT_ASKED}
 
 
 def bound(info: FieldInfo, which: str) -> int | None:

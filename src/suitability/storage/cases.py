@@ -172,7 +172,7 @@ def intake_of(case: Case) -> Intake:
     """The stored answers as the Intake they were."""
     from ..intake import parse_intake
 
-    return parse_intake(case.intake)
+    return parse_intake(case.intake, stored=True)
 
 
 def decision_of(case: Case) -> Decision:

@@ -126,7 +126,7 @@ def _case(session: Session, case_id: str) -> Case:
 
 def _stored_intake(case: Case) -> Intake:
     try:
-        return parse_intake(case.intake)
+        return parse_intake(case.intake, stored=True)
     except ValidationError:
         raise CheckInRefused({"case": "the stored answers are no longer valid; screen the patient again"}) from None
 

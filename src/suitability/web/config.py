@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Config, Flask
+
+from .. import clock
 
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,                   # SUITABILITY_SECRET_KEY; else generated once into the instance
@@ -28,9 +31,25 @@ DEFAULTS: dict[str, Any] = {
     "CLINIC_NAME": "Microneedling pre-screen",
     "TRUSTED_PROXIES": 0,                 # TLS-ending proxies in front: trust their X-Forwarded-* headers
     "PRACTITIONER_IDLE_MINUTES": 30,      # a practitioner session ends after this long without a request
+    "PRACTITIONER_MAX_HOURS": 12,         # and this long after signing in, however busy (state in the database)
     "REQUIRE_APPROVED_RULES": False,      # on in production: serve only approved rule sets (rules_approval)
     "APPROVALS_REQUIRED": 1,              # different admins who must approve a rule set before it serves
+    "TIMEZONE": None,                     # SUITABILITY_TIMEZONE: the clinic's IANA zone (screening dates, times
+                                          # shown); None: the server's local zone. Checked at start.
+    "METRICS": False,                     # SUITABILITY_METRICS: serve Prometheus metrics at /metrics (metrics.py)
+    "METRICS_TOKEN": None,                # SUITABILITY_METRICS_TOKEN: the bearer token /metrics requires; without
+                                          # one, /metrics stays off even when METRICS is on
 }
+OFF_WORDS = {"", "0", "off", "false", "no", "none"}
+
+
+def switched_on(value: object) -> bool:
+    """A yes/no setting as the environment or a config may give it: True, 1, "on"... but "off", "false", "0" no."""
+    if isinstance(value, str):
+        return value.strip().lower() not in OFF_WORDS
+    return bool(value)
+
+
 SECRET_FILE = "secret_key"
 APP_NAME = "suitability.web"
 
@@ -50,6 +69,14 @@ def load_config(config: Config, test_config: dict[str, Any] | None) -> None:
         config.from_prefixed_env("SUITABILITY")
     else:
         config.from_mapping(test_config)
+
+
+def clinic_timezone(config: Config) -> dt.tzinfo:
+    """The clinic's time zone from TIMEZONE, checked (an unknown name stops the app at start, naming the
+    setting); kept in the config as CLINIC_ZONE for every request."""
+    zone = clock.clinic_zone(config.get("TIMEZONE") or "")
+    config["CLINIC_ZONE"] = zone
+    return zone
 
 
 def secret_key(instance_path: str | Path) -> str:

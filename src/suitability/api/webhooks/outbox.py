@@ -78,6 +78,8 @@ def screening_payload(case: Case) -> dict[str, Any]:
         "outcome": Outcome(case.outcome).value, "needs_review": case.needs_review,
         "review_status": getattr(case.review_status, "value", case.review_status),
         "earliest_date": decision.get("earliest_date"), "wait_for": list(decision.get("wait_for") or []),
+        # an appointment before the earliest date cannot go ahead: said first, as to the patient
+        "headline": decision.get("headline"), "appointment_too_early": bool(decision.get("headline")),
         "ruleset_version": case.ruleset_version, "created_at": created.astimezone(dt.UTC).isoformat(),
     }
 
@@ -92,6 +94,7 @@ def decision_changed_payload(case_id: str, reference: str, decision: Decision, *
         "previous_outcome": previous_outcome, "needs_review": decision.needs_review, "review_status": review_status,
         "reopened": reopened, "earliest_date": decision.earliest_date.isoformat() if decision.earliest_date else None,
         "wait_for": list(decision.wait_for),
+        "headline": decision.headline, "appointment_too_early": decision.appointment_too_early,
         "valid_until": decision.valid_until.isoformat() if decision.valid_until else None,
         "ruleset_version": decision.ruleset_version, "previous_ruleset_version": previous_ruleset_version,
         "changed_at": utcnow().isoformat(timespec="seconds"), **extra,

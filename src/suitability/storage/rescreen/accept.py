@@ -102,7 +102,7 @@ def _accept_one(session: Session, screener: Screener, case: Case | None, case_id
         report.skipped.append(Skipped(case.id, case.reference, skip))
         return
     try:
-        decision = screener.screen(parse_intake(case.intake))
+        decision = screener.screen(parse_intake(case.intake, stored=True))
     except ValidationError:
         report.skipped.append(Skipped(case.id, case.reference, "the stored intake is no longer valid"))
         return

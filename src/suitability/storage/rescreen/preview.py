@@ -182,7 +182,7 @@ def screen_case(screener: Screener, row: Row) -> CaseDifference:
     case = {**row, "review_status": getattr(row["review_status"], "value", row["review_status"])}
     version = screener.ruleset.version
     try:
-        intake = parse_intake(row["intake"])
+        intake = parse_intake(row["intake"], stored=True)
     except ValidationError:  # the stored answers no longer fit the intake model: say so, never echo them
         return failed(case, row["decision"], version, "the stored intake is no longer valid")
     decision = screener.screen(intake, explain=False)

@@ -83,7 +83,7 @@ def reproduce_history(database: Database, reference: str) -> list[Reproduction]:
             if key not in rulesets:
                 rulesets[key] = load_archived(session, *key, replay=True)
             label = f"{row.reason.value} {row.at:%Y-%m-%d %H:%M} by {row.actor}"
-            results.append(_compare(case, parse_intake(answers), rulesets[key], row.ruleset_version, row.profile,
+            results.append(_compare(case, parse_intake(answers, stored=True), rulesets[key], row.ruleset_version, row.profile,
                                     row.decision, label))
             if row.previous_intake is not None:  # a check-in replaced these answers: earlier decisions used them
                 answers = row.previous_intake

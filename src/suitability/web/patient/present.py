@@ -37,11 +37,17 @@ class ChecklistItem:
     when: str
 
 
+TOO_EARLY_NEXT_STEPS = ("Please move your appointment to the earliest date below or later, then follow the "
+                        "checklist below: its dates count from the earliest date.")
+
+
 @dataclass(frozen=True)
 class Result:
     outcome: str
     headline: str
     next_steps: str
+    first: str | None  # said before anything else: the appointment cannot go ahead
+    asked_again: str | None
     reasons: tuple[str, ...]
     earliest_date: str | None
     wait_for: tuple[str, ...]
@@ -78,7 +84,9 @@ def present(decision: Decision) -> Result:
     return Result(
         outcome=decision.outcome.value,
         headline=HEADLINES[decision.outcome],
-        next_steps=NEXT_STEPS[decision.outcome],
+        next_steps=TOO_EARLY_NEXT_STEPS if decision.headline else NEXT_STEPS[decision.outcome],
+        first=decision.headline,
+        asked_again=decision.asked_again,
         reasons=reasons,
         earliest_date=fmt_date(decision.earliest_date) if decision.earliest_date else None,
         wait_for=decision.wait_for,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from ...combine import fmt_date
+from ... import clock
 from ...errors import SuitabilityError
 from ...storage import (
     IdempotencyConflict,
@@ -21,6 +21,7 @@ from ...storage import (
 from ...storage.errors import failure_kinds
 from ...storage.models import Source
 from ..database import get_db
+from ..observe import observed
 from . import bp, state
 from .answers import to_intake, unanswered
 from .form_views import View
@@ -47,7 +48,8 @@ def send() -> View:
         return redirect(url_for("patient.check"))
     digest = body_hash(intake.model_dump_json(exclude={"screening_date"}))
     try:
-        submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB)
+        submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB,
+                            screen=observed("web"))
     except IdempotencyConflict:
         flash("Your answers changed after you opened this page. Please check them and send them again.")
         return redirect(url_for("patient.check"))
@@ -83,4 +85,4 @@ def result(case_id: str) -> View:
     if case is None:
         abort(404)
     return render_template("patient/result.html", case=case, result=present(decision_of(case)),
-                           sent=f"{fmt_date(case.created_at.date())} at {case.created_at:%H:%M}")
+                           sent=clock.shown(case.created_at, current_app.config["CLINIC_ZONE"]))
