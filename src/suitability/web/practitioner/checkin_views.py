@@ -78,6 +78,10 @@ def read_answers(questions: tuple[str, ...], form: Any) -> tuple[dict[str, Any],
             answers[name] = int(text)
         else:
             errors[name] = "Enter a whole number, like 34"
+    for name in list(answers):  # a follow-up hidden by the new answer to its question is dropped, as on the form
+        q = QUESTIONS[name]
+        if q.parent in questions and answers.get(q.parent) not in q.parent_values:
+            del answers[name]
     return answers, errors, shown
 
 
