@@ -388,7 +388,10 @@ def _riskiest(ruleset: RuleSet, topic: str) -> tuple[Intake, int]:
     ids = {r.id for r in ruleset.matchable if r.topic == topic}
 
     def count(candidate: dict[str, Any]) -> int:
-        intake = Intake.model_validate_json(json.dumps(candidate))
+        try:
+            intake = Intake.model_validate_json(json.dumps(candidate))
+        except ValueError:  # a follow-up its question does not ask: refused, so no intake to count
+            return -1
         return len({rule for rule, _ in evaluate(ruleset, intake_to_facts(intake)) if rule in ids})
 
     best = count(answers)

@@ -23,7 +23,8 @@ def rules_copy(tmp_path: Path) -> Path:
 def test_files_hold_every_yaml_file_of_the_folder_as_read() -> None:
     root = default_rules_dir()
     ruleset = load_rules(root)
-    on_disk = {p.name for p in root.glob("*.yaml")}
+    # every .yaml file, in subfolders too (rules/scenarios/ is part of the rule set's version)
+    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*.yaml")}
     assert set(ruleset.files) == on_disk
     for name, text in ruleset.files.items():
         assert text.encode("utf-8") == (root / name).read_bytes()
@@ -32,8 +33,8 @@ def test_files_hold_every_yaml_file_of_the_folder_as_read() -> None:
 def test_version_is_sha256_of_names_and_bytes_in_name_order() -> None:
     root = default_rules_dir()
     digest = hashlib.sha256()
-    for path in sorted(root.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml")):
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
     assert load_rules(root).version == "sha256:" + digest.hexdigest()[:16] == content_version(root)
 
 
@@ -63,7 +64,7 @@ def test_each_file_is_read_once_so_version_and_rules_come_from_the_same_bytes(
     monkeypatch.setattr(Path, "read_bytes", counting)
     monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: pytest.fail(f"{self.name} read as text again"))
     ruleset = load_rules(rules_copy)
-    assert sorted(reads) == sorted(p.name for p in rules_copy.glob("*.yaml"))
+    assert sorted(reads) == sorted(p.name for p in rules_copy.rglob("*.yaml"))
     assert ruleset.version == version_of(ruleset.files)
 
 
