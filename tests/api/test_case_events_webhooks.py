@@ -33,8 +33,11 @@ FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, r
 ROOT = Path(__file__).resolve().parents[2]
 ON = SCREENING + dt.timedelta(days=15)  # some answers of the minimal intake have run out by then
 CHANGED = ("case.checked_in", "case.rescreened")
+# headline: the decision's first sentence when the appointment is before the earliest date (clinical-rules.md
+# §1a: said the same way in every output); it names the booking's date, never an answer to a question
 KEYS = {"case_id", "reference", "outcome", "previous_outcome", "needs_review", "review_status", "reopened",
-        "earliest_date", "wait_for", "valid_until", "ruleset_version", "previous_ruleset_version", "changed_at"}
+        "earliest_date", "wait_for", "valid_until", "ruleset_version", "previous_ruleset_version", "changed_at",
+        "headline", "appointment_too_early"}
 
 
 @pytest.fixture(scope="module")
