@@ -37,7 +37,8 @@ def changed_rules(target: Path, *, peel_days: int = 60, forehead_mm: float | Non
     text = peel_file.read_text()
     old = "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}"
     assert text.count(old) == 1, "the peel rule's wait moved: update this helper"
-    peel_file.write_text(text.replace(old, f"wait: {{after: chemical_peel_date, days: {peel_days}}}"))
+    new = f"wait: {{after: chemical_peel_date, days: {peel_days}, once_passed: lapses}}"
+    peel_file.write_text(text.replace(old, new))
     if forehead_mm is not None:
         depth_file = target / "depth.yaml"
         text = depth_file.read_text()

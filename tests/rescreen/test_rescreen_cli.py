@@ -118,7 +118,8 @@ def test_reproduce_says_when_a_decision_differs_or_cannot_be_checked(
         connection.exec_driver_sql("DROP TRIGGER rulesets_no_update")
         row = connection.exec_driver_sql("SELECT version, files FROM rulesets").one()
         files = json.loads(row[1])
-        files["recent-treatments.yaml"] = files["recent-treatments.yaml"].replace("days: 30}", "days: 60}")
+        files["recent-treatments.yaml"] = files["recent-treatments.yaml"].replace(
+            "days: 30, once_passed: lapses}", "days: 60, once_passed: lapses}")
         connection.exec_driver_sql("UPDATE rulesets SET files = ?", (json.dumps(files),))
         connection.commit()
     assert main(["reproduce", case.reference]) == 1

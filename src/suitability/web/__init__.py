@@ -13,8 +13,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..errors import SuitabilityError
 from .. import clock
+from ..errors import SuitabilityError
 from ..screening import default_screener
 from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
