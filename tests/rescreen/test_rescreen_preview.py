@@ -38,7 +38,8 @@ def test_a_longer_wait_and_a_smaller_cap_show_case_by_case(db: Database, changed
     assert (deferred.old_outcome, deferred.new_outcome) == ("suitable_with_precautions", "defer")
     assert deferred.changed_outcome and deferred.changed_dates
     assert deferred.new_earliest == dt.date(2026, 10, 23) + dt.timedelta(days=60)
-    assert deferred.old_earliest is not None and deferred.old_earliest < deferred.new_earliest
+    # the retinoid's 10-day stop ends before the appointment 30 days on: a passed wait adds no date (spec §1)
+    assert deferred.old_earliest is None
     assert "peel-superficial" in deferred.newly_fired and deferred.no_longer_fired == ()
     assert deferred.old_version == shipped_screener.ruleset.version
     assert deferred.new_version == changed_screener.ruleset.version
