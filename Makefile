@@ -10,7 +10,7 @@ PORT   ?= 5000
 $(BIN)/suitability: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[server,postgres,dev]'
 	touch $@
 
 install: $(BIN)/suitability
@@ -29,8 +29,9 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src/suitability
 
+# `make bench QUICK=1`: a first look in well under a minute (fewer, shorter runs); progress goes to stderr.
 bench: install
-	$(BIN)/python benchmarks/screening.py
+	$(BIN)/python benchmarks/screening.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -92,13 +92,24 @@ def rss_mb() -> float:
     return float(psutil.Process().memory_info().rss) / 1e6
 
 
+def progress(message: str) -> None:
+    """One line on standard error, so a run of several minutes shows where it is (the figures go to stdout)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20 k screenings for memory instead of 200 k")
+    parser.add_argument("--quick", action="store_true",
+                        help="a first look in well under a minute: 20 k screenings for memory instead of 200 k, "
+                             "2 runs of 2 k screenings per measurement (unless --runs/--timed say otherwise)")
     parser.add_argument("--pool", type=int, default=500)
-    parser.add_argument("--timed", type=int, default=20_000, help="screenings per throughput measurement")
-    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (best and median shown)")
+    parser.add_argument("--timed", type=int, default=None, help="screenings per throughput measurement (20 k)")
+    parser.add_argument("--runs", type=int, default=None, help="runs of each measurement, best and median shown (5)")
     args = parser.parse_args()
+    if args.timed is None:
+        args.timed = 2_000 if args.quick else 20_000
+    if args.runs is None:
+        args.runs = 2 if args.quick else 5
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
@@ -107,6 +118,7 @@ def main() -> int:
     from suitability.facts import intake_to_facts
 
     warnings.simplefilter("ignore")
+    progress("loading the rules and generating the intake pool")
     evaluator = load("evaluator")
     screener = default_screener()
     ruleset, engine = screener._current  # the compiled engine the screener uses
@@ -125,7 +137,8 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     service, engine_path, plain_path, matching, evaluating = Rates(), Rates(), Rates(), Rates(), Rates()
     unexplained = Rates()
-    for _ in range(args.runs):  # interleaved, so a burst of other work on the machine hits every path alike
+    for run in range(args.runs):  # interleaved, so a burst of other work on the machine hits every path alike
+        progress(f"throughput run {run + 1}/{args.runs} ({args.timed} screenings per path)")
         rate(screener.screen, pool, args.timed // 4, service)
         rate(lambda intake: screener.screen(intake, explain=False), pool, args.timed // 2, unexplained)
         rate(durable, pool, args.timed, engine_path)
@@ -137,6 +150,7 @@ def main() -> int:
     ratio = max(p / e for p, e in zip(plain_path.cpu, engine_path.cpu, strict=True))
 
     total = 20_000 if args.quick else 200_000
+    progress(f"memory: {total // 1000} k screenings")
     size = len(pool)
     gc.collect()
     for i in range(1_000):

@@ -3,16 +3,15 @@ copy of the shipped rules a test may edit."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from rules_support import copy_rules
 
 from suitability import set_default_screener
-from suitability.ruleset import default_rules_dir
 from suitability.web import create_app
 from suitability.web.patient.questions import Page
 
@@ -47,10 +46,10 @@ def page_form(page: Page, data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def copied_rules_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the shipped rules as SUITABILITY_RULES_DIR; no screener in memory before or after (the next
+    """A sealed copy of the shipped rules without their clinical scenarios (the tests that use it change
+    clinical values on purpose: rules_support.copy_rules) as SUITABILITY_RULES_DIR; no screener in memory before or after (the next
     test builds its own, and a hold on unapproved rules ends). Import it as `rules_dir`."""
-    target = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), target)
+    target = copy_rules(tmp_path / "rules", scenarios=False)
     monkeypatch.setenv("SUITABILITY_RULES_DIR", str(target))
     set_default_screener(None)
     yield target

@@ -22,7 +22,7 @@ PACKAGE = ROOT / "src" / "suitability"
 SHELLS = {"web", "storage", "api", "fhir", "review", "cli"}  # the layers around the core
 SHELL_WORDS = SHELLS | {"wsgi", "app", "server", "serve", "views", "shell"}
 SHELL_LIBRARIES = {"flask", "werkzeug", "sqlalchemy", "alembic", "flask_login", "flask_wtf", "jinja2", "gunicorn",
-                   "psycopg", "argon2", "fhir"}
+                   "psycopg", "argon2", "fhir", "prometheus_client", "requests", "standardwebhooks"}
 ENGINE_LIBRARIES = {"durable", "durable_rules_engine"}
 ENGINE_ADAPTER = PACKAGE / "engine.py"
 

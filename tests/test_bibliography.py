@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from rules_support import copy_rules, edit, reseal
 
 from suitability import RuleFileError, load_rules
-from suitability.ruleset import TIERS, default_rules_dir
+from suitability.ruleset import TIERS
 
 
 @pytest.fixture()
 def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_rules(tmp_path / "rules")
 
 
 def test_every_rule_of_the_shipped_rules_cites_a_known_source_with_a_tier() -> None:
@@ -52,6 +44,7 @@ def test_a_source_without_a_valid_tier_is_refused(rules_copy: Path) -> None:
 
 def test_without_sources_yaml_any_source_key_is_accepted(rules_copy: Path) -> None:
     (rules_copy / "sources.yaml").unlink()
+    reseal(rules_copy)
     ruleset = load_rules(rules_copy)
     assert ruleset.sources == {}
     assert any(rule.sources for rule in ruleset.rules)

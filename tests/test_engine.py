@@ -13,6 +13,8 @@ import pytest
 from evaluator import evaluate
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
+from rules_support import reseal
 from strategies import CHOICES, EVENT_DATES, intakes
 
 from suitability import EngineError, Intake, Outcome, RuleSet, Screener, load_rules
@@ -250,6 +252,8 @@ def rule_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pat
         handle.write("\n# a comment changes the version, not the decisions\n")
     first = next(p for p in sorted(broken.glob("*.yaml")) if "pregnant:" in p.read_text(encoding="utf-8"))
     first.write_text(first.read_text(encoding="utf-8").replace("pregnant:", "pregnnt:", 1), encoding="utf-8")
+    reseal(other)
+    reseal(broken)
     return same, other, broken
 
 
@@ -390,7 +394,7 @@ def _riskiest(ruleset: RuleSet, topic: str) -> tuple[Intake, int]:
     def count(candidate: dict[str, Any]) -> int:
         try:
             intake = Intake.model_validate_json(json.dumps(candidate))
-        except ValueError:  # a follow-up its question does not ask: refused, so no intake to count
+        except ValidationError:  # contradictory answers are refused before any screening: never matched
             return -1
         return len({rule for rule, _ in evaluate(ruleset, intake_to_facts(intake)) if rule in ids})
 

@@ -12,6 +12,7 @@ from minimal import minimal_intake
 
 from suitability import Outcome, RuleFileError, Screener, load_rules
 from suitability.ruleset import _TextLoader, load_rules_from_files
+from suitability.seal import sealed
 
 RETINOID = "retinoid"
 
@@ -31,7 +32,7 @@ def files_with(rule_id: str, **less: Any) -> dict[str, str]:
                     else:
                         block[key] = value
                 files[name] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-                return files
+                return sealed(files)
     raise AssertionError(f"no rule {rule_id}")
 
 

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from minimal import minimal_intake
+from rules_support import copy_rules, reseal
 
 from suitability import EngineError, Outcome, RuleFileError, Screener, load_rules
-from suitability.ruleset import default_rules_dir
 from suitability.screening import ENGINE_FAILED_FLAG
 
 
 @pytest.fixture()
 def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), target)
-    return target
+    return copy_rules(tmp_path / "rules")
 
 
 def test_any_edit_to_a_rule_file_changes_the_version_every_decision_records(rules_copy: Path) -> None:
@@ -28,6 +25,7 @@ def test_any_edit_to_a_rule_file_changes_the_version_every_decision_records(rule
     path = rules_copy / "pregnancy.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: Pregnant", "title: Pregnant ", 1),
                     encoding="utf-8")
+    reseal(rules_copy)
     after = Screener.from_directory(rules_copy).screen(intake)
     assert before.ruleset_version != after.ruleset_version
     assert after.ruleset_version == load_rules(rules_copy).version
@@ -40,6 +38,7 @@ def test_a_rule_set_that_would_let_a_not_sure_answer_pass_is_refused(rules_copy:
     start = text.index("  - id: unknown-pregnant\n")
     end = text.index("\n  - id: ", start + 1)
     path.write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    reseal(rules_copy)
     with pytest.raises(RuleFileError) as caught:
         load_rules(rules_copy)
     assert caught.value.field == "pregnant" and "unknown is never safe" in str(caught.value)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from minimal import SCREENING, days_ago, minimal_intake
+from rules_support import reseal
 
 from suitability import Outcome, RuleFileError, Screener, default_screener, load_rules
 from suitability.conditions import Period
@@ -126,8 +127,10 @@ def test_a_bad_validity_entry_is_refused_at_load(tmp_path: Path, entry: str, fie
                                                  suggestion: str | None) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(default_rules_dir(), rules)
-    with (rules / "ruleset.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(entry)
+    manifest = rules / "ruleset.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("\n  pregnant: 7 days\n", "\n  pregnant: 7 days\n" + entry, 1), encoding="utf-8")
+    reseal(rules)
     with pytest.raises(RuleFileError) as caught:
         load_rules(rules)
     assert (caught.value.file, caught.value.field, caught.value.suggestion) == ("ruleset.yaml", field, suggestion)

@@ -65,3 +65,13 @@ class RulesNotApproved(SuitabilityError):
 class ApprovalRefused(SuitabilityError):
     """A rule-set approval or revocation was refused (files not available, no such admin, no note); nothing
     was stored."""
+
+
+def where_it_failed(error: BaseException, frames: int = 12) -> str:
+    """An exception's type and the code lines it passed through, innermost first, without its message: the
+    message of an unexpected error may quote the input that caused it (a patient's answer, a typed value)."""
+    import traceback
+
+    stack = traceback.extract_tb(error.__traceback__)[-frames:]
+    lines = [f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}" for frame in reversed(stack)]
+    return f"{type(error).__name__} at " + (" <- ".join(lines) or "(no traceback)")

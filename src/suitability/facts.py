@@ -74,6 +74,19 @@ def _catalogue() -> dict[str, FieldInfo]:
 
 
 FIELDS: dict[str, FieldInfo] = _catalogue()
+# The all-clear intake's answers beyond "no" to every yes/no question: what nothing should be found in.
+ALL_CLEAR = {"age": 35, "fitzpatrick": "II", "setting": "clinic", "modality": "mechanical"}
+
+
+def all_clear_answers() -> dict[str, Any]:
+    """The all-clear intake, from the model: every top-level yes/no safety question "no" (follow-ups are asked
+    only after a "yes", so they stay unanswered), age 35, skin type II, mechanical at a clinic."""
+    answers: dict[str, Any] = {
+        name: "no" for name, info in FIELDS.items()
+        if info.kind == "choice" and "no" in info.values and name in Intake.model_fields
+        and not field_meta(name).get("enable_when")
+    }
+    return answers | ALL_CLEAR
 TOPICS: tuple[str, ...] = tuple(sorted({f.topic for f in FIELDS.values()} - {"*", TREATMENT}))
 
 

@@ -12,8 +12,18 @@ import datetime as dt
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from .unknown_fields import is_unknown_field, unknown_field
 from .vocabulary import (
     Answer,
     Area,
@@ -133,8 +143,16 @@ class Intake(BaseModel):
     melasma_areas: tuple[Area, ...] = Field(
         default=(), title="Where is the melasma?", max_length=len(Area),
         description="Choose every area where you have melasma.",
-        json_schema_extra={"topic": "skin_today", "enable_when": {"melasma": list[JsonValue](YES)}},
+        json_schema_extra={"topic": "skin_today", "enable_when": {"melasma": list[JsonValue](YES)},
+                           "uniqueItems": True},
     )
+
+    @field_validator("melasma_areas")
+    @classmethod
+    def _each_area_once(cls, areas: tuple[Area, ...]) -> tuple[Area, ...]:
+        if len(set(areas)) != len(areas):
+            raise ValueError("the same area is listed twice")
+        return areas
     skin_cancer: Answer | None = question(_in_area("Do you have skin cancer"), "skin_today")
     suspicious_lesion: Answer | None = question(
         _in_area("Do you have a mole that has changed, a growth nobody has checked, or rough scaly patches"),
@@ -419,12 +437,14 @@ def parse_intake(data: Any, *, stored: bool = False) -> Intake:
 _BETWEEN_ERRORS = re.compile("; (?=(?:" + "|".join(map(re.escape, Intake.model_fields)) + "): )")
 
 
-def field_errors(error: Any) -> list[dict[str, str]]:
-    """A pydantic ValidationError as [{field, message}], never echoing the patient's input."""
+def field_errors(error: Any, data: Any = None) -> list[dict[str, str]]:
+    """A pydantic ValidationError as [{field, message}], never echoing the patient's input, nor the name of a
+    field that is not in the model (`data`, the parsed input, gives its position)."""
     out: list[dict[str, str]] = []
     for item in error.errors(include_input=False, include_url=False):
-        loc = ".".join(str(p) for p in item["loc"])
-        message = str(item["msg"])
+        where, message = (unknown_field(item["loc"], data) if is_unknown_field(item)
+                          else (item["loc"], str(item["msg"])))
+        loc = ".".join(str(p) for p in where)
         if not loc and message.startswith("Value error, "):
             for part in _BETWEEN_ERRORS.split(message.removeprefix("Value error, ")):
                 name, _, text = part.partition(": ")

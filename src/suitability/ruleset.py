@@ -28,6 +28,7 @@ from .rule_parsing import (
     parse_rule_files,
     parse_yaml,
 )
+from .seal import SEAL, check_seal
 from .validity import parse_validity
 
 PROFILES = ("conservative", "standard")
@@ -75,18 +76,18 @@ def content_version(directory: Path) -> str:
     return version_of(read_rule_files(directory))
 
 
-def load_rules(directory: Path | str | None = None, profile: str = "conservative") -> RuleSet:
+def load_rules(directory: Path | str | None = None, profile: str = "conservative", *, sealed: bool = True) -> RuleSet:
     """Read every file once, then validate and cross-check them; raise RuleFileError on the first problem."""
     if profile not in PROFILES:
         raise RuleFileError(f"unknown profile {profile!r}", suggestion=suggest(profile, PROFILES))
     root = Path(directory) if directory is not None else default_rules_dir()
     if not (root / MANIFEST).is_file():
         raise RuleFileError(f"no {MANIFEST} in {root}", file=MANIFEST)
-    return load_rules_from_files(read_rule_files(root), profile)
+    return load_rules_from_files(read_rule_files(root), profile, sealed=sealed)
 
 
 def _is_rule_file(name: str) -> bool:
-    return "/" not in name and name.endswith(".yaml") and name not in (MANIFEST, CATALOGUE, BIBLIOGRAPHY)
+    return "/" not in name and name.endswith(".yaml") and name not in (MANIFEST, CATALOGUE, BIBLIOGRAPHY, SEAL)
 
 
 def _check_instructions(rules: list[Rule], general: tuple[str, ...], catalogue: Mapping[str, InstructionSpec]) -> None:
@@ -104,11 +105,20 @@ def _check_instructions(rules: list[Rule], general: tuple[str, ...], catalogue: 
                                 suggestion=suggest(ref, catalogue))
 
 
-def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative") -> RuleSet:
-    """The rule set of these file texts (relative name -> text), e.g. a snapshot kept in a database."""
+def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative", *,
+                          sealed: bool = True) -> RuleSet:
+    """The rule set of these file texts (relative name -> text), e.g. a snapshot kept in a database. The files
+    must match their seal (seal.py). `sealed=False` skips that check, for two callers only: `rules test` and
+    `rules seal` (a candidate edit, before it is sealed) and the replay of an archive made before seals existed
+    (storage/archive.py); neither serves a patient."""
     if profile not in PROFILES:
         raise RuleFileError(f"unknown profile {profile!r}", suggestion=suggest(profile, PROFILES))
     files = MappingProxyType(dict(files))
+    for name in sorted(files):
+        if not files[name].strip():
+            raise RuleFileError("the file is empty", file=name)
+    if sealed:
+        check_seal(files)
     for required in (MANIFEST, CATALOGUE):
         if required not in files:
             raise RuleFileError("missing", file=required)
@@ -131,9 +141,9 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
         version=version_of(files), profile=profile, name=str(manifest.get("name", "suitability")),
         sources=bibliography, validity=validity, files=files,
     )
-    from .coverage import check_coverage  # late import: coverage needs the RuleSet type
+    from .coverage import NEUTRAL_KEY, check_coverage, parse_neutral  # late import: coverage needs RuleSet
 
-    check_coverage(ruleset)
+    check_coverage(ruleset, parse_neutral(manifest.get(NEUTRAL_KEY), MANIFEST))
     return ruleset
 
 __all__ = [

@@ -9,6 +9,7 @@ import traceback
 from collections import OrderedDict
 from pathlib import Path
 
+from . import scenarios
 from .combine import combine
 from .counterfactual import what_would_change
 from .coverage import SCREEN_FAILED
@@ -27,9 +28,11 @@ RECENT_RULESETS = 4  # rule sets a screener remembers by version after reloads (
 class Screener:
     """A rule set and its compiled engine. Replace it with `reload`; a broken rule set never replaces a good one."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, *, verify: bool = True) -> None:
+        """Compile the rule set; with `verify` (always, except to replay an archived decision), refuse it with
+        RuleFileError if any of its clinical scenarios fails on the compiled engine."""
         self._swap = threading.Lock()
-        self._current = (ruleset, Engine(ruleset))
+        self._current = (ruleset, _compiled(ruleset, verify))
         self._recent: OrderedDict[str, RuleSet] = OrderedDict({ruleset.version: ruleset})
         self.last_error: str | None = None
 
@@ -67,8 +70,8 @@ class Screener:
 
     def install(self, ruleset: RuleSet) -> None:
         """Compile a rule set already loaded (e.g. an approved one from the archive) and swap it in; raises
-        SuitabilityError and keeps the old one if it does not compile."""
-        engine = Engine(ruleset)
+        SuitabilityError and keeps the old one if it does not compile or a clinical scenario fails on it."""
+        engine = _compiled(ruleset, True)
         with self._swap:
             old = self._current
             self._current = (ruleset, engine)
@@ -114,6 +117,18 @@ class Screener:
             log_failure("what would change it failed", ruleset, exc)
             return decision
         return decision.model_copy(update={"what_would_change": changes})
+
+
+def _compiled(ruleset: RuleSet, verify: bool) -> Engine:
+    """The rule set's engine, after its clinical scenarios passed on it (if `verify`); closed if they fail."""
+    engine = Engine(ruleset)
+    if verify:
+        try:
+            scenarios.verify(ruleset, engine)
+        except BaseException:
+            engine.close()
+            raise
+    return engine
 
 
 def log_failure(what: str, ruleset: RuleSet, exc: BaseException) -> None:

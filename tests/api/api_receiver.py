@@ -1,4 +1,5 @@
-"""A webhook receiver on 127.0.0.1 for the tests: checks every signature, can fail on purpose, records events."""
+"""A webhook receiver on 127.0.0.1 for the tests: checks every signature with the `standardwebhooks` package (as
+any receiver would, without this application), can fail on purpose, records events and their headers."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from suitability.api.webhooks import HEADER, verify
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-WEBHOOK_SECRET = "whsec-test-0123456789"  # the receiver's and the app's shared secret in the webhook tests
+# The receiver's and the app's shared secret in the webhook tests: whsec_ and the base64 of 32 bytes.
+WEBHOOK_SECRET = "whsec_c3VpdGFiaWxpdHktd2ViaG9vay10ZXN0LWtleS0zMmI="
 
 
 def free_port() -> int:
@@ -26,6 +28,7 @@ class Receiver:
         self.secret = secret
         self.port = port or free_port()
         self.events: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []  # of each accepted delivery
         self.bad_signatures = 0
         self.attempts = 0
         self.fail_next = 0
@@ -38,13 +41,20 @@ class Receiver:
 
     def start(self) -> Receiver:
         receiver = self
+        webhook = Webhook(self.secret)
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     receiver.attempts += 1
-                    if not verify(receiver.secret, body, self.headers.get(HEADER, "")):
+                    headers = dict(self.headers.items())
+                    try:
+                        webhook.verify(body, headers)
+                        valid = True
+                    except WebhookVerificationError:
+                        valid = False
+                    if not valid:
                         receiver.bad_signatures += 1
                         status = 401
                     elif receiver.fail_next > 0:
@@ -54,6 +64,7 @@ class Receiver:
                         event = json.loads(body)
                         assert self.headers["Suitability-Event-Id"] == event["id"]
                         receiver.events.append(event)
+                        receiver.headers.append(headers)
                         status = 204
                 self.send_response(status)
                 self.end_headers()

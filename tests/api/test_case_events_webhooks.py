@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from api_receiver import WEBHOOK_SECRET, Receiver
 from api_support import BOTH_BACKENDS, get_db_of
 from flask import Flask
 from minimal import SCREENING, days_ago, minimal_intake
+from rules_support import copy_rules, reseal
 from sqlalchemy import select, text, update
 
 from suitability.api.models import DeliveryStatus, WebhookDelivery
@@ -33,21 +33,20 @@ FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, r
 ROOT = Path(__file__).resolve().parents[2]
 ON = SCREENING + dt.timedelta(days=15)  # some answers of the minimal intake have run out by then
 CHANGED = ("case.checked_in", "case.rescreened")
-# headline: the decision's first sentence when the appointment is before the earliest date (clinical-rules.md
-# §1a: said the same way in every output); it names the booking's date, never an answer to a question
 KEYS = {"case_id", "reference", "outcome", "previous_outcome", "needs_review", "review_status", "reopened",
         "earliest_date", "wait_for", "valid_until", "ruleset_version", "previous_ruleset_version", "changed_at",
-        "headline", "appointment_too_early"}
+        "headline", "appointment_too_early"}  # the headline holds dates only, never an answer
 
 
 @pytest.fixture(scope="module")
 def longer_peel_wait(tmp_path_factory: pytest.TempPathFactory) -> Screener:
     """The shipped rules with the superficial-peel wait at 60 days instead of 30."""
-    target = shutil.copytree(ROOT / "rules", tmp_path_factory.mktemp("rules") / "rules")
+    target = copy_rules(tmp_path_factory.mktemp("rules") / "rules", scenarios=False, source=ROOT / "rules")
     peel = target / "recent-treatments.yaml"
     old = "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}"
     assert peel.read_text().count(old) == 1, "the peel rule's wait moved: update this test"
     peel.write_text(peel.read_text().replace(old, "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}"))
+    reseal(target)
     return Screener.from_directory(target)
 
 

@@ -3,6 +3,8 @@ with back-off, claims rows safely across servers, and loses nothing while a rece
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import threading
 import time
 from pathlib import Path
@@ -14,19 +16,23 @@ from api_receiver import WEBHOOK_SECRET, Receiver
 from api_support import BOTH_BACKENDS, get_db_of, make_app, new_key
 from flask import Flask
 from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import (
+    SecretError,
     Sender,
     SenderConfig,
     emit_event,
     list_deliveries,
+    new_secret,
     retry_delivery,
     sign,
     verify,
 )
-from suitability.api.webhooks.runtime import ensure_sender
+from suitability.api.webhooks.runtime import ensure_sender, sender_config
 from suitability.api.webhooks.sender import backoff
+from suitability.api.webhooks.signing import secret_key
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,
@@ -58,14 +64,48 @@ def drain(app: Flask, sending: Sender, until: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-def test_a_signature_verifies_only_for_its_body_secret_and_time() -> None:
+def test_a_signature_verifies_only_for_its_body_id_secret_and_time() -> None:
     body = b'{"id":"1"}'
-    header = sign(SECRET, body, timestamp=1_700_000_000)
-    assert verify(SECRET, body, header, now=1_700_000_100)
-    assert not verify(SECRET, body + b" ", header, now=1_700_000_100)
-    assert not verify("other-secret", body, header, now=1_700_000_100)
-    assert not verify(SECRET, body, header, now=1_700_000_000 + 301)  # a replay, too late
-    assert not verify(SECRET, body, "v1=abc", now=1_700_000_000)
+    headers = sign(SECRET, "evt_1", body, timestamp=1_700_000_000)
+    assert set(headers) == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    assert verify(SECRET, body, headers, now=1_700_000_100)
+    assert verify(SECRET, body, {k.title(): v for k, v in headers.items()}, now=1_700_000_100)
+    assert not verify(SECRET, body + b" ", headers, now=1_700_000_100)
+    assert not verify(SECRET, body, {**headers, "webhook-id": "evt_2"}, now=1_700_000_100)
+    assert not verify(new_secret(), body, headers, now=1_700_000_100)
+    assert not verify(SECRET, body, headers, now=1_700_000_000 + 301)  # a replay, too late
+    assert not verify(SECRET, body, {**headers, "webhook-signature": "v1,abc"}, now=1_700_000_000)
+
+
+def test_our_signature_is_the_one_the_standard_webhooks_package_computes() -> None:
+    body = b'{"id":"evt_1","type":"screening.cleared"}'
+    headers = sign(SECRET, "evt_1", body, timestamp=1_700_000_000)
+    theirs = Webhook(SECRET).sign("evt_1", dt.datetime.fromtimestamp(1_700_000_000, dt.UTC), body)
+    assert headers["webhook-signature"] == theirs
+    fresh = sign(SECRET, "evt_1", body)
+    assert Webhook(SECRET).verify(body, fresh) == json.loads(body)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(body + b" ", fresh)
+
+
+@pytest.mark.parametrize("secret", ["old-style-shared-secret", "whsec_not base64!", "whsec_" + "QUJD",
+                                    ""])
+def test_a_secret_that_is_not_whsec_base64_is_refused_and_never_quoted(secret: str) -> None:
+    with pytest.raises(SecretError) as refused:
+        secret_key(secret)
+    assert not secret or secret not in str(refused.value)
+
+
+def test_an_old_style_secret_keeps_events_queued_and_says_how_to_fix_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, receiver: Receiver) -> None:
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'old.db'}", WEBHOOK_URLS=[receiver.url],
+                   WEBHOOK_SECRET="whsec-test-0123456789", WEBHOOK_SENDER=True)
+    assert sender_config(app) is None and ensure_sender(app) is None
+    assert "suitability webhooks new-secret" in caplog.text and "whsec-test-0123456789" not in caplog.text
+    store(app, new_key(app), {"pregnant": "yes"})
+    [row] = rows(app)
+    assert row.status is DeliveryStatus.PENDING and row.attempts == 0 and receiver.attempts == 0
+    get_db_of(app).dispose()
 
 
 def test_back_off_doubles_and_is_capped() -> None:
@@ -88,7 +128,8 @@ def test_each_outcome_queues_its_event_in_the_case_transaction(hooked: Flask, re
     assert first["type"] == "screening.deferred"
     assert first["data"]["case_id"] == deferred["case"]["id"] and first["data"]["earliest_date"] == "2026-07-10"
     assert "isotretinoin_last_dose" not in str(first)  # the answers never leave in a webhook
-    assert receiver.bad_signatures == 0 and len(receiver.events) == 3
+    assert receiver.bad_signatures == 0 and len(receiver.events) == 3  # each verified by `standardwebhooks`
+    assert [h["webhook-id"] for h in receiver.headers] == [e["id"] for e in receiver.events]
 
 
 def test_a_retried_request_queues_no_second_event(hooked: Flask) -> None:

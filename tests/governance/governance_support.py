@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from rules_support import edit  # noqa: F401 - rule edits: edit, then seal again
 from sqlalchemy import func, select
 
 from suitability.api.keys import add_key
@@ -94,11 +95,6 @@ def health(app: Flask) -> tuple[int, dict[str, Any]]:
     return response.status_code, response.get_json()
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace text in a rule file in place."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def dispose(*apps: Flask) -> None:

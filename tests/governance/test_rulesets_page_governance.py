@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from suitability.catalogue_diff import catalogue_diff
 from suitability.ruleset import content_version, default_rules_dir, load_rules_from_files, read_rule_files
+from suitability.seal import sealed
 from suitability.storage import AuditEvent
 from suitability.storage.approvals import approval_list
 from suitability.web.database import get_db
@@ -23,7 +24,7 @@ def test_the_diff_names_rules_added_removed_and_changed_with_the_changed_lines()
     before = load_rules_from_files(files)
     edited = dict(files, **{"medicines.yaml": files["medicines.yaml"].replace(WAIT, WAIT.replace("6", "7"))
                             .replace(*RENAMED)})
-    changes = {change.rule_id: change for change in catalogue_diff(before, load_rules_from_files(edited))}
+    changes = {change.rule_id: change for change in catalogue_diff(before, load_rules_from_files(sealed(edited)))}
     assert {k: c.kind for k, c in changes.items()} == {"isotretinoin-current": "removed",
                                                        "isotretinoin-now": "added", "isotretinoin-past": "changed"}
     wait = {label: (old, new) for label, old, new in changes["isotretinoin-past"].lines}["Wait"]

@@ -171,11 +171,12 @@ def test_an_old_hash_is_upgraded_at_the_next_sign_in(app: Flask, client: FlaskCl
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/result/abc", "/\\evil"])
-def test_after_sign_in_only_pages_of_the_practitioner_area_are_followed(
+def test_a_sign_in_that_would_lead_outside_the_practitioner_area_is_refused(
         client: FlaskClient, practitioner: int, target: str) -> None:
     response = client.post("/practitioner/sign-in", data={"username": "pat", "password": PASSWORD,
                                                           "next": target})
-    assert response.location == "/practitioner/"
+    assert response.status_code == 400 and response.location is None
+    assert client.get("/practitioner/").status_code == 302  # refused before the password was checked
 
 
 def test_a_page_asked_for_before_sign_in_is_shown_after_it(client: FlaskClient, practitioner: int) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from flask.testing import FlaskClient
 from minimal import SCREENING, minimal_intake
 from pg import ServerInfo
 from review_support import decide, make_app, make_user, sign_in, store_case
+from rules_support import copy_rules, reseal
 from sqlalchemy import select, text
 
 from suitability.screening import Screener, default_screener, set_default_screener
@@ -162,11 +162,12 @@ def test_an_unknown_case_has_no_check_in_page_and_no_view(any_app: Flask, pat: F
 @pytest.fixture
 def changed_rules(tmp_path: Path) -> Iterator[Screener]:
     """A screener on the shipped rules with the superficial-peel wait at 60 days (the test installs it)."""
-    target = shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    target = copy_rules(tmp_path / "rules", scenarios=False, source=ROOT / "rules")
     peel_file = target / "recent-treatments.yaml"
     old = "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}"
     assert peel_file.read_text().count(old) == 1, "the peel rule's wait moved: update this test"
     peel_file.write_text(peel_file.read_text().replace(old, "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}"))
+    reseal(target)
     previous = default_screener()
     yield Screener.from_directory(target)
     set_default_screener(previous)

@@ -28,6 +28,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from rules_support import copy_rules, reseal
 from strategies import intakes
 
 from suitability.decision import Decision
@@ -64,7 +65,7 @@ DEPTHS = ("engine", "deeper", "shallower", "missing")
 
 def changed_rules(target: Path) -> Path:
     """The shipped rules with the superficial-peel wait at 60 days and the forehead depth cap at 0.25 mm."""
-    shutil.copytree(ROOT / "rules", target)
+    copy_rules(target, scenarios=False, source=ROOT / "rules")  # a clinical change the scenarios would refuse
     for name, old, new in (
             ("recent-treatments.yaml", "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}",
              "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}"),
@@ -72,6 +73,7 @@ def changed_rules(target: Path) -> Path:
         text = (target / name).read_text()
         assert text.count(old) == 1, f"{name} changed: update this helper"
         (target / name).write_text(text.replace(old, new))
+    reseal(target)
     return target
 
 

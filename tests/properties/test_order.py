@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import given, settings
+from rules_support import reseal
 from strategies import intakes
 
 from suitability import Intake, Screener, conditions
@@ -52,6 +53,7 @@ def shuffled_copy(source: Path, target: Path, seed: int) -> Path:
         documents[rng.choice(files)]["rules"].append(rule)
     for path, data in documents.items():
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    reseal(target)
     return target
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
+
+from rules_support import copy_rules, reseal
 
 from suitability.intake import Intake, parse_intake
 
@@ -32,17 +33,17 @@ def peel(days_ago: int) -> Intake:
 def changed_rules(target: Path, *, peel_days: int = 60, forehead_mm: float | None = 0.25) -> Path:
     """The shipped rules copied to `target`, the superficial-peel wait set to `peel_days` and the forehead
     depth cap to `forehead_mm` (None: unchanged)."""
-    shutil.copytree(ROOT / "rules", target)
+    copy_rules(target, scenarios=False, source=ROOT / "rules")  # a clinical change the scenarios would refuse
     peel_file = target / "recent-treatments.yaml"
     text = peel_file.read_text()
     old = "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}"
     assert text.count(old) == 1, "the peel rule's wait moved: update this helper"
-    new = f"wait: {{after: chemical_peel_date, days: {peel_days}, once_passed: lapses}}"
-    peel_file.write_text(text.replace(old, new))
+    peel_file.write_text(text.replace(old, f"wait: {{after: chemical_peel_date, days: {peel_days}, once_passed: lapses}}"))
     if forehead_mm is not None:
         depth_file = target / "depth.yaml"
         text = depth_file.read_text()
         old = "when: {area: forehead}\n    depth_cap_mm: 0.5"
         assert text.count(old) == 1, "the forehead cap moved: update this helper"
         depth_file.write_text(text.replace(old, f"when: {{area: forehead}}\n    depth_cap_mm: {forehead_mm}"))
+    reseal(target)
     return target

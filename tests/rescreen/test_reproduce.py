@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from rescreen_samples import peel
 
+from suitability.errors import RuleFileError
+from suitability.ruleset import version_of
 from suitability.screening import Screener
+from suitability.seal import SEAL, sealed
 from suitability.storage import Case, Database, submit
 from suitability.storage.errors import RulesetNotArchived
 from suitability.storage.rescreen import accept, preview, reproduce, reproduce_history
@@ -42,6 +45,7 @@ def test_a_changed_archive_is_detected(db: Database, reference: str, shipped_scr
     files = dict(shipped_screener.ruleset.files)
     files["recent-treatments.yaml"] = files["recent-treatments.yaml"].replace(
         "wait: {after: chemical_peel_date, days: 30, once_passed: lapses}", "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}")
+    files = sealed(files)  # whoever changed it forged the seal too: the version hash still tells
     with db.engine.connect() as connection:  # the archive is append-only: go around the trigger on purpose
         if db.dialect == "sqlite":
             connection.exec_driver_sql("DROP TRIGGER rulesets_no_update")
@@ -101,3 +105,33 @@ def test_the_history_is_reproduced_with_the_answers_each_decision_was_made_on(
     assert submitted.matches and checked_in.matches, (submitted.differing_fields, checked_in.differing_fields)
     assert checked_in.label.startswith("checkin ")
     assert reproduce(db, reference).matches
+
+
+def test_an_archive_made_before_seals_replays_but_never_serves(db: Database, shipped_screener: Screener) -> None:
+    from suitability.storage.archive import RulesetSnapshot, load_archived
+
+    files = {name: text for name, text in shipped_screener.ruleset.files.items() if name != SEAL}
+    version = version_of(files)
+    with db.session() as session:
+        session.add(RulesetSnapshot(version=version, name="pre-seal", files=files))
+        session.commit()
+    with db.session() as session:
+        assert load_archived(session, version, "conservative", replay=True).version == version
+        with pytest.raises(RuleFileError) as caught:
+            load_archived(session, version, "conservative")  # as a fallback or an approval would load it
+        assert caught.value.file == SEAL and "not sealed" in str(caught.value)
+
+
+def test_an_archive_changed_without_its_seal_is_refused_naming_the_file(
+        db: Database, shipped_screener: Screener) -> None:
+    from suitability.storage.archive import RulesetSnapshot, load_archived
+
+    files = dict(shipped_screener.ruleset.files)
+    files["pregnancy.yaml"] = files["pregnancy.yaml"].replace("outcome: not_suitable", "outcome: review")
+    version = version_of(files)
+    with db.session() as session:
+        session.add(RulesetSnapshot(version=version, name="tampered", files=files))
+        session.commit()
+    with db.session() as session, pytest.raises(RuleFileError) as caught:
+        load_archived(session, version, "conservative", replay=True)
+    assert "pregnancy.yaml: changed" in str(caught.value)

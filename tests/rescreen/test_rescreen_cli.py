@@ -9,6 +9,7 @@ import pytest
 from rescreen_samples import changed_rules, peel, sample_intake
 
 from suitability.cli import main
+from suitability.seal import sealed
 from suitability.storage import Case, Database, database_url, submit
 
 
@@ -44,7 +45,6 @@ def test_text_output_shows_each_difference_and_a_summary_and_changes_nothing(
     assert main(["rescreen", "--rules", rules]) == 0
     out, err = capsys.readouterr()
     assert f"{deferred.reference}" in out and "suitable_with_precautions -> defer" in out
-    # before: the retinoid's 10-day stop ends before the appointment, so no date (a passed wait adds none)
     assert "newly fires: peel-superficial" in out and "earliest date: none -> 2026-12-22" in out
     assert f"{capped.reference}" in out and "depth, treatment 2 (forehead): 0.5 mm -> 0.25 mm" in out
     assert "screened 3, changed 2 (outcome 1, depth 2, dates 1), errors 0" in out
@@ -120,7 +120,8 @@ def test_reproduce_says_when_a_decision_differs_or_cannot_be_checked(
         row = connection.exec_driver_sql("SELECT version, files FROM rulesets").one()
         files = json.loads(row[1])
         files["recent-treatments.yaml"] = files["recent-treatments.yaml"].replace(
-            "days: 30, once_passed: lapses}", "days: 60, once_passed: lapses}")
+            "chemical_peel_date, days: 30,", "chemical_peel_date, days: 60,")
+        files = sealed(files)  # the seal forged too: the version hash still tells
         connection.exec_driver_sql("UPDATE rulesets SET files = ?", (json.dumps(files),))
         connection.commit()
     assert main(["reproduce", case.reference]) == 1

@@ -38,8 +38,7 @@ def test_a_longer_wait_and_a_smaller_cap_show_case_by_case(db: Database, changed
     assert (deferred.old_outcome, deferred.new_outcome) == ("suitable_with_precautions", "defer")
     assert deferred.changed_outcome and deferred.changed_dates
     assert deferred.new_earliest == dt.date(2026, 10, 23) + dt.timedelta(days=60)
-    # the retinoid's 10-day stop ends before the appointment 30 days on: a passed wait adds no date (spec §1)
-    assert deferred.old_earliest is None
+    assert deferred.old_earliest is None  # every old wait had passed by the appointment: it adds no date (§1)
     assert "peel-superficial" in deferred.newly_fired and deferred.no_longer_fired == ()
     assert deferred.old_version == shipped_screener.ruleset.version
     assert deferred.new_version == changed_screener.ruleset.version

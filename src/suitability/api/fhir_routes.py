@@ -9,8 +9,9 @@ from flask import Response, current_app, g, request, url_for
 
 from ..fhir import FHIR_JSON, ResponseInvalid, decision_to_fhir, intake_from_response, questionnaire
 from ..fhir.codes import BASE
-from ..screening import default_screener, screen
+from ..screening import default_screener
 from ..storage import Source
+from ..web.observe import observed
 from . import db
 from .problems import Problem
 from .service import canonical_hash, check_idempotency_key, store
@@ -43,7 +44,7 @@ def post_response() -> Response:
         intake = intake_from_response(posted, current_app.config["CLINIC_ZONE"])
     except ResponseInvalid as exc:
         raise Problem(422, None, "The QuestionnaireResponse cannot be screened.", errors=exc.errors) from None
-    decision = screen(intake)
+    decision = observed("fhir")(intake)
     qr = posted if isinstance(posted, dict) else {}
     subject = qr.get("subject") if isinstance(qr.get("subject"), dict) else None
     basis = {"reference": f"QuestionnaireResponse/{qr['id']}"} if isinstance(qr.get("id"), str) else None

@@ -27,6 +27,11 @@ MODELS: list[tuple[type[BaseModel], Any]] = [
     (Intake, "validation"), (Decision, "serialization"), *CHECKIN_MODELS,
 ]
 FHIR_RESOURCE = {"type": "object", "required": ["resourceType"], "properties": {"resourceType": {"type": "string"}}}
+# The intake's own schema keywords (intake.question: the form's page, when a follow-up is asked, what a blank
+# date means) are not OpenAPI keywords: in this document they are `x-` extensions, which tools accept.
+EXTENSIONS = {"topic": "x-topic", "enable_when": "x-enable-when", "blank_means": "x-blank-means"}
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+LICENSE = {"name": "Apache-2.0", "identifier": "Apache-2.0"}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -50,10 +55,31 @@ def _json(description: str, schema: dict[str, Any], example: Any = None) -> dict
 
 
 AUTH_ERRORS = {"401": _problem("No live API key."), "429": _problem("Rate limit reached; see Retry-After.")}
+# Health and this document need no key and read no input, so no refusal is expected; any there were would
+# come in the API's one error format.
+PUBLIC_REFUSAL = _problem("A refused request (none expected: no key and no input are needed here).")
 IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "description": "With store: a retry with the same key returns the first response and stores "
                               "nothing twice; the same key with a different body is refused (422).",
                "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[\\x21-\\x7e]+$"}}
+
+
+def as_extensions(schema: Any) -> Any:
+    """A copy of a JSON Schema with the intake's keywords renamed to their `x-` form (property names kept)."""
+    if isinstance(schema, list):
+        return [as_extensions(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    renamed: dict[str, Any] = {}
+    for key, value in schema.items():
+        key = str(key)
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            renamed[key] = {name: as_extensions(sub) for name, sub in value.items()}
+        elif key in ("example", "examples", "default", "const", "enum"):
+            renamed[key] = value  # data, not schema
+        else:
+            renamed[EXTENSIONS.get(key, key)] = as_extensions(value)
+    return renamed
 
 
 def _operations(example_decision: dict[str, Any] | None) -> dict[str, Any]:
@@ -90,10 +116,11 @@ def _operations(example_decision: dict[str, Any] | None) -> dict[str, Any]:
             "responses": {"200": _json("The JSON Schema.", {"type": "object"}), **AUTH_ERRORS}}},
         "/api/v1/health": {"get": {
             "operationId": "health", "summary": "Can this server screen and store?", "security": [],
-            "responses": {"200": _json("Ready.", _ref("Health")), "503": _json("Not ready.", _ref("Health"))}}},
+            "responses": {"200": _json("Ready.", _ref("Health")), "503": _json("Not ready.", _ref("Health")),
+                          "4XX": PUBLIC_REFUSAL}}},
         "/api/v1/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document", "security": [],
-            "responses": {"200": _json("OpenAPI 3.1.", {"type": "object"})}}},
+            "responses": {"200": _json("OpenAPI 3.1.", {"type": "object"}), "4XX": PUBLIC_REFUSAL}}},
         f"/fhir/Questionnaire/{QUESTIONNAIRE_ID}": {"get": {
             "operationId": "fhirQuestionnaire", "summary": "The intake as an SDC Questionnaire (FHIR R4)",
             "responses": {"200": _fhir("The Questionnaire.", "Questionnaire"), **fhir_errors}}},
@@ -120,7 +147,7 @@ def openapi_document(example_decision: dict[str, Any] | None = None) -> dict[str
     problems = "\n".join(f"- `{kind}`: {title}" for kind, title in TYPES.items())
     return {
         "openapi": "3.1.0",
-        "info": {"title": "suitability API", "version": package_version(),
+        "info": {"title": "suitability API", "version": package_version(), "license": LICENSE,
                  "description": "Pre-screening for microneedling. Authenticate with `Authorization: Bearer "
                                 "<key>` (`suitability keys add NAME`). Errors are RFC 9457 problem details "
                                 "(FHIR paths: OperationOutcome). Problem types, under `/api/v1/docs#`:\n"
@@ -128,7 +155,7 @@ def openapi_document(example_decision: dict[str, Any] | None = None) -> dict[str
         "servers": [{"url": "/"}],
         "security": [{"apiKey": []}],
         "paths": _operations(example_decision),
-        "components": {"schemas": schemas.get("$defs", {}),
+        "components": {"schemas": as_extensions(schemas.get("$defs", {})),
                        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
                                                       "description": "An API key: sk_<prefix>_<secret>."}}},
     }

@@ -14,7 +14,7 @@ from flask import Flask, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import SuitabilityError
+from ..errors import SuitabilityError, where_it_failed
 from ..fhir.codes import FHIR_JSON
 from ..fhir.outcome import operation_outcome
 from ..storage.errors import IdempotencyConflict, StorageError, failure_kinds
@@ -95,7 +95,7 @@ def as_problem(exc: BaseException) -> Problem:
         headers = {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) and \
             exc.valid_methods else {}
         return Problem(exc.code or 500, None, exc.description, headers=headers)
-    log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    log.error("unhandled error on %s %s: %s", request.method, request.path, where_it_failed(exc))
     return Problem(500, None, "Something went wrong on our side; nothing about it was shown to anyone.")
 
 

@@ -9,8 +9,8 @@ from flask import Response, current_app, g, request, url_for
 from sqlalchemy import select
 
 from ..decision import Decision
-from ..screening import screen
 from ..storage import Case, Source, get_case
+from ..web.observe import observed
 from . import db
 from .models import ApiSubmission
 from .problems import Problem
@@ -31,7 +31,7 @@ def create_screening() -> Response:
     """Screen an intake; with "store": true also keep it as a case (once per Idempotency-Key)."""
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
     call = parse_screening(request.get_data(cache=False), current_app.config["CLINIC_ZONE"])
-    decision: Decision = screen(call.intake)
+    decision: Decision = observed("api")(call.intake)
     if not call.store:
         return _json({"decision": decision.model_dump(mode="json")}, 200)
     case, created, stored = store(db.session(), call.intake, decision, api_key_id=g.api_key_id,

@@ -19,6 +19,7 @@ from ..decision import Decision
 from ..errors import SuitabilityError
 from ..fhir.outcome import redact
 from ..intake import Intake, field_errors, parse_intake
+from ..unknown_fields import UNKNOWN
 from ..storage import Case, Source, body_hash, decision_of, store_submission
 from .webhooks.outbox import API_KEY_INFO
 
@@ -49,7 +50,8 @@ def canonical_hash(document: Any) -> str:
 
 
 def intake_errors(exc: ValidationError, posted: Any, prefix: str = "") -> list[dict[str, str]]:
-    return [{"field": prefix + e["field"], "message": redact(e["message"], posted)} for e in field_errors(exc)]
+    return [{"field": prefix.rstrip(".") if prefix and e["field"] == "(intake)" else prefix + e["field"],
+             "message": redact(e["message"], posted)} for e in field_errors(exc, posted)]
 
 
 def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
@@ -62,8 +64,8 @@ def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
         raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
     if not isinstance(body, dict):
         raise InvalidRequest(422, [{"field": "(body)", "message": "send a JSON object: {\"intake\": {...}}"}])
-    errors = [{"field": str(k)[:60], "message": "unknown field; use 'intake' and 'store'"}
-              for k in body if k not in ENVELOPE]
+    errors = [{"field": "(body)", "message": f"{UNKNOWN} (key {n} of the body); use 'intake' and 'store'"}
+              for n, k in enumerate(body, 1) if k not in ENVELOPE]
     store = body.get("store", False)
     if not isinstance(store, bool):
         errors.append({"field": "store", "message": "must be true or false"})

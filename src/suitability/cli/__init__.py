@@ -7,6 +7,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+# Top-level modules the `server` and `postgres` extras install: a command that needs one of them, run on a
+# core-only installation, says which extra to install instead of ending in a traceback.
+EXTRA_OF_MODULE = {
+    **dict.fromkeys(("flask", "flask_wtf", "flask_login", "werkzeug", "jinja2", "itsdangerous", "markupsafe",
+                     "sqlalchemy", "alembic", "argon2", "gunicorn", "fhir", "requests", "prometheus_client",
+                     "standardwebhooks"), "server"),
+    "psycopg": "postgres",
+}
+
 # Modules that define `register(subparsers)`; each adds its own subcommands.
 COMMAND_MODULES = (
     "suitability.cli.core",
@@ -33,6 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF_MODULE.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"suitability: `{args.command}` needs the '{extra}' extra, which is not installed "
+              f"(missing module {exc.name}); install it with: pip install 'suitability[{extra}]'", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

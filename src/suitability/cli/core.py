@@ -1,23 +1,35 @@
-"""Core subcommands: screen, schema, rules list/check, demo."""
+"""Core subcommands: screen, schema, rules list/check/test/seal, demo."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .. import clock
+from ..engine import Engine
 from ..errors import SuitabilityError
 from ..intake import Intake, field_errors, parse_intake
 from ..report import render_text
-from ..ruleset import PROFILES
+from ..ruleset import PROFILES, default_rules_dir, load_rules, read_rule_files
+from ..scenarios import parse_scenarios, run_scenarios
 from ..screening import Screener
+from ..seal import SEAL, check_seal, seal_changes, sealed
 
-SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "intake.json"
+
+def sample_intake_path() -> Path:
+    """The bundled sample intake: in the wheel (`suitability/_data/examples`), else the source tree's `examples/`."""
+    shipped = resources.files("suitability") / "_data" / "examples" / "intake.json"
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[3] / "examples" / "intake.json"
 
 
 def _rules_args(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +59,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = rules.add_parser("check", help="validate the rule files; exit 1 naming the file, rule and field")
     _rules_args(p)
     p.set_defaults(func=cmd_rules_check)
+    p = rules.add_parser("test", help="run the clinical scenarios (rules/scenarios/*.yaml); exit 1 on a failure")
+    _rules_args(p)
+    p.set_defaults(func=cmd_rules_test)
+    p = rules.add_parser("seal", help="seal the rules folder after an intended edit; print what changed")
+    p.add_argument("--rules", type=Path, default=None, help="rules folder (default: the shipped rules)")
+    p.set_defaults(func=cmd_rules_seal)
 
 
 def _load(args: argparse.Namespace) -> Screener | None:
@@ -98,7 +116,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
+    start = time.perf_counter()
     decision = screener.screen(intake)
+    _count_for_metrics(decision.outcome.value, time.perf_counter() - start)
     if args.format == "json":
         print(decision.model_dump_json(indent=2))
     else:
@@ -106,14 +126,28 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count_for_metrics(outcome: str, seconds: float) -> None:
+    """With metrics on and a PROMETHEUS_MULTIPROC_DIR shared with the app servers, their /metrics counts this
+    screening under the door "cli". Without the server extra there is nothing to count into."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") or \
+            os.environ.get("SUITABILITY_METRICS", "").strip().lower() in ("", "0", "off", "false", "no", "none"):
+        return
+    try:
+        from ..web.metrics import record_screening
+    except ImportError:
+        return
+    record_screening("cli", outcome, seconds)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     screener = _load(args)
     if screener is None:
         return 1
-    intake = parse_intake(SAMPLE.read_bytes()) if SAMPLE.is_file() else None
-    if intake is None:
-        print("suitability: the sample intake is not available outside the source tree", file=sys.stderr)
+    sample = sample_intake_path()
+    if not sample.is_file():
+        print("suitability: the sample intake is missing from this installation", file=sys.stderr)
         return 1
+    intake = parse_intake(sample.read_bytes())
     print("Sample pre-screen (examples/intake.json):\n")
     print(render_text(screener.screen(intake), clinician=True))
     return 0
@@ -137,4 +171,55 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         return 1
     ruleset = screener.ruleset
     print(f"ok: {len(ruleset.rules)} rules, version {ruleset.version}, profile {ruleset.profile}")
+    return 0
+
+
+def _rules_dir(args: argparse.Namespace) -> Path:
+    return Path(args.rules) if args.rules is not None else default_rules_dir()
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    """Run the scenarios on the folder as it is (sealed or not: this is the step before sealing)."""
+    try:
+        ruleset = load_rules(args.rules, args.profile, sealed=False)
+        found = parse_scenarios(ruleset.files)
+        engine = Engine(ruleset)
+    except SuitabilityError as exc:
+        print(f"suitability: rule error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        failures = run_scenarios(ruleset, engine, found)
+    finally:
+        engine.close()
+    ran = sum(1 for scenario in found if scenario.applies_to(ruleset.profile))
+    for failure in failures:
+        print(failure.describe(), end="\n\n")
+    print(f"{ran - len(failures)} of {ran} scenarios pass under profile {ruleset.profile}"
+          + (f"; {len(failures)} fail" if failures else ""))
+    try:
+        check_seal(ruleset.files)
+    except SuitabilityError as exc:
+        print(f"note: {exc}")
+    return 1 if failures else 0
+
+
+def cmd_rules_seal(args: argparse.Namespace) -> int:
+    """Write the seal of the folder as it is, and say what changed since the last seal."""
+    root = _rules_dir(args)
+    try:
+        files = read_rule_files(root)
+    except SuitabilityError as exc:
+        print(f"suitability: rule error: {exc}", file=sys.stderr)
+        return 1
+    changed = seal_changes(files)
+    try:
+        (root / SEAL).write_text(sealed(files)[SEAL], encoding="utf-8")
+    except OSError as exc:
+        print(f"suitability: cannot write {SEAL}: {exc.strerror}", file=sys.stderr)
+        return 1
+    for change in changed:
+        print(change.describe())
+        if change.ids_changed and change.kind == "changed":
+            print(f"  ids in the changed file: {', '.join(change.ids_changed)}")
+    print(f"sealed {len(files) - (SEAL in files)} files in {root / SEAL}" + ("" if changed else " (no change)"))
     return 0

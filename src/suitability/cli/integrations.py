@@ -1,4 +1,4 @@
-"""`suitability keys add|list|revoke` and `suitability webhooks list|retry|send`: integrations, for an operator."""
+"""`suitability keys add|list|revoke` and `suitability webhooks list|retry|send|new-secret`: integrations, for an operator."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_webhooks_retry)
     p = hooks.add_parser("send", help="run the sender in the foreground (if app servers run WEBHOOK_SENDER=false)")
     p.set_defaults(func=cmd_webhooks_send)
+    p = hooks.add_parser("new-secret", help="print a new signing secret (whsec_...) for SUITABILITY_WEBHOOK_SECRET")
+    p.set_defaults(func=cmd_webhooks_new_secret)
 
 
 def cmd_keys_add(args: argparse.Namespace) -> int:
@@ -108,6 +110,13 @@ def cmd_webhooks_retry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhooks_new_secret(args: argparse.Namespace) -> int:
+    from ..api.webhooks.signing import new_secret
+
+    print(new_secret())
+    return 0
+
+
 def cmd_webhooks_send(args: argparse.Namespace) -> int:
     import time
 
@@ -119,7 +128,8 @@ def cmd_webhooks_send(args: argparse.Namespace) -> int:
     app = create_app()
     config = sender_config(app)
     if config is None:
-        return _fail("set SUITABILITY_WEBHOOK_SECRET (and SUITABILITY_WEBHOOK_URLS) to send webhooks")
+        return _fail("set SUITABILITY_WEBHOOK_SECRET to a whsec_ secret (`suitability webhooks new-secret`) "
+                     "and SUITABILITY_WEBHOOK_URLS to send webhooks")
     with app.app_context():
         sender = Sender(get_db().session, config)
     print("sending webhooks; Ctrl-C stops", file=sys.stderr)

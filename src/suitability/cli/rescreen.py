@@ -18,7 +18,6 @@ from typing import Any
 from ..errors import SuitabilityError
 from ..ruleset import PROFILES
 from ..screening import Screener, configured_profile
-from ..storage.rescreen.accept import DECIDED
 from .progress import ProgressBar
 from .shell import app_database as _database
 from .shell import fail
@@ -164,6 +163,8 @@ class _Printer:
             print(f"accepted {len(accepted)}, skipped {len(skipped)}")
             for s in skipped:
                 print(f"    skipped {s.reference or s.case_id}: {s.reason}")
+            from ..storage.rescreen.accept import DECIDED
+
             if any(s.reason == DECIDED for s in skipped):
                 print("decided cases are replaced (and reopened) only with --include-decided")
         elif self.changed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
@@ -29,6 +30,8 @@ def gunicorn_argv(host: str | None, port: int | None) -> list[str]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     if getattr(args, "production", False):
+        importlib.import_module("gunicorn")  # without the server extra, say so here, not from the exec'd child
+
         argv = gunicorn_argv(args.host, args.port)
         os.execv(argv[0], argv)  # gunicorn replaces this process: signals reach its master directly
 

@@ -1,4 +1,4 @@
-"""`suitability users add|disable|enable|list`: practitioner accounts, for an operator at the server."""
+"""`suitability users add|disable|enable|password|list`: practitioner accounts, for an operator at the server."""
 
 from __future__ import annotations
 
@@ -25,6 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = users.add_parser("enable", help="allow a disabled or locked account again")
     p.add_argument("username")
     p.set_defaults(func=cmd_enable)
+    p = users.add_parser("password", help="set a new password (asked for, or read from stdin); every session "
+                                          "of the account ends at its next request")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.set_defaults(func=cmd_password)
     p = users.add_parser("list", help="every account: username, role, active, last sign-in")
     p.set_defaults(func=cmd_list)
 
@@ -42,6 +47,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..errors import SuitabilityError
     from ..storage.accounts import add_user
 
+    if not args.password_stdin and not sys.stdin.isatty():
+        # getpass needs a terminal to turn echo off; without one it would fail deep in termios.
+        return _fail("no terminal to ask for the password: pipe it in with --password-stdin, "
+                     "e.g. printf '%s\\n' \"$PASSWORD\" | suitability users add NAME --password-stdin", 2)
     password = _password(args.password_stdin)
     if password is None:
         return _fail("the passwords did not match")
@@ -79,6 +88,25 @@ def cmd_disable(args: argparse.Namespace) -> int:
 
 def cmd_enable(args: argparse.Namespace) -> int:
     return _set_active(args.username, True)
+
+
+def cmd_password(args: argparse.Namespace) -> int:
+    from ..errors import SuitabilityError
+    from ..storage.accounts import set_password
+
+    password = _password(args.password_stdin)
+    if password is None:
+        return _fail("the passwords did not match")
+    db = _database()
+    try:
+        with db.session() as session:
+            user = set_password(session, args.username, password)
+            print(f"new password for {user.username}; its sessions are ended")
+    except SuitabilityError as exc:
+        return _fail(str(exc))
+    finally:
+        db.dispose()
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -16,11 +16,13 @@ from pydantic import ValidationError
 
 from .. import clock
 from ..intake import TOPICS, Intake, field_errors, parse_intake
+from ..unknown_fields import UNKNOWN, is_unknown_field, unknown_field
 from .codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, checked, coding, system_of
 from .fields import VALUE_KEY, ItemKind, intake_fields, kind_of
 from .outcome import ResponseInvalid, element_path, redact
 
 ACCEPTED_STATUS = ("completed", "amended", "in-progress")
+MAX_DEPTH = 40  # JSON levels; the questionnaire's deepest answer (a treatment's area) is 9 levels down
 
 
 class _Reader:
@@ -66,11 +68,11 @@ class _Reader:
         assert kind.model is not None
         row: dict[str, Any] = {}
         before = len(self.errors)
-        for child in item.item or []:
+        for position, child in enumerate(item.item or [], 1):
             name = str(child.linkId).removeprefix(f"{link_id}.")
             info = kind.model.model_fields.get(name)
             if info is None or not str(child.linkId).startswith(f"{link_id}."):
-                self.error(str(child.linkId), f"not a question of the {link_id} group")
+                self.error(link_id, f"{UNKNOWN}: item {position} is not a question of the {link_id} group")
                 continue
             value = self.answers(str(child.linkId), kind_of(name, info), child)
             if value is not None:
@@ -80,15 +82,15 @@ class _Reader:
             err["message"] = f"{link_id} {number}: {err['message']}"
         return row
 
-    def walk(self, items: Any) -> None:
-        for item in items or []:
+    def walk(self, items: Any, path: str = "QuestionnaireResponse.item") -> None:
+        for position, item in enumerate(items or []):
             link_id = str(item.linkId)
             if link_id in TOPICS:
-                self.walk(item.item)
+                self.walk(item.item, f"{path}[{position}].item")
                 continue
             kind = self.kinds.get(link_id)
-            if kind is None:
-                self.error(link_id, f"not a question of Questionnaire/{QUESTIONNAIRE_ID}")
+            if kind is None:  # never quoted: a linkId is whatever the sender typed
+                self.error(f"{path}[{position}].linkId", f"{UNKNOWN}: not a question of Questionnaire/{QUESTIONNAIRE_ID}")
             elif kind.fhir_type == "group":
                 self.data.setdefault(link_id, []).append(self.group(link_id, kind, item))
             elif link_id in self.data:
@@ -97,19 +99,47 @@ class _Reader:
                 value = self.answers(link_id, kind, item)
                 if value is not None:
                     self.data[link_id] = value
-            for answer in item.answer or []:
-                self.walk(answer.item)
+            for number, answer in enumerate(item.answer or []):
+                self.walk(answer.item, f"{path}[{position}].answer[{number}].item")
+
+
+def nesting_depth(data: Any, stop: int) -> int:
+    """How deeply JSON objects and arrays nest in `data` (without recursion), counting no further than `stop`."""
+    deepest, level = 0, [data]
+    while level and deepest < stop:
+        deepest += 1
+        level = [child for value in level for child in (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ())
+            if isinstance(child, (dict, list))]
+    return deepest if level else deepest - (deepest > 0 and not isinstance(data, (dict, list)))
 
 
 def _resource(posted: Any) -> QuestionnaireResponse:
     if not isinstance(posted, dict):
         raise ResponseInvalid([{"field": "QuestionnaireResponse", "message": "send a JSON object"}])
+    # The FHIR model validates recursively: a response nested far deeper than the questionnaire's own items
+    # would exhaust the stack inside it. Refused before it is parsed.
+    if nesting_depth(posted, MAX_DEPTH + 1) > MAX_DEPTH:
+        raise ResponseInvalid([{"field": "QuestionnaireResponse.item", "message":
+                                f"items and answers nest more than {MAX_DEPTH} levels deep"}])
+    if posted.get("resourceType") != "QuestionnaireResponse":
+        raise ResponseInvalid([{"field": "QuestionnaireResponse.resourceType",
+                                "message": "must be QuestionnaireResponse"}])
     try:
         return QuestionnaireResponse.model_validate(posted)
     except ValidationError as exc:
-        raise ResponseInvalid([
-            {"field": element_path(e["loc"]), "message": redact(str(e["msg"]), posted)}
-            for e in exc.errors(include_input=False, include_url=False)]) from None
+        raise ResponseInvalid([_model_error(e, posted)
+                               for e in exc.errors(include_input=False, include_url=False)]) from None
+    except RecursionError:  # not reached within MAX_DEPTH; kept so no shape of input can give a 5xx
+        raise ResponseInvalid([{"field": "QuestionnaireResponse", "message": "nested too deeply"}]) from None
+
+
+def _model_error(error: Any, posted: dict[str, Any]) -> dict[str, str]:
+    """A FHIR model error as {field, message}: never quoting a value sent, nor an unknown element's name."""
+    if is_unknown_field(error):
+        where, message = unknown_field(error["loc"], posted)
+        return {"field": element_path(where), "message": message}
+    return {"field": element_path(error["loc"]), "message": redact(str(error["msg"]), posted)}
 
 
 def _check_header(qr: QuestionnaireResponse, reader: _Reader) -> None:

@@ -34,6 +34,7 @@ SIGNED_IN = "practitioner.signed_in"
 SIGN_IN_FAILED = "practitioner.sign_in_failed"
 LOCKED = "practitioner.locked"
 SIGNED_OUT = "practitioner.signed_out"
+PASSWORD_CHANGED = "user.password_changed"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ def set_active(session: Session, username: str, active: bool, *, actor: str = "c
     if user is None:
         raise AccountError(f"there is no account called {username.strip().lower()!r}")
     user.active = active
+    if not active:
+        end_sessions(session, user)
     if active:
         user.failed_logins, user.locked_until = 0, None
     record_event(session, action="user.enabled" if active else "user.disabled", actor=actor,
@@ -127,8 +130,32 @@ def sign_in(session: Session, username: str, password: str, *, now: dt.datetime 
     return SignIn(user)
 
 
-def record_sign_out(session: Session, username: str, *, expired: bool = False) -> None:
-    """The audit event of a sign-out (or of a session that expired), committed."""
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of this account on every app server from its next request (not committed)."""
+    session.execute(update(User).where(User.id == user.id)
+                    .values(session_generation=User.session_generation + 1),
+                    execution_options={"synchronize_session": "fetch"})
+
+
+def set_password(session: Session, username: str, password: str, *, actor: str = "cli") -> User:
+    """A new password for an account (and its audit event), committed; every session of it ends."""
+    user = find_user(session, username)
+    if user is None:
+        raise AccountError(f"there is no account called {username.strip().lower()!r}")
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    end_sessions(session, user)
+    record_event(session, action=PASSWORD_CHANGED, actor=actor, detail={"username": user.username})
+    session.commit()
+    return user
+
+
+def record_sign_out(session: Session, user_id: int, username: str, *, expired: bool = False) -> None:
+    """The audit event of a sign-out (or of a session that expired), committed; every copy of the session
+    cookie (and any other session of the account) is refused from then on."""
+    user = session.get(User, user_id)
+    if user is not None:
+        end_sessions(session, user)
     record_event(session, action=SIGNED_OUT, actor=username, detail={"expired": expired})
     session.commit()
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_colu
 
 from ..errors import SuitabilityError
 from ..ruleset import RuleSet, load_rules_from_files, version_of
+from ..seal import SEAL
 from .errors import AppendOnlyViolation, RulesetNotArchived
 from .models import Base, Case
 from .types import JSONDocument, UTCDateTime, utcnow
@@ -107,10 +108,16 @@ def archived_files(session: Session, version: str) -> dict[str, str]:
     return {str(name): str(text) for name, text in snapshot.files.items()}
 
 
-def load_archived(session: Session, version: str, profile: str) -> RuleSet:
+def load_archived(session: Session, version: str, profile: str, *, replay: bool = False) -> RuleSet:
     """The archived rule set under a profile. Its version is the hash of the stored texts: if someone changed
-    the archive, the returned version differs from `version` (the caller compares)."""
-    return load_rules_from_files(archived_files(session, version), profile)
+    the archive, the returned version differs from `version` (the caller compares).
+
+    The snapshot holds the folder's seal, which is checked as on disk. A snapshot made before rule sets were
+    sealed has none: it is refused (it never serves a patient again: not as a fallback, not once approved),
+    except for `replay=True`, the re-screening of the decisions it made (`suitability reproduce`), where the
+    version hash alone proves these are the texts that decided."""
+    files = archived_files(session, version)
+    return load_rules_from_files(files, profile, sealed=not replay or SEAL in files)
 
 
 def newest_archived_version(session: Session, profile: str) -> str | None:

@@ -66,6 +66,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Moved on by sign-out, disabling and a password change: a session cookie carrying an older value is over.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self) -> str:  # never the hash
         return f"<User {self.username} {self.role.value}>"

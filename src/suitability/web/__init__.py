@@ -18,7 +18,8 @@ from ..errors import SuitabilityError
 from ..screening import default_screener
 from . import database, errors, rules_reload, security, sessions
 from .assets import web_dir
-from .config import APP_NAME, clinic_timezone, instance_path, load_config, secret_key
+from .body_limit import BoundedBody
+from .config import APP_NAME, clinic_timezone, instance_path, load_config, secret_key, switched_on
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:  # behind a TLS-ending proxy: see https, the client and the host it saw
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.wsgi_app = BoundedBody(app.wsgi_app, app.config)  # type: ignore[method-assign]
     security.init_app(app)
     sessions.init_app(app)  # the session cookie without per-value tagging when there is nothing to tag
     errors.init_app(app)
     database.init_app(app)
     rules_reload.init_app(app)  # issue 6: an edited rules folder is reloaded; health says if it is stale
+    if switched_on(app.config["METRICS"]):  # prometheus_client is imported only when metrics are wanted
+        from . import metrics
+
+        metrics.init_app(app)
 
     from .health import bp as health_bp
     from .patient import bp as patient_bp

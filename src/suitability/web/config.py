@@ -31,10 +31,24 @@ DEFAULTS: dict[str, Any] = {
     "CLINIC_NAME": "Microneedling pre-screen",
     "TRUSTED_PROXIES": 0,                 # TLS-ending proxies in front: trust their X-Forwarded-* headers
     "PRACTITIONER_IDLE_MINUTES": 30,      # a practitioner session ends after this long without a request
+    "PRACTITIONER_MAX_HOURS": 12,         # and this long after signing in, however busy (state in the database)
     "REQUIRE_APPROVED_RULES": False,      # on in production: serve only approved rule sets (rules_approval)
     "TIMEZONE": None,                     # SUITABILITY_TIMEZONE: the clinic's IANA zone (screening dates, times
                                           # shown); None: the server's local zone. Checked at start.
+    "METRICS": False,                     # SUITABILITY_METRICS: serve Prometheus metrics at /metrics (metrics.py)
+    "METRICS_TOKEN": None,                # SUITABILITY_METRICS_TOKEN: the bearer token /metrics requires; without
+                                          # one, /metrics stays off even when METRICS is on
 }
+OFF_WORDS = {"", "0", "off", "false", "no", "none"}
+
+
+def switched_on(value: object) -> bool:
+    """A yes/no setting as the environment or a config may give it: True, 1, "on"... but "off", "false", "0" no."""
+    if isinstance(value, str):
+        return value.strip().lower() not in OFF_WORDS
+    return bool(value)
+
+
 SECRET_FILE = "secret_key"
 APP_NAME = "suitability.web"
 

@@ -8,7 +8,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..errors import SuitabilityError
+from ..errors import SuitabilityError, where_it_failed
 
 log = logging.getLogger(__name__)
 
@@ -53,5 +53,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:
-        log.exception("unexpected error")
+        log.error("unexpected error: %s", where_it_failed(error))  # never the message: it may quote input
         return render_error(500)

@@ -9,6 +9,9 @@ app servers behind a load balancer (README, "Running several app servers").
   serialised by the database (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE), so only the first does
   any work.
 - The access log names the method and the path only: no query string, no referrer, no user agent, never a body.
+- With SUITABILITY_METRICS on, the workers count into one PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder
+  unless it is set; emptied at start) and a dead worker's live gauges are dropped: /metrics, answered by any
+  worker, then adds up all of them (prometheus_client's multi-process mode).
 - gunicorn trusts X-Forwarded-* only when the app does (SUITABILITY_TRUSTED_PROXIES > 0), so both agree on
   whether a request came over https.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -104,6 +108,35 @@ forwarded_allow_ips = _settings["forwarded_allow_ips"]
 proc_name = _settings["proc_name"]
 control_socket_disable = _settings["control_socket_disable"]
 worker_tmp_dir = _settings["worker_tmp_dir"]
+
+
+def prepare_metrics_dir(environ: dict[str, str] | os._Environ[str]) -> str | None:
+    """With metrics on: PROMETHEUS_MULTIPROC_DIR set (a new temporary folder if it was not) and emptied of an
+    earlier run's samples; the workers, forked after this, inherit it. None with metrics off."""
+    from .config import switched_on
+
+    if not switched_on(environ.get("SUITABILITY_METRICS", "")):
+        return None
+    folder = environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="suitability-metrics-")
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(folder, name))
+    environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
+
+
+def on_starting(server: Any) -> None:
+    """In the master, before any worker is forked."""
+    prepare_metrics_dir(os.environ)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker ended: its live gauges no longer count (its counters and histograms still do)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
 def post_fork(server: Any, worker: Any) -> None:

@@ -115,6 +115,8 @@ class RulesWatcher:
             version = content_version(directory)
         except OSError as exc:
             version = f"unreadable:{type(exc).__name__}"
+        except SuitabilityError as exc:  # e.g. a file that is not UTF-8: the load below refuses it, naming it
+            version = f"unreadable:{exc}"
         try:
             screener = default_screener()  # builds it if none is loaded yet (e.g. broken at start, fixed now)
         except SuitabilityError as exc:

@@ -10,12 +10,13 @@ from flask import Flask
 
 from .outbox import configured_targets
 from .sender import Sender, SenderConfig
+from .signing import SecretError, secret_key
 
 log = logging.getLogger(__name__)
 KEY = "suitability.webhook_sender"
 DEFAULTS = {
     "WEBHOOK_URLS": None,             # SUITABILITY_WEBHOOK_URLS: a JSON list, or URLs separated by commas
-    "WEBHOOK_SECRET": None,           # SUITABILITY_WEBHOOK_SECRET: the HMAC key receivers share
+    "WEBHOOK_SECRET": None,           # SUITABILITY_WEBHOOK_SECRET: whsec_<base64>, shared with receivers
     "WEBHOOK_SENDER": True,           # run the background sender in this process
     "WEBHOOK_POLL_SECONDS": 5.0,
     "WEBHOOK_TIMEOUT_SECONDS": 5.0,
@@ -33,6 +34,13 @@ def sender_config(app: Flask) -> SenderConfig | None:
         with app.app_context():
             if configured_targets():
                 log.error("WEBHOOK_URLS is set but WEBHOOK_SECRET is not: events are kept, not sent")
+        return None
+    try:
+        secret_key(str(secret))
+    except SecretError as exc:
+        # Fail closed but lose nothing: the events stay in the outbox until a valid secret is set.
+        log.error("WEBHOOK_SECRET is not a Standard Webhooks secret (%s): events are kept, not sent; "
+                  "make one with `suitability webhooks new-secret`", exc)
         return None
     c = app.config
     return SenderConfig(

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ...storage.types import utcnow
 from ..models import DeliveryStatus, WebhookDelivery
 from . import outbox
-from .signing import HEADER, sign
+from .signing import sign
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,10 @@ class Sender:
     def deliver(self, row: WebhookDelivery) -> tuple[int | None, str | None]:
         """One signed POST; (status code, error text). Never raises."""
         body = row.body.encode()
-        headers = {"Content-Type": "application/json", HEADER: sign(self.config.secret, body),
+        # webhook-id is the event id, the same on every retry, so a receiver de-duplicates on it.
+        headers = {"Content-Type": "application/json", **sign(self.config.secret, row.event_id, body),
                    "Suitability-Event": row.event_type, "Suitability-Event-Id": row.event_id,
-                   "User-Agent": "suitability-webhooks/1"}
+                   "User-Agent": "suitability-webhooks/2"}
         try:
             response = self.post(row.url, data=body, headers=headers, timeout=self.config.timeout_seconds,
                                  allow_redirects=False)

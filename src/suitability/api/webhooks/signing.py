@@ -1,42 +1,74 @@
-"""Webhook signatures: HMAC-SHA256 over `<timestamp>.<body>`, sent as `Suitability-Signature: t=<ts>,v1=<hex>`.
+"""Webhook signatures in the Standard Webhooks scheme (https://www.standardwebhooks.com/).
 
-A receiver recomputes the HMAC with the shared secret, compares in constant time and refuses a timestamp
-older than its tolerance (replays). `verify` is what a receiver written in Python can use as it is.
+Each delivery carries `webhook-id` (the event id, the same on every retry), `webhook-timestamp` (Unix seconds
+of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the
+bytes of the secret `whsec_<base64>`. Any receiver verifies it with a Standard Webhooks library (in Python:
+`standardwebhooks.Webhook(secret).verify(body, headers)`); `verify` here does the same without that package.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
+import secrets
 import time
+from collections.abc import Mapping
 
-HEADER = "Suitability-Signature"
+ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER = "webhook-id", "webhook-timestamp", "webhook-signature"
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = (24, 64)  # the scheme's recommended key length
 TOLERANCE_SECONDS = 300
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The hex HMAC-SHA256 of `timestamp + "." + body`."""
-    return hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+class SecretError(ValueError):
+    """A webhook secret that is not `whsec_` followed by the base64 of 24 to 64 bytes."""
 
 
-def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
-    """The header value for one delivery attempt."""
-    ts = int(time.time()) if timestamp is None else timestamp
-    return f"t={ts},v1={signature(secret, ts, body)}"
+def new_secret() -> str:
+    """A fresh secret to share with receivers: `whsec_` and the base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def verify(secret: str, body: bytes, header: str, *, tolerance: int = TOLERANCE_SECONDS,
-           now: float | None = None) -> bool:
-    """True if the header carries a valid, recent signature of this body."""
-    parts: dict[str, list[str]] = {}
-    for item in header.split(","):
-        key, _, value = item.strip().partition("=")
-        parts.setdefault(key, []).append(value)
+def secret_key(secret: str) -> bytes:
+    """The HMAC key a `whsec_<base64>` secret stands for; SecretError (never quoting it) if it is not one."""
+    if not secret.startswith(SECRET_PREFIX):
+        raise SecretError(f"a webhook secret starts with {SECRET_PREFIX} followed by base64")
     try:
-        ts = int(parts["t"][0])
-    except (KeyError, ValueError):
+        key = base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        raise SecretError("the part after whsec_ is not valid base64") from None
+    low, high = SECRET_BYTES
+    if not low <= len(key) <= high:
+        raise SecretError(f"a webhook secret holds {low} to {high} bytes, base64-encoded")
+    return key
+
+
+def signature(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
+    """`v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`."""
+    digest = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def sign(secret: str, msg_id: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """The three headers of one delivery attempt."""
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {ID_HEADER: msg_id, TIMESTAMP_HEADER: str(ts),
+            SIGNATURE_HEADER: signature(secret_key(secret), msg_id, ts, body)}
+
+
+def verify(secret: str, body: bytes, headers: Mapping[str, str], *, tolerance: int = TOLERANCE_SECONDS,
+           now: float | None = None) -> bool:
+    """True if the headers carry a valid, recent signature of this body (header names in any case)."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    msg_id, given = lower.get(ID_HEADER, ""), lower.get(SIGNATURE_HEADER, "")
+    try:
+        ts = int(lower.get(TIMESTAMP_HEADER, ""))
+        key = secret_key(secret)
+    except ValueError:
         return False
-    if abs((time.time() if now is None else now) - ts) > tolerance:
+    if not msg_id or abs((time.time() if now is None else now) - ts) > tolerance:
         return False
-    expected = signature(secret, ts, body)
-    return any(hmac.compare_digest(expected, given) for given in parts.get("v1", []))
+    expected = signature(key, msg_id, ts, body)
+    return any(hmac.compare_digest(expected, each) for each in given.split(" ") if each)

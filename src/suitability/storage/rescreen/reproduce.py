@@ -53,7 +53,7 @@ def _case(session: Session, reference: str) -> Case:
 
 def _compare(case: Case, intake: Intake, ruleset: RuleSet, version: str, profile: str, stored: dict[str, Any],
              label: str) -> Reproduction:
-    again = json.loads(Screener(ruleset).screen(intake).model_dump_json())
+    again = json.loads(Screener(ruleset, verify=False).screen(intake).model_dump_json())
     fields = tuple(sorted(k for k in set(stored) | set(again) if stored.get(k) != again.get(k)))
     return Reproduction(reference=case.reference, ruleset_version=version, loaded_version=ruleset.version,
                         profile=profile, differing_fields=fields, label=label)
@@ -64,7 +64,7 @@ def reproduce(database: Database, reference: str) -> Reproduction:
     longer loads) or StorageError."""
     with database.session() as session:
         case = _case(session, reference)
-        ruleset = load_archived(session, case.ruleset_version, case.profile)
+        ruleset = load_archived(session, case.ruleset_version, case.profile, replay=True)
         stored: dict[str, Any] = case.decision
         intake = intake_of(case)
     return _compare(case, intake, ruleset, case.ruleset_version, case.profile, stored, "current decision")
@@ -81,7 +81,7 @@ def reproduce_history(database: Database, reference: str) -> list[Reproduction]:
         for row in reversed(history_of(session, case.id)):
             key = (row.ruleset_version, row.profile)
             if key not in rulesets:
-                rulesets[key] = load_archived(session, *key)
+                rulesets[key] = load_archived(session, *key, replay=True)
             label = f"{row.reason.value} {row.at:%Y-%m-%d %H:%M} by {row.actor}"
             results.append(_compare(case, parse_intake(answers, stored=True), rulesets[key], row.ruleset_version, row.profile,
                                     row.decision, label))

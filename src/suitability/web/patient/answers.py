@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_intake
+from ..numbers import whole_number
 from .questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Page, Question
 
 Answers = dict[str, Any]
@@ -112,10 +113,10 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         result.shown[name] = text
         if not text:
             out.pop(name, None)
-        elif not text.isdigit() or len(text) > 3:
+        elif (number := whole_number(text, 3)) is None:
             errors[name] = "Enter a whole number, like 34"
         else:
-            out[name] = int(text)
+            out[name] = number
     elif q.kind == "areas":
         chosen = set(form.getlist(name))
         allowed = [o.value for o in AREA_OPTIONS]

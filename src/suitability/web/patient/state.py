@@ -1,9 +1,10 @@
 """The wizard's state, in the signed session cookie so any app server can serve the next page.
 
 Holds the consent, the answers so far, the submit tokens this browser was given and the cases it may see.
-The cookie is signed, not encrypted: it is the patient's own answers on the patient's own device, sent only
-over the connection (HttpOnly, SameSite=Lax, Secure in production), dropped after an idle hour or two and
-cleared of answers once they are submitted.
+The cookie is sealed (authenticated encryption, web/sessions.py) as well as signed: someone at a shared
+computer, or holding a copy of the cookie, reads nothing of the answers from it. It is sent only over the
+connection (HttpOnly, SameSite=Lax, Secure in production), dropped after an idle hour or two and cleared of
+answers once they are submitted.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from ...storage import (
 from ...storage.errors import failure_kinds
 from ...storage.models import Source
 from ..database import get_db
+from ..observe import observed
 from . import bp, state
 from .answers import to_intake, unanswered
 from .form_views import View
@@ -47,7 +48,8 @@ def send() -> View:
         return redirect(url_for("patient.check"))
     digest = body_hash(intake.model_dump_json(exclude={"screening_date"}))
     try:
-        submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB)
+        submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB,
+                            screen=observed("web"))
     except IdempotencyConflict:
         flash("Your answers changed after you opened this page. Please check them and send them again.")
         return redirect(url_for("patient.check"))

@@ -15,12 +15,13 @@ from ...storage.view_audit import USERS_VIEWED, record_view
 from ..database import get_db
 from ..patient.form_views import View
 from . import bp
-from .auth import admin_required, safe_next, sign_out, start_session
+from .auth import admin_required, is_safe_next, safe_next, sign_out, start_session
 from .throttle import TOO_MANY, client_key, retry_after, throttle
 from .unaudited import not_audited
 
 REFUSED = ("Sign-in failed. Check your username and password. After several failed attempts an account must "
            "wait before trying again; ask an administrator if you are locked out.")
+UNSAFE_NEXT = "That sign-in link is not one of ours. Please sign in from this page."
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -28,10 +29,13 @@ def sign_in() -> View:
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(url_for("practitioner.queue"))
-        return render_template("practitioner/sign_in.html", next=request.args.get("next", ""), error=None)
+        shown = request.args.get("next", "")
+        return render_template("practitioner/sign_in.html", next=shown if is_safe_next(shown) else "", error=None)
+    target = request.form.get("next", "")
+    if not is_safe_next(target):  # before anything else: no password is checked, nobody is signed in
+        return render_template("practitioner/sign_in.html", next="", error=UNSAFE_NEXT), 400
     username = request.form.get("username", "")
     password = request.form.get("password", "")
-    target = request.form.get("next", "")
     if not username.strip() or not password:
         return render_template("practitioner/sign_in.html", next=target, username=username,
                                error="Enter your username and password."), 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,10 +17,13 @@ from ...storage import StorageError
 from ...storage.accounts import record_sign_out
 from ...storage.review_models import Role, User
 from ..database import get_db
+from ..numbers import whole_number
 from . import throttle
 
 login_manager = LoginManager()
 SEEN = "practitioner_seen"      # the signed session's time of the last practitioner request
+SINCE = "practitioner_since"    # when this session signed in (the absolute lifetime counts from it)
+GENERATION = "practitioner_gen" # the account's session generation at sign-in (users.session_generation)
 PUBLIC = {"practitioner.sign_in"}
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +55,7 @@ class Practitioner:
 def init_app(app: Flask) -> None:
     """Sign-in for the practitioner area; the patient pages never look at it."""
     app.config.setdefault("PRACTITIONER_IDLE_MINUTES", 30)
+    app.config.setdefault("PRACTITIONER_MAX_HOURS", 12)
     app.config.setdefault("PRACTITIONER_RECENT_VIEW_MINUTES", 30)  # "also opened by" on a case page
     throttle.init_app(app)
     login_manager.login_view = "practitioner.sign_in"
@@ -63,13 +68,17 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader  # type: ignore[untyped-decorator]
 def _load(user_id: str) -> Practitioner | None:
-    """The account behind the session, read from the database on each request: disabling works at once."""
-    if not user_id.isdigit():
+    """The account behind the session, read from the database on each request: disabling, signing out and a
+    new password end every copy of the session cookie at once (its generation is no longer the account's)."""
+    number = whole_number(user_id, 18)
+    if number is None:
         return None
     try:
         with get_db().session() as s:
-            user = s.get(User, int(user_id))
-            return Practitioner.of(user) if user is not None and user.active else None
+            user = s.get(User, number)
+            if user is None or not user.active or session.get(GENERATION) != user.session_generation:
+                return None
+            return Practitioner.of(user)
     except StorageError:
         abort(503)
 
@@ -80,9 +89,14 @@ def guard() -> Response | None:
         return None
     now = int(time.time())
     idle = int(current_app.config["PRACTITIONER_IDLE_MINUTES"]) * 60
+    longest = int(current_app.config["PRACTITIONER_MAX_HOURS"]) * 3600
     if current_user.is_authenticated and now - int(session.get(SEEN, 0)) > idle:
         sign_out(expired=True)
         flash("You were signed out because the page was left for a while. Please sign in again.")
+        return redirect(url_for("practitioner.sign_in"))
+    if current_user.is_authenticated and now - int(session.get(SINCE, 0)) > longest:
+        sign_out(expired=True)
+        flash("You were signed out because you signed in a long time ago. Please sign in again.")
         return redirect(url_for("practitioner.sign_in"))
     if not current_user.is_authenticated:
         flash(login_manager.login_message)
@@ -97,20 +111,21 @@ def start_session(user: User) -> None:
 
     session.clear()
     login_user(Practitioner.of(user))
-    session[SEEN] = int(time.time())
+    session[SEEN] = session[SINCE] = int(time.time())
+    session[GENERATION] = user.session_generation
 
 
 def sign_out(*, expired: bool = False) -> None:
     """End the session and record it (an expired session is recorded as a sign-out too)."""
-    username = current_user.username if current_user.is_authenticated else None
+    signed_in = (int(current_user.id), current_user.username) if current_user.is_authenticated else None
     logout_user()
     session.clear()
-    if username:
+    if signed_in:
         try:
             with get_db().session() as s:
-                record_sign_out(s, username, expired=expired)
+                record_sign_out(s, *signed_in, expired=expired)
         except StorageError:
-            pass  # the session is over either way; the failure is logged by storage
+            pass  # this cookie's session is over either way; the failure is logged by storage
 
 
 def admin_required(view: F) -> F:
@@ -123,8 +138,18 @@ def admin_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# A path inside the practitioner area in plain URL characters: no scheme or host, no control characters (a CR or
+# LF would end the Location header), no '//' or '\\' that a browser reads as another site.
+_NEXT = re.compile(r"/practitioner/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,500}")
+
+
+def is_safe_next(target: str) -> bool:
+    """Whether `target` may be where a sign-in leads: empty (the queue), or a plain practitioner path."""
+    return not target or (_NEXT.fullmatch(target) is not None and "//" not in target)
+
+
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: only a path inside the practitioner area, never another site."""
-    if target and target.startswith("/practitioner/") and "//" not in target and "\\" not in target:
+    if target and is_safe_next(target):
         return target
     return url_for("practitioner.queue")

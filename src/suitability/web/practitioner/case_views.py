@@ -18,6 +18,7 @@ from ...storage.review_models import OverrideReason, ReviewAction
 from ...storage.reviews import MAX_DEPTH_MM, Proposal, record_review, reviews_for
 from ...storage.view_audit import CASE_VIEWED, recent_viewers, record_view
 from ..database import get_db
+from ..numbers import version_number
 from ..patient.form_views import View
 from . import bp
 from .case_page import answer_sections, history, sources, treatments
@@ -113,8 +114,8 @@ def _proposal(form: dict[str, str], treatments_count: int) -> Proposal:
 @bp.post("/case/<case_id>/decide")
 def decide(case_id: str) -> View:
     form = {key: request.form.get(key, "") for key in request.form}
-    version = form.get("version", "")
-    if not version.isdigit():
+    version = version_number(form.get("version", ""))
+    if version is None:
         abort(400)
     try:
         with get_db().session() as session:
@@ -122,7 +123,7 @@ def decide(case_id: str) -> View:
             if found is None:
                 abort(404)
             proposal = _proposal(form, len(found.intake.get("treatments") or []))
-            record_review(session, case_id, int(current_user.id), proposal, expected_version=int(version))
+            record_review(session, case_id, int(current_user.id), proposal, expected_version=version)
     except ReviewRefused as exc:
         return _page(case_id, form=form, errors=exc.problems, status=400)
     except ReviewConflict:

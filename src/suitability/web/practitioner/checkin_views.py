@@ -28,6 +28,7 @@ from ...storage.rescreen.difference import compare
 from ...storage.rescreen.reproduce import CaseNotFound
 from ...storage.view_audit import CASE_VIEWED, record_view
 from ..database import get_db
+from ..numbers import version_number, whole_number
 from ..patient.answers import parse_date
 from ..patient.form_views import View
 from ..patient.labels import NOT_SURE
@@ -80,8 +81,8 @@ def read_answers(questions: tuple[str, ...], form: Any) -> tuple[dict[str, Any],
                 errors[name] = "Enter a real date, for example 27 3 2025 (day, month, year)"
             else:
                 answers[name] = shown[name] = day.isoformat()
-        elif q.kind == "number" and text.isdigit() and len(text) <= 3:
-            answers[name] = int(text)
+        elif q.kind == "number" and (number := whole_number(text, 3)) is not None:
+            answers[name] = number
         else:
             errors[name] = "Enter a whole number, like 34"
     for name in list(answers):  # a follow-up hidden by the new answer to its question is dropped, as on the form
@@ -139,11 +140,11 @@ def checkin(case_id: str) -> View:
 
 @bp.post("/case/<case_id>/check-in")
 def checkin_record(case_id: str) -> View:
-    on, version = _on(request.form.get("on")), request.form.get("version", "")
-    if on is None or not version.isdigit():
+    on, version = _on(request.form.get("on")), version_number(request.form.get("version", ""))
+    if on is None or version is None:
         abort(400)
     due = _due(case_id, on)
-    if due.version != int(version):  # the questions asked were another version's: ask this one's
+    if due.version != version:  # the questions asked were another version's: ask this one's
         return _form(due, {}, {}, 409, conflict=True)
     answers, errors, shown = read_answers(due.questions, request.form)
     for name in request.form:

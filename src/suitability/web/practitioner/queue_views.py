@@ -19,6 +19,7 @@ from ...storage.review_queue import queue as load_queue
 from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view
 from ...vocabulary import Outcome
 from ..database import get_db
+from ..numbers import whole_number
 from ..patient.form_views import View
 from . import bp
 from .export import decisions_csv, export_filename
@@ -27,6 +28,7 @@ from .unaudited import not_audited
 STATUSES = {"open": ReviewStatus.OPEN, "decided": ReviewStatus.DECIDED,
             "needs_information": ReviewStatus.NEEDS_INFORMATION, "all": None}
 MAX_EXPORT_DAYS = 366
+EXPORT_DAYS = (dt.date(1970, 1, 1), dt.date(9998, 12, 31))
 
 
 def _choice(name: str, allowed: Collection[str], default: str) -> str:
@@ -46,7 +48,7 @@ def queue() -> View:
         with get_db().session() as session:
             found = load_queue(session, status=STATUSES[status], outcome=outcomes.get(outcome),
                                reference=search, oldest_first=order == "oldest",
-                               page=int(page) if page.isdigit() else 1)
+                               page=whole_number(page, 6) or 1)
             if search.strip():  # what was looked for and found; shown only once that is stored
                 record_view(session, action=QUEUE_SEARCHED, actor=current_user.username,
                             detail={"reference": search.strip(), "found": found.total})
@@ -60,10 +62,12 @@ def queue() -> View:
 
 
 def _date(name: str) -> dt.date | None:
+    """A day of the export's range; the calendar's ends are refused (the range's end is a day past its last)."""
     try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
+        day = dt.date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    return day if EXPORT_DAYS[0] <= day <= EXPORT_DAYS[1] else None
 
 
 @bp.get("/export")

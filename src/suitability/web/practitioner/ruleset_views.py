@@ -6,6 +6,7 @@ up at its next reload check (web/rules_approval.py). Views translate; storage.ap
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -75,6 +76,8 @@ def rulesets() -> View:
                            pending=pending, base=base, changes=changes, approved=approved, rows=rows,
                            required=bool(current_app.config.get("REQUIRE_APPROVED_RULES")))
 
+VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,79}")  # the shape of a rule-set version
+
 
 @bp.post("/rulesets/approve")
 @admin_required
@@ -82,7 +85,7 @@ def approve_ruleset() -> View:
     version, note = request.form.get("version", "").strip(), request.form.get("note", "")
     disk, _ = rules_on_disk()
     return _sign(lambda session: approve(session, version, current_user.username, note, disk),
-                 f"Rule set {version} is approved; every server serves it from its next rules check.")
+                 f"Rule set {version} is approved; every server serves it from its next rules check.", version)
 
 
 @bp.post("/rulesets/revoke")
@@ -90,16 +93,20 @@ def approve_ruleset() -> View:
 def revoke_ruleset() -> View:
     version, note = request.form.get("version", "").strip(), request.form.get("note", "")
     return _sign(lambda session: revoke(session, version, current_user.username, note),
-                 f"The approval of rule set {version} is revoked from every server's next rules check.")
+                 f"The approval of rule set {version} is revoked from every server's next rules check.", version)
 
 
-def _sign(change: Callable[[Session], object], done: str) -> View:
+def _sign(change: Callable[[Session], object], done: str, version: str) -> View:
+    """Make the change; a refusal says why without quoting the version sent (it may be anything typed)."""
+    if not VERSION.fullmatch(version):
+        return render_error(400, "Not signed off", "That is not the version of a rule set. Nothing was stored.")
     try:
         with get_db().session() as session:
             change(session)
             session.commit()
     except ApprovalRefused as exc:
-        return render_error(400, "Not signed off", f"{exc}. Nothing was stored.")
+        reason = str(exc).replace(f"rule set {version}", "this rule set")
+        return render_error(400, "Not signed off", f"{reason}. Nothing was stored.")
     except (StorageError, SQLAlchemyError):
         abort(503)
     flash(done)

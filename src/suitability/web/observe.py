@@ -1,0 +1,29 @@
+"""The doors' screen function, counted and timed for /metrics when this app has metrics on (metrics.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from flask import current_app
+
+from ..decision import Decision
+from ..intake import Intake
+from ..screening import screen as default_screen
+
+KEY = "suitability.metrics"  # in app.extensions while metrics are on
+
+
+def observed(door: str, screen: Callable[[Intake], Decision] = default_screen) -> Callable[[Intake], Decision]:
+    """`screen` itself when metrics are off (nothing imported, nothing timed); else it, counted under `door`."""
+    if not current_app.extensions.get(KEY):
+        return screen
+    from .metrics import record_screening
+
+    def timed(intake: Intake) -> Decision:
+        start = time.perf_counter()
+        decision = screen(intake)
+        record_screening(door, decision.outcome.value, time.perf_counter() - start)
+        return decision
+
+    return timed
