@@ -12,7 +12,6 @@ from .conditions import Period, Test, is_treatment_rule, topic_of
 from .decision import Phase
 from .vocabulary import Outcome
 
-
 STANDS, LAPSES = "stands", "lapses"  # what becomes of a rule once its wait has passed (`once_passed`)
 
 
