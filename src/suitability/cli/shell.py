@@ -19,6 +19,14 @@ def app_database() -> Database:
     return Database(database_url(url, instance_path()))
 
 
+def approvals_required() -> int:
+    """SUITABILITY_APPROVALS_REQUIRED as the servers read it (default 1): the admins a rule set needs."""
+    from ..web.config import DEFAULTS
+
+    raw = os.environ.get("SUITABILITY_APPROVALS_REQUIRED", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else int(DEFAULTS["APPROVALS_REQUIRED"])
+
+
 def fail(message: str, code: int = 1) -> int:
     """Print `suitability: message` on standard error and return the exit code, never a traceback."""
     print(f"suitability: {message}", file=sys.stderr)

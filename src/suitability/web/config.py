@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "PRACTITIONER_IDLE_MINUTES": 30,      # a practitioner session ends after this long without a request
     "PRACTITIONER_MAX_HOURS": 12,         # and this long after signing in, however busy (state in the database)
     "REQUIRE_APPROVED_RULES": False,      # on in production: serve only approved rule sets (rules_approval)
+    "APPROVALS_REQUIRED": 1,              # different admins who must approve a rule set before it serves
     "TIMEZONE": None,                     # SUITABILITY_TIMEZONE: the clinic's IANA zone (screening dates, times
                                           # shown); None: the server's local zone. Checked at start.
     "METRICS": False,                     # SUITABILITY_METRICS: serve Prometheus metrics at /metrics (metrics.py)
