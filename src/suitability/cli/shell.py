@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING
+
+from ..settings import load_settings
 
 if TYPE_CHECKING:
     from ..storage import Database
@@ -15,8 +16,8 @@ def app_database() -> Database:
     from ..storage import Database, database_url
     from ..web.config import instance_path
 
-    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    return Database(database_url(url, instance_path()))
+    url = load_settings().DATABASE_URL
+    return Database(database_url(url.get_secret_value() if url else None, instance_path()))
 
 
 def fail(message: str, code: int = 1) -> int:
