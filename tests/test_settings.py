@@ -190,3 +190,28 @@ def test_every_suitability_name_the_readme_mentions_is_a_setting() -> None:
 def test_the_model_module_runs_as_a_command_printing_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert settings.main(["--markdown"]) == 0
     assert capsys.readouterr().out == settings.markdown_table()
+
+
+def test_the_app_factory_stops_at_a_bad_setting_naming_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from suitability.web import create_app
+
+    monkeypatch.setenv("SUITABILITY_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SUITABILITY_TIMEZONE", "Atlantis/Capital")
+    with pytest.raises(SettingsError, match="SUITABILITY_TIMEZONE: must be an IANA time zone name"):
+        create_app()
+
+
+@pytest.mark.parametrize("value, on", [("on", True), ("Yes", True), ("off", False), ("FALSE", False)])
+def test_gunicorn_and_the_app_read_metrics_the_same_way(value: str, on: bool, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from suitability.web.gunicorn_conf import prepare_metrics_dir
+    from suitability.web.gunicorn_conf import settings as gunicorn_settings
+
+    environ = {"SUITABILITY_METRICS": value, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    assert (prepare_metrics_dir(environ) is not None) is on
+    monkeypatch.setenv("SUITABILITY_METRICS", value)
+    config = Config(".")
+    load_config(config, None)
+    assert config["METRICS"] is on
+    with pytest.raises(SettingsError, match="SUITABILITY_LOG_LEVEL"):
+        gunicorn_settings({"SUITABILITY_LOG_LEVEL": "chatty"})
