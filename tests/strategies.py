@@ -156,8 +156,9 @@ def _dated(intake: Intake) -> list[str]:
 
 
 def _melasma_area_can_be_added(intake: Intake) -> bool:
-    # With melasma "yes" and no area named, every area is unknown; naming one would clear the others.
-    return not (intake.melasma is Answer.YES and not intake.melasma_areas) and len(intake.melasma_areas) < len(Area)
+    # Areas are named only with melasma "yes" (any other answer with an area is refused); with "yes" and no area
+    # named, every area is unknown, and naming one would clear the others.
+    return intake.melasma is Answer.YES and 0 < len(intake.melasma_areas) < len(Area)
 
 
 def increase_kinds(intake: Intake) -> list[str]:

@@ -194,3 +194,34 @@ def test_a_shipped_rule_file_without_once_passed_is_refused() -> None:
         load_rules_from_files(sealed(files))  # sealed again: the refusal is the loader's, not the seal's
     assert (caught.value.file, caught.value.rule_id, caught.value.field) == (
         "medicines.yaml", "nsaid", "wait.once_passed")
+
+
+# --- validity in plain words -------------------------------------------------------------------------------------
+
+def test_answers_that_run_out_before_the_appointment_are_named_as_asked_again_on_that_day() -> None:
+    decision = screen(minimal_intake(appointment_date="2026-03-20"))  # pregnancy & co. hold 7 days
+    assert decision.valid_until == d("2026-03-08")
+    text = decision.asked_again or ""
+    assert "your appointment on 20 Mar 2026" in text and "pregnancy" in text and "cold sores" in text
+    assert "ask you again" in text and "Valid until" not in text
+
+
+def test_answers_that_hold_up_to_the_appointment_need_nothing_asked_again() -> None:
+    decision = screen(minimal_intake(appointment_date="2026-03-05"))
+    assert decision.asked_again is not None and "nothing needs asking again" in decision.asked_again
+
+
+def test_answers_that_run_out_before_the_earliest_date_say_what_happens_then() -> None:
+    # tan 4 weeks: earliest 20 Mar, after every answer's validity; the patient is told they are asked again then
+    decision = screen(minimal_intake(tan="yes", tan_date="2026-02-20"))
+    assert decision.earliest_date == d("2026-03-20") and decision.valid_until is not None
+    assert decision.valid_until < decision.earliest_date
+    text = decision.asked_again or ""
+    assert "20 Mar 2026 at the earliest" in text and "tanning" in text
+    assert "whole pre-screen again" in text
+
+
+def test_a_too_early_appointment_counts_what_is_asked_again_from_the_earliest_date() -> None:
+    decision = screen(minimal_intake(retinoid="yes", retinoid_last_use="2026-03-01", appointment_date="2026-03-09"))
+    text = decision.asked_again or ""
+    assert "11 Mar 2026 at the earliest" in text and "9 Mar" not in text

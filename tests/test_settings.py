@@ -53,6 +53,18 @@ def test_the_servers_and_rescreen_accept_read_require_approved_rules_the_same_wa
     assert _requires_approval() is required
 
 
+@pytest.mark.parametrize("value, required", [(None, 1), ("2", 2), (" 3 ", 3)])
+def test_the_servers_and_the_cli_count_the_same_approvals(value: str | None, required: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from suitability.cli.shell import approvals_required
+
+    if value is not None:
+        monkeypatch.setenv("SUITABILITY_APPROVALS_REQUIRED", value)
+    config = Config(".")
+    load_config(config, None)
+    assert config["APPROVALS_REQUIRED"] == approvals_required() == required
+
+
 def test_require_approved_rules_is_off_by_default_for_servers_and_rescreen() -> None:
     assert _servers_require_approval() is False and _requires_approval() is False
 
@@ -178,7 +190,7 @@ def test_the_readme_settings_table_is_the_one_generated_from_the_model() -> None
     section = text.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
     table = "".join(line + "\n" for line in section.splitlines() if line.startswith("|"))
     assert table == settings.markdown_table(), \
-        "README's settings table is stale: python -m suitability.settings --markdown"
+        "README's settings table is stale: suitability config --markdown"
 
 
 def test_every_suitability_name_the_readme_mentions_is_a_setting() -> None:
@@ -187,8 +199,8 @@ def test_every_suitability_name_the_readme_mentions_is_a_setting() -> None:
     assert mentioned <= known, mentioned - known
 
 
-def test_the_model_module_runs_as_a_command_printing_the_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert settings.main(["--markdown"]) == 0
+def test_suitability_config_markdown_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "--markdown"]) == 0
     assert capsys.readouterr().out == settings.markdown_table()
 
 

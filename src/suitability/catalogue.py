@@ -39,7 +39,7 @@ class Entry:
 
     rule: Rule
     lines: tuple[tuple[str, str], ...]
-    sources: tuple[tuple[str, str, str, str | None], ...]  # key, tier, title, url
+    sources: tuple[tuple[str, str, str, str | None], ...]  # key, tier, title, url or docs/ section
 
 
 def _subject(name: str) -> str:
@@ -130,7 +130,8 @@ def entry(ruleset: RuleSet, rule: Rule) -> Entry:
     sources = []
     for key in rule.sources:
         source = ruleset.sources.get(key)
-        sources.append((key, source.tier, source.title, source.url) if source else (key, "?", "", None))
+        where = source.url or source.document if source else None  # a web address, or a docs/ section
+        sources.append((key, source.tier, source.title, where) if source else (key, "?", "", None))
     return Entry(rule, tuple(lines), tuple(sources))
 
 
@@ -181,7 +182,7 @@ def catalogue_markdown(ruleset: RuleSet) -> str:
             out += [f"- **{label}:** {md(text)}" for label, text in item.lines]
             out.append("- **Sources:**")
             for key, tier, title, url in item.sources:
-                link = f" <{url}>" if url and _safe_url(url) else ""
+                link = f" <{url}>" if url and _safe_url(url) else f" ({md(url)})" if url and url.startswith("docs/") else ""
                 out.append(f"  - tier {md(tier)}: {md(key)}" + (f": {md(title)}" if title else "") + link)
     return "\n".join(out) + "\n"
 
@@ -231,7 +232,8 @@ def catalogue_html(ruleset: RuleSet) -> str:
             out += [f"<dt>{h(label)}</dt><dd>{h(text)}</dd>" for label, text in item.lines]
             out.append("<dt>Sources</dt><dd><ul>")
             for key, tier, title, url in item.sources:
-                link = f' <a href="{h(url)}" rel="noreferrer">link</a>' if url and _safe_url(url) else ""
+                link = (f' <a href="{h(url)}" rel="noreferrer">link</a>' if url and _safe_url(url)
+                        else f" (<code>{h(url)}</code>)" if url and url.startswith("docs/") else "")
                 out.append(f'<li><span class="tier" title="{h(TIER_NAMES.get(tier, "unknown tier"))}">{h(tier)}'
                            f"</span> <code>{h(key)}</code>" + (f": {h(title)}" if title else "") + f"{link}</li>")
             out.append("</ul></dd></dl></article>")

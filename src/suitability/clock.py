@@ -42,7 +42,7 @@ def today(zone: dt.tzinfo) -> dt.date:
 def day_of(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
     """The clinic's calendar day of a moment (a naive moment is taken as UTC, as storage keeps them)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(zone).date()
 
 
@@ -50,7 +50,7 @@ def shown(moment: dt.datetime, zone: dt.tzinfo, *, date: bool = True, seconds: b
     """'4 Dec 2026, 19:05 (Europe/London)': a time for a person, in the clinic's zone, with the zone named
     (`date=False`: the time alone, '19:05 (Europe/London)')."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     local = moment.astimezone(zone)
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     time = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"

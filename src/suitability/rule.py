@@ -12,7 +12,6 @@ from .conditions import Period, Test, is_treatment_rule, topic_of
 from .decision import Phase
 from .vocabulary import Outcome
 
-
 STANDS, LAPSES = "stands", "lapses"  # what becomes of a rule once its wait has passed (`once_passed`)
 
 
@@ -91,6 +90,7 @@ class Source:
     tier: str
     title: str
     url: str | None = None
+    document: str | None = None  # or a section of a document in this repository: "docs/evidence.md#anchor"
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
     general = rule_texts(manifest.get("general_instructions"), {"file": MANIFEST}, "general_instructions")
     _check_instructions(rules, general, catalogue)
     bibliography = parse_bibliography(files[BIBLIOGRAPHY]) if BIBLIOGRAPHY in files else {}
-    check_sources(rules, bibliography)
+    check_sources(rules, bibliography, catalogue)
     validity = parse_validity(manifest.get("validity"), MANIFEST)
     profiled = tuple(r for r in (apply_profile(rule, profile) for rule in rules) if r is not None)
     for rule in profiled:

@@ -290,5 +290,14 @@ def verify(ruleset: RuleSet, engine: Engine) -> None:
         _passed.add(key)
 
 
-__all__ = ["Failure", "Scenario", "compare", "parse_scenario_file", "parse_scenarios",
+def check_ruleset(ruleset: RuleSet) -> None:
+    """Compile the rule set on an engine of its own and run its scenarios on it (`verify`), then free it."""
+    engine = Engine(ruleset)
+    try:
+        verify(ruleset, engine)
+    finally:
+        engine.close()
+
+
+__all__ = ["Failure", "Scenario", "check_ruleset", "compare", "parse_scenario_file", "parse_scenarios",
            "run_scenarios", "verify"]

@@ -1,5 +1,5 @@
 """Every SUITABILITY_* setting, declared once (type, default, description), read from the environment and
-checked at start; `python -m suitability.settings --markdown` prints the README's table of them.
+checked at start; `suitability config --markdown` prints the README's table of them.
 
 The names are the environment's without the prefix, and the same as the Flask config keys the web app reads
 (`SUITABILITY_METRICS` -> `app.config["METRICS"]`). A bad value stops the process with an error naming the
@@ -8,14 +8,12 @@ variable, never its value; an unknown SUITABILITY_* name is logged as a warning 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import difflib
 import json
 import logging
 import os
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
@@ -362,20 +360,3 @@ def _plain(value: Any) -> Any:
 
 def _extra(extra: Any) -> dict[str, Any]:
     return extra if isinstance(extra, dict) else {}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m suitability.settings --markdown`: the README's table; without options, the effective settings."""
-    parser = argparse.ArgumentParser(prog="python -m suitability.settings", description=__doc__.splitlines()[0])
-    parser.add_argument("--markdown", action="store_true", help="print the README's table of settings")
-    args = parser.parse_args(argv)
-    if args.markdown:
-        sys.stdout.write(markdown_table())
-        return 0
-    for variable, value, where in effective(load_settings()):
-        print(f"{variable}={value}  # {where}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -189,10 +189,11 @@ def asked_again(table: Mapping[str, Period], intake: Intake, valid: dt.date | No
     if treatment_day is not None:
         due = [name for name in asked if treatment_day > _expires(start, table[name])]
         day = fmt_date(treatment_day)
-        when = f"your appointment on {day}" if intake.appointment_date else f"{day} at the earliest"
+        on_appointment = treatment_day == intake.appointment_date
+        when = f"your appointment on {day}" if on_appointment else f"{day} at the earliest"
         if not due:
-            return (f"Your answers can be relied on up to your appointment on {day}: nothing needs asking again on "
-                    "the day unless something changes.")
+            return (f"Your answers can be relied on up to {when}: nothing needs asking again on the day unless "
+                    "something changes.")
         return (f"Some answers can change within days or weeks, so on the day of your treatment ({when}) the "
                 f"practitioner will ask you again about {_listed(due)}. If an "
                 "answer has changed, the result is worked out again then; the rest of this pre-screen stands and "

@@ -201,3 +201,30 @@ def test_a_check_in_that_needs_review_shows_the_case_in_the_open_queue(app: Flas
     del answers["pregnant"]  # not sure
     assert post(client, case_id, **answers)[0] == 303
     assert reference in client.get("/practitioner/").get_data(as_text=True)
+
+
+def test_a_follow_up_hidden_by_the_new_answer_is_dropped_by_the_form_not_refused(
+        app: Flask, client: FlaskClient) -> None:
+    # "yes" then "no" to tanning: the date typed under the first answer is hidden, and the form drops it itself
+    assert "tan_date" in DUE
+    case_id = store(app)
+    stale = (ON - dt.timedelta(days=1)).isoformat()
+    status, _ = post(client, case_id, **all_no(tan="no", tan_date=stale))
+    assert status == 303
+    intake, decision, _, _ = stored_state(app, case_id)
+    assert intake.get("tan") == "no" and intake.get("tan_date") is None and decision["outcome"] == "suitable"
+
+
+def test_a_check_in_before_the_earliest_date_says_first_that_it_is_too_early(
+        app: Flask, client: FlaskClient) -> None:
+    # at check-in the patient used a retinoid two days ago: treatment today is inside its 10-day stop
+    assert {"retinoid", "retinoid_last_use"} <= set(DUE)
+    case_id = store(app)
+    used = (ON - dt.timedelta(days=2)).isoformat()
+    status, location = post(client, case_id, **all_no(retinoid="yes", retinoid_last_use=used))
+    assert status == 303
+    html = html_lib.unescape(client.get(location).get_data(as_text=True))
+    assert 'id="appointment-too-early"' in html
+    _, decision, _, _ = stored_state(app, case_id)
+    assert decision["outcome"] == "defer" and decision["headline"].startswith("Your appointment on ")
+    assert decision["headline"] in html

@@ -56,7 +56,9 @@ def test_recent_sunburn_defers_treatment_to_a_date(patient: Patient) -> None:
     patient.answer_all({"sunburn": "yes", "sunburn_date": burnt.isoformat(), "retinoid": "yes",
                         "appointment_date": appointment.isoformat()})
     patient.send()
-    assert patient.result_headline() == "Not yet: please wait before having microneedling"
+    # the appointment falls inside the sunburn's 14 days: said first, with both dates (clinical-rules.md §1a)
+    assert patient.result_headline().startswith(f"Your appointment on {fmt_date(appointment)} is too early")
+    expect(patient.page.get_by_text("Not yet: please wait before having microneedling")).to_be_visible()
     expect(patient.page.get_by_role("heading", name="Earliest date for treatment")).to_be_visible()
     callout = patient.page.locator(".date-callout").inner_text()
     assert dt.datetime.strptime(callout, "%d %b %Y").date() > appointment

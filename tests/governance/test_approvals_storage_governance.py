@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rules_support import reseal
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -13,7 +14,14 @@ from suitability.errors import ApprovalRefused
 from suitability.ruleset import load_rules
 from suitability.storage import AppendOnlyViolation, AuditEvent, Database
 from suitability.storage.accounts import add_user
-from suitability.storage.approvals import RulesetApproval, approval_list, approve, approved_versions, revoke
+from suitability.storage.approvals import (
+    RulesetApproval,
+    approval_list,
+    approve,
+    approved_versions,
+    revoke,
+    signatures,
+)
 from suitability.storage.archive import archived_files
 
 PASSWORD = "correct horse battery staple 42"
@@ -103,3 +111,34 @@ def test_postgresql_also_refuses_truncate(db: Database, approval_id: int) -> Non
         with pytest.raises(DBAPIError, match="append-only"):
             connection.execute(text("TRUNCATE ruleset_approvals CASCADE"))
         connection.rollback()
+
+
+def test_with_two_signatures_required_a_version_serves_only_once_two_different_admins_approved_it(
+        db: Database, approval_id: int, rules_dir: Path) -> None:
+    version = load_rules(rules_dir).version
+    with db.session() as session:
+        add_user(session, "grace", PASSWORD, role="admin")
+        assert approved_versions(session, 2) == [] and signatures(session, version) == 1
+        with pytest.raises(ApprovalRefused, match="already approved"):
+            approve(session, version, "ada", "again", None)  # the same admin twice is one signature
+        approve(session, version, "grace", "second reviewer", None)
+        session.commit()
+        assert approved_versions(session, 2) == [version] == approved_versions(session)
+        revoke(session, version, "grace", "recalled")  # withdraws both signatures
+        approve(session, version, "grace", "reviewed again", None)
+        session.commit()
+        assert approved_versions(session, 2) == [] and approved_versions(session, 1) == [version]
+
+
+def test_a_version_whose_scenarios_fail_or_that_is_not_sealed_cannot_be_approved(db: Database, approval_id: int,
+                                                                                 rules_dir: Path) -> None:
+    (rules_dir / "scenarios").mkdir(exist_ok=True)
+    (rules_dir / "scenarios" / "keloid.yaml").write_text(
+        "scenarios:\n  - {id: keloid-check, spec: 'clinical-rules.md §2: Keloid', answers: {keloid: 'yes'},\n"
+        "     expect: {outcome: review}}\n", encoding="utf-8")  # the rules say not_suitable: this one fails
+    reseal(rules_dir)
+    failing = load_rules(rules_dir)
+    with db.session() as session:
+        with pytest.raises(ApprovalRefused, match="keloid-check"):
+            approve(session, failing.version, "ada", "reviewed", failing)
+        assert failing.version not in approved_versions(session)

@@ -164,3 +164,24 @@ def test_a_patient_mid_form_when_the_approval_is_revoked_sees_not_saved_and_noth
     assert response.status_code == 503 and "not saved" in text and "MN-" not in text
     assert cases(app) == 0
     dispose(app)
+
+
+def test_with_two_approvals_required_one_admin_is_not_enough_and_a_second_admin_makes_it_serve(
+        tmp_path: Path, rules_dir: Path) -> None:
+    app, clock = make_app(tmp_path, APPROVALS_REQUIRED=2)
+    add_account(app, "ada")
+    add_account(app, "grace")
+    version = content_version(rules_dir)
+    ada = signed_in(app, "ada")
+    response = approve(ada, version)
+    assert response.status_code == 303
+    assert "serves once 2 different admins" in ada.get("/practitioner/rulesets").get_data(as_text=True)
+    clock.advance()
+    status, body = health(app)
+    assert status == 503 and body["ruleset_pending"] == version  # one signature: still nothing serves
+    assert approve(ada, version).status_code == 400  # the same admin again does not count twice
+    assert approve(signed_in(app, "grace"), version).status_code == 303
+    clock.advance()
+    status, body = health(app)
+    assert status == 200 and body["ruleset_status"] == "current" and body["ruleset_version"] == version
+    dispose(app)

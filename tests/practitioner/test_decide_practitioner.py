@@ -41,7 +41,9 @@ def engine_limits(case: Case) -> dict[str, str]:
 
 def test_the_case_page_shows_the_decision_its_reasons_sources_and_answers(
         app: Flask, signed_in: FlaskClient) -> None:
-    case = store_case(app, "defer")
+    # an appointment inside the retinoid's 10-day stop: an earliest date, and the appointment is too early
+    soon = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    case = store_case(app, "defer", appointment_date=soon)
     decision = decision_of(case)
     html = signed_in.get(f"/practitioner/case/{case.id}").get_data(as_text=True)
     assert case.reference in html and case.ruleset_version in html and "profile conservative" in html
@@ -53,6 +55,8 @@ def test_the_case_page_shows_the_decision_its_reasons_sources_and_answers(
     for limit in decision.depth_limits:
         assert f"<code>{limit.set_by}</code>" in html
     assert decision.earliest_date is not None and "Earliest date" in html
+    assert decision.headline is not None and 'id="appointment-too-early"' in html
+    assert str(escape(decision.headline)) in html
     assert "Cheeks: acne scars" in html  # the answers in the patient's words
     assert str(escape(QUESTIONS["cold_sore_now"].text)) in html
     assert "case: submitted" in html  # the history starts with the submission
@@ -165,7 +169,8 @@ def test_decline_defer_and_request_information_are_recorded(app: Flask, signed_i
 
 
 def test_deferring_to_before_the_rules_earliest_date_is_an_override(app: Flask, signed_in: FlaskClient) -> None:
-    case = store_case(app, "defer")
+    # the retinoid's 10-day stop runs past an appointment in 5 days: the rules' earliest date is in 10 days
+    case = store_case(app, "defer", appointment_date=(dt.date.today() + dt.timedelta(days=5)).isoformat())
     earliest = decision_of(case).earliest_date
     assert earliest is not None and earliest > dt.date.today() + dt.timedelta(days=1)
     assert decide(signed_in, case, action="defer", defer_until=TOMORROW).status_code == 400

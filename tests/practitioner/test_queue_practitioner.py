@@ -120,3 +120,18 @@ def test_review_status_is_a_queue_status(app: Flask, cases: dict[str, Case]) -> 
     with app.app_context(), get_db().session() as session:
         found = queue(session, status=ReviewStatus.OPEN, outcome=Outcome.REVIEW)
     assert [c.id for c in found.cases] == [cases["review"].id]
+
+
+def test_a_too_early_appointment_is_marked_in_the_queue_and_times_name_the_clinics_zone(
+        app: Flask, signed_in: FlaskClient) -> None:
+    import datetime as dt
+
+    soon = (dt.date.today() + dt.timedelta(days=5)).isoformat()  # inside the retinoid's 10-day stop
+    early = store_case(app, "defer", cold_sore_now="no", appointment_date=soon)
+    other = store_case(app, "defer")
+    html = signed_in.get("/practitioner/").get_data(as_text=True)
+    rows = {ref: row for row in html.split("<tr>")[1:] for ref in re.findall(r'class="case-link"[^>]*>([^<]+)<', row)}
+    assert "appointment too early" in rows[early.reference] and "marker-too-early" in rows[early.reference]
+    assert "appointment too early" not in rows[other.reference]
+    zone = app.config["CLINIC_ZONE"]
+    assert f"({getattr(zone, 'key', None) or dt.datetime.now(zone).tzname()})" in rows[early.reference]

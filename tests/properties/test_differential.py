@@ -115,9 +115,11 @@ def random_rulesets(draw: st.DrawFn, template: RuleSet) -> RuleSet:
         if dates and draw(st.booleans()):
             months = draw(st.booleans())
             period = Period(months=draw(st.integers(1, 24))) if months else Period(days=draw(st.integers(1, 400)))
-            wait = Wait(draw(st.sampled_from(dates)), period)
+            # a wait that stands (a precaution's) is no matching condition; one that lapses is
+            wait = Wait(draw(st.sampled_from(dates)), period, stands=draw(st.booleans()))
+        outcome = Outcome.SUITABLE_WITH_PRECAUTIONS if wait is not None and wait.stands else Outcome.REVIEW
         rules.append(Rule(id=f"random-{index}", title="t", file="random.yaml", alternatives=groups,
-                          outcome=Outcome.REVIEW, patient="p", rationale="r", sources=("s",), wait=wait))
+                          outcome=outcome, patient="p", rationale="r", sources=("s",), wait=wait))
     return replace(template, rules=tuple(rules), version="random")
 
 

@@ -9,10 +9,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from .. import clock
 from ..intake import field_errors
 from ..screening import default_screener
 from ..storage.checkin import CheckIn, DueQuestions, check_in, due_questions
@@ -75,7 +76,7 @@ def get_check_in(case_id: str) -> Response:
     """The questions due at a check-in on `?on=` (default today) and the current decision's valid-until."""
     text = request.args.get("on")
     try:
-        on = dt.date.fromisoformat(text) if text else dt.date.today()
+        on = dt.date.fromisoformat(text) if text else clock.today(current_app.config["CLINIC_ZONE"])
     except ValueError:
         raise InvalidRequest(400, [{"field": "on", "message": "must be a date, YYYY-MM-DD"}]) from None
     _own_case(case_id)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .governance import _rules_group
 from .shell import app_database as _database
+from .shell import approvals_required
 from .shell import fail as _fail
 
 
@@ -31,7 +32,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from ..errors import SuitabilityError
     from ..ruleset import load_rules
     from ..screening import configured_profile
-    from ..storage.approvals import approve
+    from ..storage.approvals import approve, signatures
 
     try:
         on_disk = load_rules(args.rules, configured_profile())
@@ -40,10 +41,16 @@ def cmd_approve(args: argparse.Namespace) -> int:
     try:
         with _database().session() as session:
             approve(session, args.version, args.by, args.note, on_disk)
+            signed = signatures(session, args.version)
             session.commit()
     except SuitabilityError as exc:
         return _fail(f"not approved: {exc}")
-    print(f"approved rule set {args.version} (by {args.by}); servers serve it from their next rules check")
+    required = approvals_required()
+    if signed < required:
+        print(f"approval {signed} of {required} recorded for rule set {args.version} (by {args.by}); it serves once "
+              f"{required} different admins have approved it")
+    else:
+        print(f"approved rule set {args.version} (by {args.by}); servers serve it from their next rules check")
     return 0
 
 
@@ -67,7 +74,7 @@ def cmd_approvals(args: argparse.Namespace) -> int:
 
     try:
         with _database().session() as session:
-            approved, rows = approved_versions(session), approval_list(session)
+            approved, rows = approved_versions(session, approvals_required()), approval_list(session)
     except SuitabilityError as exc:
         return _fail(str(exc))
     print("approved now: " + (", ".join(approved) or "none"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..settings import effective, load_settings
+from ..settings import effective, load_settings, markdown_table
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -13,10 +13,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                              "from, secrets masked")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="json: a list of {name, value, source}")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the README's table of every setting (type, default, description) instead")
     p.set_defaults(func=cmd_config)
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(markdown_table(), end="")
+        return 0
     rows = effective(load_settings())
     if args.format == "json":
         print(json.dumps([{"name": n, "value": v, "source": s} for n, v, s in rows], indent=2))

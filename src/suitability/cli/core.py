@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import clock, settings
+from ..bibliography import dangling_documents
 from ..engine import Engine
 from ..errors import SuitabilityError
 from ..intake import Intake, field_errors, parse_intake
@@ -23,6 +24,7 @@ from ..scenarios import parse_scenarios, run_scenarios
 from ..screening import Screener
 from ..seal import SEAL, check_seal, seal_changes, sealed
 
+REPOSITORY = Path(__file__).resolve().parents[3]
 
 def sample_intake_path() -> Path:
     """The bundled sample intake: in the wheel (`suitability/_data/examples`), else the source tree's `examples/`."""
@@ -164,11 +166,29 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _repository_file(path: str) -> str | None:
+    """A file of this source tree by its repository path, or None (e.g. an installed package has no docs/)."""
+    target = REPOSITORY / path
+    try:
+        return target.read_text(encoding="utf-8") if target.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def cmd_rules_check(args: argparse.Namespace) -> int:
+    """Load (seal, coverage, scenarios), then check that every cited document section can be opened."""
     screener = _load(args)
     if screener is None:
         return 1
     ruleset = screener.ruleset
+    if (REPOSITORY / "docs").is_dir():
+        problems = dangling_documents(ruleset.sources, _repository_file)
+        for problem in problems:
+            print(f"suitability: rule error: {problem}", file=sys.stderr)
+        if problems:
+            return 1
+    else:
+        print("note: docs/ is not here (an installed package): document sections not checked")
     print(f"ok: {len(ruleset.rules)} rules, version {ruleset.version}, profile {ruleset.profile}")
     return 0
 

@@ -93,9 +93,10 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
         report = None
         if args.accept and expected and _requires_approval():
             from ..storage.approvals import approved_versions
+            from .shell import approvals_required
 
             with database.session() as session:
-                if screener.ruleset.version not in approved_versions(session):
+                if screener.ruleset.version not in approved_versions(session, approvals_required()):
                     database.dispose()
                     return _usage_error(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
                                  "nothing accepted; approve it first (`suitability rules approve`)")

@@ -20,6 +20,11 @@ def app_database() -> Database:
     return Database(database_url(url.get_secret_value() if url else None, instance_path()))
 
 
+def approvals_required() -> int:
+    """SUITABILITY_APPROVALS_REQUIRED, read as the servers read it (default 1): the admins a rule set needs."""
+    return load_settings().APPROVALS_REQUIRED
+
+
 def fail(message: str, code: int = 1) -> int:
     """Print `suitability: message` on standard error and return the exit code, never a traceback."""
     print(f"suitability: {message}", file=sys.stderr)

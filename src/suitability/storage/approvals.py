@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
-from ..errors import ApprovalRefused
-from ..ruleset import RuleSet
-from .archive import RulesetSnapshot, archive_ruleset
+from ..errors import ApprovalRefused, SuitabilityError
+from ..ruleset import PROFILES, RuleSet, load_rules_from_files
+from ..scenarios import check_ruleset
+from .archive import RulesetSnapshot, archive_ruleset, archived_files
 from .audit import record_event
 from .errors import AppendOnlyViolation
 from .models import Base
@@ -77,16 +78,31 @@ class ApprovalRow:
     note: str
 
 
-def approved_versions(session: Session) -> list[str]:
-    """Every version approved now (its newest row is an approval), the most recently approved first."""
-    latest: dict[str, tuple[int, ApprovalAction]] = {}
-    for row_id, version, action in session.execute(
-            select(RulesetApproval.id, RulesetApproval.version, RulesetApproval.action)
+def _signatures(session: Session) -> dict[str, dict[int, int]]:
+    """Per version, the admins (user id -> row id of their latest approval) who approved it since its last
+    revocation: a revocation withdraws every signature before it."""
+    signed: dict[str, dict[int, int]] = {}
+    for row_id, version, action, by in session.execute(
+            select(RulesetApproval.id, RulesetApproval.version, RulesetApproval.action, RulesetApproval.approved_by)
             .order_by(RulesetApproval.id)):
-        latest[version] = (row_id, action)
-    approved = [(row_id, version) for version, (row_id, action) in latest.items()
-                if action is ApprovalAction.APPROVE]
+        if action is ApprovalAction.REVOKE:
+            signed[version] = {}
+        else:
+            signed.setdefault(version, {})[by] = row_id
+    return signed
+
+
+def approved_versions(session: Session, required: int = 1) -> list[str]:
+    """Every version approved now, the most recently approved first: signed by at least `required` different
+    admins since its last revocation (APPROVALS_REQUIRED; 1: its newest row is an approval)."""
+    approved = [(max(by.values()), version) for version, by in _signatures(session).items()
+                if len(by) >= max(1, required)]
     return [version for _, version in sorted(approved, reverse=True)]
+
+
+def signatures(session: Session, version: str) -> int:
+    """How many different admins have approved `version` since its last revocation."""
+    return len(_signatures(session).get(version, {}))
 
 
 def approval_list(session: Session, limit: int = 200) -> list[ApprovalRow]:
@@ -110,6 +126,9 @@ def approve(session: Session, version: str, username: str, note: str, on_disk: R
     user = _admin(session, username)
     if not note.strip():
         raise ApprovalRefused("say in a note what was reviewed (e.g. the catalogue and the changed rules)")
+    if user.id in _signatures(session).get(version, {}):
+        raise ApprovalRefused(f"{username!r} has already approved rule set {version}; where two signatures are "
+                              "required, a different admin signs the second")
     if session.get(RulesetSnapshot, version) is None:
         if on_disk is None or on_disk.version != version:
             raise ApprovalRefused(f"the files of rule set {version} are neither on disk nor archived")
@@ -117,7 +136,19 @@ def approve(session: Session, version: str, username: str, note: str, on_disk: R
         session.flush()
         if session.get(RulesetSnapshot, version) is None:
             raise ApprovalRefused(f"rule set {version} could not be archived")
+    _check_loads(session, version, on_disk)
     return _add(session, version, user, note, ApprovalAction.APPROVE)
+
+
+def _check_loads(session: Session, version: str, on_disk: RuleSet | None) -> None:
+    """Refuse to approve files that could not serve: under every profile they must match their seal, pass the
+    load's checks and compile with every clinical scenario passing (an archive made before seals cannot)."""
+    files = on_disk.files if on_disk is not None and on_disk.version == version else archived_files(session, version)
+    for profile in PROFILES:
+        try:
+            check_ruleset(load_rules_from_files(files, profile))
+        except SuitabilityError as exc:
+            raise ApprovalRefused(f"rule set {version} cannot serve under profile {profile}: {exc}") from None
 
 
 def revoke(session: Session, version: str, username: str, note: str) -> RulesetApproval:
@@ -125,7 +156,7 @@ def revoke(session: Session, version: str, username: str, note: str) -> RulesetA
     user = _admin(session, username)
     if not note.strip():
         raise ApprovalRefused("say in a note why the approval is revoked")
-    if version not in approved_versions(session):
+    if not signatures(session, version):
         raise ApprovalRefused(f"rule set {version} is not approved")
     return _add(session, version, user, note, ApprovalAction.REVOKE)
 
@@ -139,4 +170,4 @@ def _add(session: Session, version: str, user: User, note: str, action: Approval
 
 
 __all__ = ["ApprovalAction", "ApprovalRow", "RulesetApproval", "approval_list", "approve", "approved_versions",
-           "revoke"]
+           "revoke", "signatures"]

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..decision import Decision
-from ..intake import Intake, field_errors, field_meta, parse_intake
+from ..intake import Intake, field_errors, parse_intake
 from ..screening import Screener
 from ..validity import answers_at_checkin, questions_to_reask
 from .archive import archive_ruleset
@@ -137,13 +137,10 @@ def _check_date(intake: Intake, on_date: dt.date) -> None:
 
 
 def _new_intake(old: Intake, answers: Mapping[str, Any], on_date: dt.date, screener: Screener) -> Intake:
-    """The intake to screen: answers_at_checkin, with follow-ups the new answers no longer call for dropped."""
+    """The intake to screen: answers_at_checkin. A follow-up answered while the new answer to its question no
+    longer asks it is refused, naming both, never dropped (the check-in form drops hidden follow-ups itself)."""
     try:
         intake = answers_at_checkin(old, answers, on_date, ruleset=screener.ruleset)
-        unasked = [name for name in answers if getattr(intake, name) is not None and not _called_for(name, intake)]
-        if unasked:
-            intake = answers_at_checkin(old, {k: v for k, v in answers.items() if k not in unasked}, on_date,
-                                        ruleset=screener.ruleset)
     except ValidationError as exc:  # before ValueError: pydantic's error is one too
         problems: dict[str, str] = {}
         for item in field_errors(exc):
@@ -152,13 +149,6 @@ def _new_intake(old: Intake, answers: Mapping[str, Any], on_date: dt.date, scree
     except ValueError as exc:  # answers_at_checkin: an answer to a question that is not asked again
         raise CheckInRefused({"answers": str(exc)}) from None
     return intake
-
-
-def _called_for(name: str, intake: Intake) -> bool:
-    """Whether a follow-up applies given its parent's answer (a top-level question always does)."""
-    parents: Mapping[str, Any] = field_meta(name).get("enable_when") or {}
-    return not parents or any(getattr(intake, parent) is not None and getattr(intake, parent).value in values
-                              for parent, values in parents.items())
 
 
 def _store(session: Session, screener: Screener, case: Case, intake: Intake, decision: Decision,

@@ -40,9 +40,10 @@ class ApprovedRulesWatcher(RulesWatcher):
     """A rules watcher that installs only approved versions (one per app and process)."""
 
     def __init__(self, interval: float, database: Callable[[], Database],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, required: int = 1) -> None:
         super().__init__(interval, clock)
         self.database = database
+        self.required = required                 # APPROVALS_REQUIRED: different admins per version
         self.pending: str | None = None         # the version on disk, while it is not approved
         self.source = "disk"
         self._disk: RuleSet | None = None        # the rules on disk as last read, if they load
@@ -59,7 +60,7 @@ class ApprovedRulesWatcher(RulesWatcher):
             self._read_disk(directory)
         try:
             with self.database().session() as session:
-                approved = approved_versions(session)
+                approved = approved_versions(session, self.required)
         except (SQLAlchemyError, SuitabilityError) as exc:  # keep whatever serves; a fresh worker stays held
             self.error = f"the approved list cannot be read ({failure_kinds(exc)})"
             log.error("%s; keeping rule set %s", self.error, _version(installed_screener()) or "(none)")
@@ -136,10 +137,11 @@ def _version(screener: Screener | None) -> str | None:
     return screener.ruleset.version if screener is not None else None
 
 
-def start(interval: float, database: Callable[[], Database]) -> ApprovedRulesWatcher:
-    """A watcher for a new app: hold the default screener (nothing from disk unchecked) until the first check."""
+def start(interval: float, database: Callable[[], Database], required: int = 1) -> ApprovedRulesWatcher:
+    """A watcher for a new app: hold the default screener (nothing from disk unchecked) until the first check;
+    a version serves once `required` different admins approved it."""
     hold_default_screener(NOT_CHECKED)
-    return ApprovedRulesWatcher(interval, database)
+    return ApprovedRulesWatcher(interval, database, required=required)
 
 
 __all__ = ["ApprovedRulesWatcher", "start"]

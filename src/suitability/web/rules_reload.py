@@ -204,7 +204,7 @@ def init_app(app: Flask) -> RulesWatcher:
     if app.config.get("REQUIRE_APPROVED_RULES"):  # only approved versions serve (rules_approval)
         from .rules_approval import start
 
-        found = start(float(app.config["RULES_CHECK_SECONDS"]), get_db)
+        found = start(float(app.config["RULES_CHECK_SECONDS"]), get_db, int(app.config["APPROVALS_REQUIRED"]))
         app.extensions[KEY] = found
         with app.app_context():  # the first check now: the app starts serving the approved version, or none
             found.maybe_check()

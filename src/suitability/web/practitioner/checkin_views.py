@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from ... import clock
 from ...combine import fmt_date
 from ...decision import Decision
 from ...errors import SuitabilityError
@@ -40,13 +41,18 @@ from .unaudited import not_audited
 @bp.app_template_global()
 def answers_run_out(decision: Decision, today: dt.date | None = None) -> bool:
     """Whether some time-sensitive answer of the decision has run out today: check in before relying on it."""
-    return decision.valid_until is not None and (today or dt.date.today()) > decision.valid_until
+    return decision.valid_until is not None and (today or _today()) > decision.valid_until
+
+
+def _today() -> dt.date:
+    """Today in the clinic's time zone: the check-in day unless another is given."""
+    return clock.today(current_app.config["CLINIC_ZONE"])
 
 
 def _on(text: str | None) -> dt.date | None:
     """The check-in day: today unless given (ISO); None if it is not a date."""
     if not text:
-        return dt.date.today()
+        return _today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -79,6 +85,10 @@ def read_answers(questions: tuple[str, ...], form: Any) -> tuple[dict[str, Any],
             answers[name] = number
         else:
             errors[name] = "Enter a whole number, like 34"
+    for name in list(answers):  # a follow-up hidden by the new answer to its question is dropped, as on the form
+        q = QUESTIONS[name]
+        if q.parent in questions and answers.get(q.parent) not in q.parent_values:
+            del answers[name]
     return answers, errors, shown
 
 

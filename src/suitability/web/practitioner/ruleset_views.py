@@ -62,7 +62,7 @@ def rulesets() -> View:
     disk, disk_error = rules_on_disk()
     try:
         with get_db().session() as session:
-            approved = approved_versions(session)
+            approved = approved_versions(session, int(current_app.config.get("APPROVALS_REQUIRED", 1)))
             rows = approval_list(session)
             base = approved_ruleset(session, approved)
             record_view(session, action=RULESETS_VIEWED, actor=current_user.username)
@@ -84,8 +84,11 @@ VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,79}")  # the shape of a rul
 def approve_ruleset() -> View:
     version, note = request.form.get("version", "").strip(), request.form.get("note", "")
     disk, _ = rules_on_disk()
-    return _sign(lambda session: approve(session, version, current_user.username, note, disk),
-                 f"Rule set {version} is approved; every server serves it from its next rules check.", version)
+    required = int(current_app.config.get("APPROVALS_REQUIRED", 1))
+    done = (f"Rule set {version} is approved; every server serves it from its next rules check." if required <= 1
+            else f"Your approval of rule set {version} is recorded; it serves once {required} different admins "
+                 "have approved it.")
+    return _sign(lambda session: approve(session, version, current_user.username, note, disk), done, version)
 
 
 @bp.post("/rulesets/revoke")
