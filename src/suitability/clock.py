@@ -4,10 +4,9 @@ in that zone with the zone named. No I/O beyond the system's time zone database.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-ENV = "SUITABILITY_TIMEZONE"
+ENV = "SUITABILITY_TIMEZONE"  # the setting that names the zone (settings.clinic_zone)
 
 
 class TimezoneError(ValueError):
@@ -15,10 +14,8 @@ class TimezoneError(ValueError):
 
 
 def clinic_zone(name: str | None = None) -> dt.tzinfo:
-    """The zone called `name` (an IANA name such as Europe/London); without one, SUITABILITY_TIMEZONE, else the
-    server's local zone."""
-    if name is None:
-        name = os.environ.get(ENV) or None
+    """The zone called `name` (an IANA name such as Europe/London); without one, the server's local zone (the
+    configured zone: settings.clinic_zone)."""
     if not name:
         local = dt.datetime.now().astimezone().tzinfo
         assert local is not None

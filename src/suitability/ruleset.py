@@ -4,7 +4,6 @@ of exactly the text that was parsed. The model is in rule.py, parsing in rule_pa
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -29,6 +28,7 @@ from .rule_parsing import (
     parse_yaml,
 )
 from .seal import SEAL, check_seal
+from .settings import load_settings
 from .validity import parse_validity
 
 PROFILES = ("conservative", "standard")
@@ -39,9 +39,9 @@ LESS_STRICT_KEYS = less_strict.KEYS
 
 def default_rules_dir() -> Path:
     """SUITABILITY_RULES_DIR, else the rules shipped inside the package (the source tree's `rules/`)."""
-    env = os.environ.get("SUITABILITY_RULES_DIR")
-    if env:
-        return Path(env)
+    configured = load_settings().RULES_DIR
+    if configured:
+        return Path(configured)
     shipped = resources.files("suitability") / "_data" / "rules"
     if shipped.is_dir():
         return Path(str(shipped))

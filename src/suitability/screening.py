@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -16,7 +15,8 @@ from .decision import Decision, Finding
 from .engine import Engine
 from .errors import EngineError, RuleFileError, RulesNotApproved, SuitabilityError, where_it_failed
 from .intake import Intake
-from .ruleset import PROFILES, RuleSet, load_rules
+from .ruleset import RuleSet, load_rules
+from .settings import load_settings
 from .vocabulary import Outcome
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ _held: str | None = None  # why no rule set may be built from disk now (rule-set
 
 def configured_profile() -> str:
     """The clinic's policy profile: SUITABILITY_PROFILE, else conservative (an unknown name fails at load)."""
-    return os.environ.get("SUITABILITY_PROFILE", "").strip() or PROFILES[0]
+    return load_settings().PROFILE
 
 
 def default_screener() -> Screener:

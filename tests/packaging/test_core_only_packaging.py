@@ -50,7 +50,7 @@ def test_the_core_commands_run_without_the_server_packages() -> None:
     assert screened.returncode == 0, screened.stderr
     assert json.loads(screened.stdout)["outcome"]
     for argv in (("schema",), ("rules", "check"), ("rules", "list"), ("rules", "test"), ("rules", "diff-profiles"),
-                 ("demo",)):
+                 ("demo",), ("config",)):
         done = run_core_only(*argv)
         assert done.returncode == 0, (argv, done.stderr)
 

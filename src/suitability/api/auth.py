@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, request
 
+from ..settings import defaults
 from . import db
 from .key_cache import DEFAULT_SECONDS, Grant, KeyCache
 from .keys import verify_key
@@ -16,7 +17,7 @@ from .ratelimit import KeyNotLive, hit
 
 PUBLIC = {"api.health", "api.openapi", "api.docs"}
 CACHE = "suitability.api_key_cache"
-DEFAULT_RATE_LIMIT = 120  # requests per key per minute, unless the key or API_RATE_LIMIT says otherwise
+DEFAULT_RATE_LIMIT = defaults()["API_RATE_LIMIT"]  # per key per minute, unless the key or API_RATE_LIMIT says
 
 
 def bearer_token() -> str | None:

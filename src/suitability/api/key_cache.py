@@ -15,7 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-DEFAULT_SECONDS = 5.0
+from ..settings import defaults
+
+DEFAULT_SECONDS: float = defaults()["API_KEY_CACHE_SECONDS"]
 DEFAULT_SIZE = 1024
 
 

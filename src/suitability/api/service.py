@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from .. import clock
+from .. import clock, settings
 from ..decision import Decision
 from ..errors import SuitabilityError
 from ..fhir.outcome import redact
@@ -68,7 +68,7 @@ def _number(text: str) -> float | int:
 def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
     """The POST /screenings body: {"intake": {...}, "store": false}; raises InvalidRequest with every error.
     The screening date is today in the clinic's zone unless the intake gives an earlier one (never a later)."""
-    zone = zone if zone is not None else clock.clinic_zone()
+    zone = zone if zone is not None else settings.clinic_zone()
     try:
         body = read_json(raw)
     except (ValueError, RecursionError):

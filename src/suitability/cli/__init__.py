@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from ..settings import SettingsError, load_settings
+
 # Top-level modules the `server` and `postgres` extras install: a command that needs one of them, run on a
 # core-only installation, says which extra to install instead of ending in a traceback.
 EXTRA_OF_MODULE = {
@@ -19,6 +21,7 @@ EXTRA_OF_MODULE = {
 # Modules that define `register(subparsers)`; each adds its own subcommands.
 COMMAND_MODULES = (
     "suitability.cli.core",
+    "suitability.cli.config",
     "suitability.cli.serve",
     "suitability.cli.db",
     "suitability.cli.integrations",
@@ -40,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        load_settings()  # every setting checked before any command runs
+    except SettingsError as exc:
+        print(f"suitability: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except ModuleNotFoundError as exc:

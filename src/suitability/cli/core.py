@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import clock
+from .. import clock, settings
 from ..bibliography import dangling_documents
 from ..engine import Engine
 from ..errors import SuitabilityError
@@ -85,8 +85,8 @@ def read_intake(source: str) -> Intake | None:
         print(f"suitability: cannot read {source}: {exc.strerror}", file=sys.stderr)
         return None
     try:
-        zone = clock.clinic_zone()
-    except clock.TimezoneError as exc:
+        zone = settings.clinic_zone()
+    except (clock.TimezoneError, settings.SettingsError) as exc:
         print(f"suitability: {exc}", file=sys.stderr)
         return None
     data: Any = raw
@@ -131,8 +131,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 def _count_for_metrics(outcome: str, seconds: float) -> None:
     """With metrics on and a PROMETHEUS_MULTIPROC_DIR shared with the app servers, their /metrics counts this
     screening under the door "cli". Without the server extra there is nothing to count into."""
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") or \
-            os.environ.get("SUITABILITY_METRICS", "").strip().lower() in ("", "0", "off", "false", "no", "none"):
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") or not settings.load_settings().METRICS:
         return
     try:
         from ..web.metrics import record_screening

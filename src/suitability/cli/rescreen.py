@@ -11,13 +11,13 @@ import argparse
 import datetime as dt
 import getpass
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import SuitabilityError
 from ..ruleset import PROFILES
 from ..screening import Screener, configured_profile
+from ..settings import load_settings
 from .progress import ProgressBar
 from .shell import app_database as _database
 from .shell import fail
@@ -64,8 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _requires_approval() -> bool:
-    """SUITABILITY_REQUIRE_APPROVED_RULES, as the servers read it: decisions only under approved rule sets."""
-    return os.environ.get("SUITABILITY_REQUIRE_APPROVED_RULES", "").strip().lower() in ("true", "1", "yes")
+    """SUITABILITY_REQUIRE_APPROVED_RULES, read as the servers read it: decisions only under approved rule sets."""
+    return load_settings().REQUIRE_APPROVED_RULES
 
 
 def cmd_rescreen(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ import importlib
 import os
 import sys
 
+from ..settings import load_settings
+
 GUNICORN_CONF = "python:suitability.web.gunicorn_conf"
 WSGI_APP = "suitability.web.wsgi:app"
 
@@ -41,7 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host or "127.0.0.1", args.port or 5000
     app = create_app()
     install_signal_handler()  # SIGHUP: reload the rules on the next request
-    if "SUITABILITY_SESSION_COOKIE_SECURE" not in os.environ:
+    if load_settings().where("SESSION_COOKIE_SECURE") == "default":
         # The development server speaks plain HTTP; a Secure cookie would never come back and every form
         # would fail its CSRF check. Behind TLS (gunicorn + proxy) the default stays Secure.
         app.config["SESSION_COOKIE_SECURE"] = False

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING
+
+from ..settings import load_settings
 
 if TYPE_CHECKING:
     from ..storage import Database
@@ -15,16 +16,13 @@ def app_database() -> Database:
     from ..storage import Database, database_url
     from ..web.config import instance_path
 
-    url = os.environ.get("SUITABILITY_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    return Database(database_url(url, instance_path()))
+    url = load_settings().DATABASE_URL
+    return Database(database_url(url.get_secret_value() if url else None, instance_path()))
 
 
 def approvals_required() -> int:
-    """SUITABILITY_APPROVALS_REQUIRED as the servers read it (default 1): the admins a rule set needs."""
-    from ..web.config import DEFAULTS
-
-    raw = os.environ.get("SUITABILITY_APPROVALS_REQUIRED", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else int(DEFAULTS["APPROVALS_REQUIRED"])
+    """SUITABILITY_APPROVALS_REQUIRED, read as the servers read it (default 1): the admins a rule set needs."""
+    return load_settings().APPROVALS_REQUIRED
 
 
 def fail(message: str, code: int = 1) -> int:

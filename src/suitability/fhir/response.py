@@ -14,7 +14,7 @@ from typing import Any
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
-from .. import clock
+from .. import clock, settings
 from ..intake import TOPICS, Intake, field_errors, parse_intake
 from ..unknown_fields import UNKNOWN, is_unknown_field, unknown_field
 from .codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, checked, coding, system_of
@@ -164,7 +164,7 @@ def intake_from_response(posted: Any, zone: dt.tzinfo | None = None) -> Intake:
     """Read a posted QuestionnaireResponse (JSON-like dict); raise ResponseInvalid listing every problem. The
     screening date is the day it was authored in the clinic's zone (`zone`, default SUITABILITY_TIMEZONE or the
     server's), never later than today there."""
-    zone = zone if zone is not None else clock.clinic_zone()
+    zone = zone if zone is not None else settings.clinic_zone()
     qr = _resource(posted)
     reader = _Reader()
     _check_header(qr, reader)

@@ -11,42 +11,20 @@ from typing import Any
 
 from flask import Config, Flask
 
-from .. import clock
+from .. import clock, settings
 
-DEFAULTS: dict[str, Any] = {
-    "SECRET_KEY": None,                   # SUITABILITY_SECRET_KEY; else generated once into the instance
-    "DATABASE_URL": None,                 # SUITABILITY_DATABASE_URL or DATABASE_URL; else instance SQLite
-    "DATABASE_AUTO_UPGRADE": True,        # `alembic upgrade head` at start
-    "SESSION_COOKIE_NAME": "suitability_session",
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": True,        # `suitability serve` (plain HTTP) turns it off; on behind TLS
-    "PATIENT_IDLE_MINUTES": 120,          # unsent answers are forgotten after this long without a page (up
-                                          # to a tenth of it, at most a minute, earlier: patient/state.py)
-    "WTF_CSRF_TIME_LIMIT": 8 * 3600,      # a slow patient keeps their page; the session bounds it anyway
-    # Flask-WTF's HTTPS check wants a Referer header, which `Referrer-Policy: no-referrer` stops browsers from
-    # sending: every form would fail behind TLS. The session-bound token and SameSite=Lax do the work instead.
-    "WTF_CSRF_SSL_STRICT": False,
-    "MAX_CONTENT_LENGTH": 64 * 1024,      # the longest honest form is a few kilobytes
-    "CLINIC_NAME": "Microneedling pre-screen",
-    "TRUSTED_PROXIES": 0,                 # TLS-ending proxies in front: trust their X-Forwarded-* headers
-    "PRACTITIONER_IDLE_MINUTES": 30,      # a practitioner session ends after this long without a request
-    "PRACTITIONER_MAX_HOURS": 12,         # and this long after signing in, however busy (state in the database)
-    "REQUIRE_APPROVED_RULES": False,      # on in production: serve only approved rule sets (rules_approval)
-    "APPROVALS_REQUIRED": 1,              # different admins who must approve a rule set before it serves
-    "TIMEZONE": None,                     # SUITABILITY_TIMEZONE: the clinic's IANA zone (screening dates, times
-                                          # shown); None: the server's local zone. Checked at start.
-    "METRICS": False,                     # SUITABILITY_METRICS: serve Prometheus metrics at /metrics (metrics.py)
-    "METRICS_TOKEN": None,                # SUITABILITY_METRICS_TOKEN: the bearer token /metrics requires; without
-                                          # one, /metrics stays off even when METRICS is on
-}
-OFF_WORDS = {"", "0", "off", "false", "no", "none"}
+# Every setting the app reads, at its default (the settings model declares them: suitability.settings).
+# DATABASE_URL unset: SQLite in the instance folder; SECRET_KEY unset: generated once into the instance folder;
+# SESSION_COOKIE_SECURE: `suitability serve` (plain HTTP) turns it off unless set. WTF_CSRF_SSL_STRICT is off
+# because Flask-WTF's HTTPS check wants a Referer header, which `Referrer-Policy: no-referrer` stops browsers
+# from sending: every form would fail behind TLS. The session-bound token and SameSite=Lax do the work instead.
+DEFAULTS: dict[str, Any] = settings.defaults(app=True)
 
 
 def switched_on(value: object) -> bool:
-    """A yes/no setting as the environment or a config may give it: True, 1, "on"... but "off", "false", "0" no."""
+    """A yes/no config value: a bool as it is, text read as every setting is (settings.parse_switch)."""
     if isinstance(value, str):
-        return value.strip().lower() not in OFF_WORDS
+        return settings.parse_switch(value)
     return bool(value)
 
 
@@ -56,17 +34,16 @@ APP_NAME = "suitability.web"
 
 def instance_path(test_config: dict[str, Any] | None = None) -> str:
     """INSTANCE_PATH from `test_config`, else SUITABILITY_INSTANCE_PATH, else Flask's default for the app."""
-    chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("SUITABILITY_INSTANCE_PATH")
+    chosen = (test_config or {}).get("INSTANCE_PATH") or settings.load_settings().INSTANCE_PATH
     return str(chosen) if chosen else Flask(APP_NAME).instance_path
 
 
 def load_config(config: Config, test_config: dict[str, Any] | None) -> None:
-    """Fill `config` (a Flask config) from defaults, then the environment or `test_config` (flaskr's rule)."""
+    """Fill `config` (a Flask config) from defaults, then the settings from the environment (checked: a bad
+    value stops the app, naming it) or `test_config` (flaskr's rule)."""
     config.from_mapping(DEFAULTS)
     if test_config is None:
-        if os.environ.get("DATABASE_URL"):  # the usual name; SUITABILITY_DATABASE_URL wins over it
-            config["DATABASE_URL"] = os.environ["DATABASE_URL"]
-        config.from_prefixed_env("SUITABILITY")
+        config.from_mapping(settings.load_settings().app_config())
     else:
         config.from_mapping(test_config)
 

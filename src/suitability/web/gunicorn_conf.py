@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import SuitabilityError
+from ..settings import load_settings
 
 # Method and path (PATH_INFO: no query string), status, bytes, time taken; nothing a patient typed.
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
@@ -39,44 +39,30 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _whole(environ: Mapping[str, str], name: str, default: int, *, least: int = 1) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SuitabilityError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < least:
-        raise SuitabilityError(f"{name} must be at least {least}, not {value}")
-    return value
-
-
 def settings(environ: Mapping[str, str]) -> dict[str, Any]:
-    """gunicorn's settings for this environment (a plain dict, so tests can check it without gunicorn)."""
-    threads = _whole(environ, "SUITABILITY_THREADS", 1)
-    trusted = _whole(environ, "SUITABILITY_TRUSTED_PROXIES", 0, least=0)
-    access = environ.get("SUITABILITY_ACCESS_LOG", "-").strip()
-    forwarded = environ.get("SUITABILITY_FORWARDED_ALLOW_IPS", "*").strip() if trusted else ""
+    """gunicorn's settings for this environment (a plain dict, so tests can check it without gunicorn); a bad
+    value raises SettingsError naming the variable."""
+    found = load_settings(environ)
+    access = found.ACCESS_LOG.strip()
     return {
-        "bind": [b.strip() for b in environ.get("SUITABILITY_BIND", "127.0.0.1:8000").split(",") if b.strip()],
-        "workers": _whole(environ, "SUITABILITY_WORKERS", 2 * cores() + 1),
-        "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync",
-        "timeout": _whole(environ, "SUITABILITY_TIMEOUT", 30),
-        "graceful_timeout": _whole(environ, "SUITABILITY_GRACEFUL_TIMEOUT", 30),
-        "keepalive": _whole(environ, "SUITABILITY_KEEPALIVE", 5),
-        "max_requests": _whole(environ, "SUITABILITY_MAX_REQUESTS", 0, least=0),
-        "max_requests_jitter": _whole(environ, "SUITABILITY_MAX_REQUESTS_JITTER", 0, least=0),
-        "backlog": _whole(environ, "SUITABILITY_BACKLOG", 2048),
+        "bind": [b.strip() for b in found.BIND.split(",") if b.strip()],
+        "workers": found.WORKERS if found.WORKERS is not None else 2 * cores() + 1,
+        "threads": found.THREADS,
+        "worker_class": "gthread" if found.THREADS > 1 else "sync",
+        "timeout": found.TIMEOUT,
+        "graceful_timeout": found.GRACEFUL_TIMEOUT,
+        "keepalive": found.KEEPALIVE,
+        "max_requests": found.MAX_REQUESTS,
+        "max_requests_jitter": found.MAX_REQUESTS_JITTER,
+        "backlog": found.BACKLOG,
         "preload_app": False,
         "accesslog": None if access.lower() in OFF else access,
         "access_log_format": ACCESS_LOG_FORMAT,
         # Builds only the atoms ACCESS_LOG_FORMAT may show, not gunicorn's ~80 per request (access_log.py).
         "logger_class": "suitability.web.access_log.AccessLogger",
-        "errorlog": environ.get("SUITABILITY_ERROR_LOG", "-").strip() or "-",
-        "loglevel": environ.get("SUITABILITY_LOG_LEVEL", "info").strip().lower() or "info",
-        "forwarded_allow_ips": forwarded,
+        "errorlog": found.ERROR_LOG.strip() or "-",
+        "loglevel": found.LOG_LEVEL,
+        "forwarded_allow_ips": found.FORWARDED_ALLOW_IPS.strip() if found.TRUSTED_PROXIES else "",
         "proc_name": "suitability",
         # gunicorn 24+ opens a control socket at one fixed path per user: two servers on one machine would
         # fight over it, and nothing here uses `gunicornc`.
@@ -113,9 +99,7 @@ worker_tmp_dir = _settings["worker_tmp_dir"]
 def prepare_metrics_dir(environ: dict[str, str] | os._Environ[str]) -> str | None:
     """With metrics on: PROMETHEUS_MULTIPROC_DIR set (a new temporary folder if it was not) and emptied of an
     earlier run's samples; the workers, forked after this, inherit it. None with metrics off."""
-    from .config import switched_on
-
-    if not switched_on(environ.get("SUITABILITY_METRICS", "")):
+    if not load_settings(environ).METRICS:
         return None
     folder = environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="suitability-metrics-")
     os.makedirs(folder, exist_ok=True)

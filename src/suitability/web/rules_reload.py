@@ -24,13 +24,14 @@ from ..errors import SuitabilityError
 from ..ruleset import content_version, default_rules_dir
 from ..screening import Screener, default_screener, set_default_screener
 from .collector import refreeze
+from .config import DEFAULTS
 from .database import get_db
 from .errors import render_error
 from .rules_fallback import archived_screener
 
 log = logging.getLogger(__name__)
 KEY = "suitability.rules_reload"
-DEFAULT_CHECK_SECONDS = 5
+DEFAULT_CHECK_SECONDS = DEFAULTS["RULES_CHECK_SECONDS"]
 RACY_NS = 2_000_000_000  # file timestamps are coarse (a clock tick, or 2 s on some file systems)
 Fingerprint = tuple[tuple[str, int, int, int], ...]
 

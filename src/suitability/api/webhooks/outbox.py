@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ...decision import Decision
+from ...settings import load_settings
 from ...storage.models import Case
 from ...storage.types import utcnow
 from ...vocabulary import Outcome
@@ -38,7 +38,7 @@ _wake: list[Callable[[], None]] = []  # set by the sender of this process
 
 
 def configured_targets() -> tuple[str, ...]:
-    """The webhook URLs: the app's WEBHOOK_URLS (a list, or text split on commas), else the environment."""
+    """The webhook URLs: the app's WEBHOOK_URLS (a list, or text split on commas), else the settings'."""
     raw: Any = None
     try:
         from flask import current_app, has_app_context
@@ -48,7 +48,7 @@ def configured_targets() -> tuple[str, ...]:
     except ImportError:  # pragma: no cover - Flask is a dependency; keep the outbox usable without it
         pass
     if raw is None:
-        raw = os.environ.get("SUITABILITY_WEBHOOK_URLS", "")
+        raw = load_settings().WEBHOOK_URLS or ()
     items = raw if isinstance(raw, (list, tuple)) else str(raw).replace(";", ",").split(",")
     return tuple(u.strip() for u in items if isinstance(u, str) and u.strip())
 

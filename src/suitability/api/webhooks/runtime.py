@@ -8,22 +8,15 @@ import threading
 
 from flask import Flask
 
+from ...settings import defaults
 from .outbox import configured_targets
 from .sender import Sender, SenderConfig
 from .signing import SecretError, secret_key
 
 log = logging.getLogger(__name__)
 KEY = "suitability.webhook_sender"
-DEFAULTS = {
-    "WEBHOOK_URLS": None,             # SUITABILITY_WEBHOOK_URLS: a JSON list, or URLs separated by commas
-    "WEBHOOK_SECRET": None,           # SUITABILITY_WEBHOOK_SECRET: whsec_<base64>, shared with receivers
-    "WEBHOOK_SENDER": True,           # run the background sender in this process
-    "WEBHOOK_POLL_SECONDS": 5.0,
-    "WEBHOOK_TIMEOUT_SECONDS": 5.0,
-    "WEBHOOK_RETRY_BASE_SECONDS": 10.0,
-    "WEBHOOK_RETRY_MAX_SECONDS": 3600.0,
-    "WEBHOOK_MAX_ATTEMPTS": 20,       # about a day and a half of retries with the defaults
-}
+# SUITABILITY_WEBHOOK_* as declared in the settings model; 20 attempts are about a day and a half of retries.
+DEFAULTS = {name: value for name, value in defaults(app=True).items() if name.startswith("WEBHOOK_")}
 _lock = threading.Lock()
 
 

@@ -1,12 +1,12 @@
-"""Alembic environment: the connection handed over by `migrate.upgrade`, else DATABASE_URL (alembic CLI)."""
+"""Alembic environment: the connection handed over by `migrate.upgrade`, else the configured database URL
+(SUITABILITY_DATABASE_URL or DATABASE_URL: the alembic CLI)."""
 
 from __future__ import annotations
-
-import os
 
 from alembic import context
 from sqlalchemy import Connection
 
+from suitability.settings import load_settings
 from suitability.storage import models_all
 from suitability.storage.database import database_url, make_engine
 
@@ -27,7 +27,8 @@ def run_online() -> None:
     if given is not None:
         run(given)
         return
-    url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
+    configured = load_settings().DATABASE_URL
+    url = config.get_main_option("sqlalchemy.url") or (configured.get_secret_value() if configured else None)
     if not url:
         raise SystemExit("set DATABASE_URL (or use `suitability db upgrade`, which knows the default)")
     engine = make_engine(database_url(url, "instance"))

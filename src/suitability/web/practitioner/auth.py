@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from ...storage import StorageError
 from ...storage.accounts import record_sign_out
 from ...storage.review_models import Role, User
+from ..config import DEFAULTS
 from ..database import get_db
 from ..numbers import whole_number
 from . import throttle
@@ -54,9 +55,8 @@ class Practitioner:
 
 def init_app(app: Flask) -> None:
     """Sign-in for the practitioner area; the patient pages never look at it."""
-    app.config.setdefault("PRACTITIONER_IDLE_MINUTES", 30)
-    app.config.setdefault("PRACTITIONER_MAX_HOURS", 12)
-    app.config.setdefault("PRACTITIONER_RECENT_VIEW_MINUTES", 30)  # "also opened by" on a case page
+    for name in ("PRACTITIONER_IDLE_MINUTES", "PRACTITIONER_MAX_HOURS", "PRACTITIONER_RECENT_VIEW_MINUTES"):
+        app.config.setdefault(name, DEFAULTS[name])
     throttle.init_app(app)
     login_manager.login_view = "practitioner.sign_in"
     login_manager.login_message = "Please sign in to see that page."

@@ -16,14 +16,15 @@ import math
 from flask import Flask, current_app, request
 
 from ...storage.sign_in_throttle import Throttle
+from ..config import DEFAULTS
 
 TOO_MANY = ("Too many sign-ins from your network have failed. Please wait {minutes} before trying again, or ask "
             "an administrator for help.")
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SIGN_IN_IP_LIMIT", 20)            # refused sign-ins per client address ...
-    app.config.setdefault("SIGN_IN_IP_WINDOW_MINUTES", 15)   # ... within this many minutes
+    for name in ("SIGN_IN_IP_LIMIT", "SIGN_IN_IP_WINDOW_MINUTES"):  # refused sign-ins per client, per window
+        app.config.setdefault(name, DEFAULTS[name])
 
 
 def throttle() -> Throttle:
