@@ -14,8 +14,16 @@ def test_every_decision_is_explained_by_rules_that_exist(screen, ruleset, intake
     decision = screen(intake)
     rules = {rule.id: rule for rule in ruleset.rules}
 
+    too_early = decision.appointment_date is not None and decision.earliest_date is not None and (
+        decision.earliest_date > decision.appointment_date)
     if decision.outcome is Outcome.SUITABLE:
         assert all(f.outcome is Outcome.SUITABLE for f in decision.findings)
+    elif too_early and not any(f.outcome is decision.outcome for f in decision.findings):
+        # clinical-rules.md §1a: an appointment before the earliest date defers whatever the findings say; the
+        # headline and the flag say so, and the findings whose waits run past the appointment are why
+        assert decision.outcome is Outcome.DEFER and decision.headline
+        assert "appointment-before-earliest-date" in decision.flags
+        assert any(f.wait_until and f.wait_until > decision.appointment_date for f in decision.findings)
     else:
         assert any(f.outcome is decision.outcome for f in decision.findings)
     assert all(f.outcome.severity <= decision.outcome.severity for f in decision.findings)
@@ -42,5 +50,6 @@ def test_every_decision_is_explained_by_rules_that_exist(screen, ruleset, intake
         assert instruction.because_of
         assert all(ref == "general" or ref in rules for ref in instruction.because_of)
 
-    waits = [f.wait_until for f in decision.findings if f.wait_until and f.wait_until > intake.screening_date]
+    # a wait that has passed by the day it is counted to (the appointment, else the pre-screen) adds nothing
+    waits = [f.wait_until for f in decision.findings if f.wait_until and f.wait_until > intake.reference_date]
     assert decision.earliest_date == max(waits, default=None)
