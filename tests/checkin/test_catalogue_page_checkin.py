@@ -18,7 +18,7 @@ from suitability.web.database import get_db
 
 ARTICLE = re.compile(r'<article[^>]*\bid="rule-([^"]+)"[^>]*>(.*?)</article>', re.DOTALL)
 LINE = re.compile(r"<dt>([^<]*)</dt>\s*<dd>([^<]*)</dd>")
-SOURCE = re.compile(r'<li>\s*(?:<span[^>]*>)?([A-Z])(?:</span>)?\s*<code>([^<]*)</code>(?::\s*([^<]*?))?\s*(?:<a |</li>)')
+SOURCE = re.compile(r'<li>\s*(?:<span[^>]*>)?([A-Z])(?:</span>)?\s*<code>([^<]*)</code>(?::\s*([^<]*?))?\s*(?:<a |\(<code>|</li>)')
 SECTION = re.compile(r'<section id="([^"]+)">\s*<h2>([^<]*)</h2>')
 
 

@@ -26,12 +26,19 @@ from ..seal import SEAL, check_seal, seal_changes, sealed
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 
-def sample_intake_path() -> Path:
-    """The bundled sample intake: in the wheel (`suitability/_data/examples`), else the source tree's `examples/`."""
-    shipped = resources.files("suitability") / "_data" / "examples" / "intake.json"
+
+def shipped_file(path: str) -> Path:
+    """A data file by its repository path (`examples/intake.json`, `docs/evidence.md`): in the wheel under
+    `suitability/_data/`, else in the source tree."""
+    shipped = resources.files("suitability") / "_data" / path
     if shipped.is_file():
         return Path(str(shipped))
-    return Path(__file__).resolve().parents[3] / "examples" / "intake.json"
+    return REPOSITORY / path
+
+
+def sample_intake_path() -> Path:
+    """The bundled sample intake."""
+    return shipped_file("examples/intake.json")
 
 
 def _rules_args(parser: argparse.ArgumentParser) -> None:
@@ -167,8 +174,8 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 
 
 def _repository_file(path: str) -> str | None:
-    """A file of this source tree by its repository path, or None (e.g. an installed package has no docs/)."""
-    target = REPOSITORY / path
+    """A shipped file by its repository path, or None where there is none."""
+    target = shipped_file(path)
     try:
         return target.read_text(encoding="utf-8") if target.is_file() else None
     except (OSError, UnicodeDecodeError):
@@ -181,14 +188,11 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     if screener is None:
         return 1
     ruleset = screener.ruleset
-    if (REPOSITORY / "docs").is_dir():
-        problems = dangling_documents(ruleset.sources, _repository_file)
-        for problem in problems:
-            print(f"suitability: rule error: {problem}", file=sys.stderr)
-        if problems:
-            return 1
-    else:
-        print("note: docs/ is not here (an installed package): document sections not checked")
+    problems = dangling_documents(ruleset.sources, _repository_file)
+    for problem in problems:
+        print(f"suitability: rule error: {problem}", file=sys.stderr)
+    if problems:
+        return 1
     print(f"ok: {len(ruleset.rules)} rules, version {ruleset.version}, profile {ruleset.profile}")
     return 0
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .shell import app_database as _database
 from .shell import fail as _fail
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,43 +48,51 @@ def _password(from_stdin: bool) -> str | None:
     return first
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    from ..errors import SuitabilityError
-    from ..storage.accounts import add_user
-
+def _new_password(args: argparse.Namespace, command: str) -> str | int:
+    """The password to set, or the exit code when there is none to be had."""
     if not args.password_stdin and not sys.stdin.isatty():
         # getpass needs a terminal to turn echo off; without one it would fail deep in termios.
         return _fail("no terminal to ask for the password: pipe it in with --password-stdin, "
-                     "e.g. printf '%s\\n' \"$PASSWORD\" | suitability users add NAME --password-stdin", 2)
+                     f"e.g. printf '%s\\n' \"$PASSWORD\" | suitability users {command} NAME --password-stdin", 2)
     password = _password(args.password_stdin)
-    if password is None:
-        return _fail("the passwords did not match")
+    return _fail("the passwords did not match") if password is None else password
+
+
+def _account_change(change: Callable[[Session], str]) -> int:
+    """Run one change to the accounts in a transaction and print what it did; a refusal is exit 1."""
+    from ..errors import SuitabilityError
+
     db = _database()
     try:
         with db.session() as session:
-            user = add_user(session, args.username, password, role=args.role, display_name=args.name)
-            print(f"added {user.username} ({user.role.value})")
+            print(change(session))
     except SuitabilityError as exc:
         return _fail(str(exc))
     finally:
         db.dispose()
     return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ..storage.accounts import add_user
+
+    password = _new_password(args, "add")
+    if isinstance(password, int):
+        return password
+
+    def add(session: Session) -> str:
+        user = add_user(session, args.username, password, role=args.role, display_name=args.name)
+        return f"added {user.username} ({user.role.value})"
+    return _account_change(add)
 
 
 def _set_active(username: str, active: bool) -> int:
-    from ..errors import SuitabilityError
     from ..storage.accounts import set_active
 
-    db = _database()
-    try:
-        with db.session() as session:
-            user = set_active(session, username, active)
-            print(f"{'enabled' if active else 'disabled'} {user.username}")
-    except SuitabilityError as exc:
-        return _fail(str(exc))
-    finally:
-        db.dispose()
-    return 0
+    def switch(session: Session) -> str:
+        user = set_active(session, username, active)
+        return f"{'enabled' if active else 'disabled'} {user.username}"
+    return _account_change(switch)
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
@@ -91,25 +104,16 @@ def cmd_enable(args: argparse.Namespace) -> int:
 
 
 def cmd_password(args: argparse.Namespace) -> int:
-    from ..errors import SuitabilityError
     from ..storage.accounts import set_password
 
-    if not args.password_stdin and not sys.stdin.isatty():  # as in cmd_add: getpass needs a terminal
-        return _fail("no terminal to ask for the password: pipe it in with --password-stdin, "
-                     "e.g. printf '%s\\n' \"$PASSWORD\" | suitability users password NAME --password-stdin", 2)
-    password = _password(args.password_stdin)
-    if password is None:
-        return _fail("the passwords did not match")
-    db = _database()
-    try:
-        with db.session() as session:
-            user = set_password(session, args.username, password)
-            print(f"new password for {user.username}; its sessions are ended")
-    except SuitabilityError as exc:
-        return _fail(str(exc))
-    finally:
-        db.dispose()
-    return 0
+    password = _new_password(args, "password")
+    if isinstance(password, int):
+        return password
+
+    def change(session: Session) -> str:
+        user = set_password(session, args.username, password)
+        return f"new password for {user.username}; its sessions are ended"
+    return _account_change(change)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
