@@ -1,11 +1,12 @@
 """The appointment in Chromium (clinical-rules.md §1a): a too-early appointment is said first on the result page,
 with both dates, and the checklist counts from the earliest date; a follow-up typed and then hidden by a "no" is
 dropped by the form, never refused; the time sent is in the clinic's zone, named. The too-early result page is
-photographed into docs/screenshots/."""
+photographed into test-artifacts/ (and docs/screenshots/ with SUITABILITY_WRITE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,9 +54,11 @@ def test_a_too_early_appointment_is_said_first_with_both_dates(patient: Patient)
     assert fmt_date(appointment + dt.timedelta(days=1)) not in after
     expect(page.locator("#asked-again")).to_contain_text(f"{fmt_date(earliest)} at the earliest")
     expect(page.locator("p.meta")).to_contain_text("(")  # the time sent names the clinic's zone
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    shutil.copy(SCREENSHOT, patient.artifacts / SCREENSHOT.name)
+    taken = patient.artifacts / SCREENSHOT.name
+    page.screenshot(path=str(taken), full_page=True)
+    if os.environ.get("SUITABILITY_WRITE_SCREENSHOTS"):  # as test_screenshots_e2e: docs/ only when asked
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(taken, SCREENSHOT)
 
 
 def test_a_follow_up_typed_then_hidden_by_no_is_dropped_not_refused(patient: Patient) -> None:
