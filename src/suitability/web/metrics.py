@@ -128,7 +128,7 @@ def init_app(app: Flask) -> bool:
     if not app.config.get("METRICS_TOKEN"):
         log.error("METRICS is on but METRICS_TOKEN is not set: /metrics stays off")
         return False
-    app.extensions[KEY] = True
+    app.extensions[KEY] = record_screening
     app.before_request_funcs.setdefault(None, []).insert(0, _start_clock)  # first, so every request is timed
     app.after_request(_stop_clock)
     app.add_url_rule("/metrics", "metrics", _scrape, methods=["GET"])
