@@ -17,6 +17,7 @@ from suitability.conditions import Period
 from suitability.ruleset import default_rules_dir
 from suitability.validity import answers_at_checkin, questions_to_reask, valid_until
 
+RULES = default_screener().ruleset  # the shipped rules, whose validity table is TABLE
 TABLE = yaml.safe_load((default_rules_dir() / "ruleset.yaml").read_text(encoding="utf-8"))["validity"]
 
 
@@ -63,20 +64,20 @@ def test_months_are_calendar_months() -> None:
 def test_nothing_is_asked_again_while_the_decision_is_valid(screener: Screener) -> None:
     decision = screener.screen(minimal_intake())
     assert decision.valid_until is not None
-    assert questions_to_reask(decision, decision.valid_until) == ()
-    assert questions_to_reask(minimal_intake(), decision.valid_until) == ()
+    assert questions_to_reask(decision, decision.valid_until, ruleset=RULES) == ()
+    assert questions_to_reask(minimal_intake(), decision.valid_until, ruleset=RULES) == ()
 
 
 def test_only_the_expired_questions_and_their_follow_ups_are_asked_again() -> None:
     intake = minimal_intake()
     week = {q for q, text in TABLE.items() if days_of_or_none(text) == 7}
-    asked = set(questions_to_reask(intake, SCREENING + dt.timedelta(days=8)))
+    asked = set(questions_to_reask(intake, SCREENING + dt.timedelta(days=8), ruleset=RULES))
     assert "pregnant" in asked and "sunburn" in asked and "sunburn_date" in asked
     assert "tan" not in asked and "keloid" not in asked
     assert "eczema_flaring" not in asked  # eczema is "no": the follow-up is not shown
     not_shown = {"eczema_flaring", "psoriasis_in_area", "rosacea_active", "autoimmune_flare"}  # parents "no"
     assert {q for q in asked if q in TABLE} == week - not_shown
-    later = set(questions_to_reask(intake, SCREENING + dt.timedelta(days=15)))
+    later = set(questions_to_reask(intake, SCREENING + dt.timedelta(days=15), ruleset=RULES))
     assert {"tan", "tan_date", "retinoid", "retinoid_last_use", "dermal_filler"} <= later
     assert "breastfeeding" not in later and "isotretinoin" not in later
 
@@ -88,17 +89,17 @@ def days_of_or_none(text: str) -> int | None:
 
 def test_from_a_decision_every_follow_up_of_an_expired_question_is_included(screener: Screener) -> None:
     decision = screener.screen(minimal_intake())
-    asked = questions_to_reask(decision, SCREENING + dt.timedelta(days=8))
+    asked = questions_to_reask(decision, SCREENING + dt.timedelta(days=8), ruleset=RULES)
     assert "eczema_flaring" in asked and "sunburn_date" in asked
 
 
 def test_the_check_in_screens_again_with_only_the_new_answers(screener: Screener) -> None:
     intake = minimal_intake(keloid="no", tan="yes", tan_date=days_ago(40))
     checkin = SCREENING + dt.timedelta(days=10)
-    asked = questions_to_reask(intake, checkin)
+    asked = questions_to_reask(intake, checkin, ruleset=RULES)
     answers = {q: "no" for q in asked if not q.endswith(("_date", "_last_use", "_last_dose"))}
     answers["pregnant"] = "yes"
-    again = answers_at_checkin(intake, answers, checkin)
+    again = answers_at_checkin(intake, answers, checkin, ruleset=RULES)
     assert again.screening_date == checkin and again.appointment_date == checkin
     assert again.tan_date == intake.tan_date and again.keloid == intake.keloid  # kept: not asked again
     decision = screener.screen(again)
@@ -109,12 +110,12 @@ def test_the_check_in_screens_again_with_only_the_new_answers(screener: Screener
 def test_the_check_in_refuses_an_answer_that_was_not_asked_again() -> None:
     intake = minimal_intake()
     with pytest.raises(ValueError, match="not asked again at check-in: keloid"):
-        answers_at_checkin(intake, {"keloid": "yes"}, SCREENING + dt.timedelta(days=8))
+        answers_at_checkin(intake, {"keloid": "yes"}, SCREENING + dt.timedelta(days=8), ruleset=RULES)
 
 
 def test_a_question_asked_again_and_left_blank_is_not_sure_never_the_old_answer(screener: Screener) -> None:
     intake = minimal_intake()
-    again = answers_at_checkin(intake, {}, SCREENING + dt.timedelta(days=8))
+    again = answers_at_checkin(intake, {}, SCREENING + dt.timedelta(days=8), ruleset=RULES)
     assert again.pregnant is None
     assert screener.screen(again).outcome is Outcome.REVIEW
 

@@ -1,5 +1,5 @@
-"""The clinic's clock: the screening date is today in the clinic's time zone, and every time shown to a person is
-in that zone with the zone named. No I/O beyond the system's time zone database."""
+"""The clinic's clock: the screening date is today in the clinic's time zone, every time shown to a person is
+in that zone with the zone named, and every day is said the same unambiguous way (`fmt_date`). No I/O beyond the system's time zone database."""
 
 from __future__ import annotations
 
@@ -68,3 +68,10 @@ def check_screening_date(screening: dt.date | None, zone: dt.tzinfo) -> dt.date:
         raise ValueError("screening_date: the date of the pre-screen cannot be later than today in the clinic's "
                          "time zone")
     return screening
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_date(day: dt.date) -> str:
+    """'12 Nov 2026': unambiguous in every locale (English month names whatever the process's locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .clock import fmt_date
 from .decision import Decision, DepthLimit, Finding, Instruction, Phase
 from .errors import EngineError
 from .facts import add_months, event_date
@@ -26,12 +27,6 @@ APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
 DEEPER_THAN_EVALUATED = "depth-above-{mm}-mm"
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def fmt_date(day: dt.date) -> str:
-    """'12 Nov 2026': unambiguous in every locale (English month names whatever the process's locale)."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _first(pair: tuple[int, Finding]) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .combine import fmt_date
+from .clock import fmt_date
 from .conditions import Test
 from .coverage import SCREEN_FAILED
 from .decision import AnswerChange, Change, Decision, Finding

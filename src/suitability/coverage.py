@@ -12,7 +12,7 @@ from .intake import field_meta
 from .vocabulary import Answer, Area, Concern, Outcome
 
 if TYPE_CHECKING:
-    from .ruleset import Rule, RuleSet
+    from .rule import Rule, RuleSet
 
 SCREEN_FAILED = "automatic-screen-failed"
 MAX_RULES_PER_FACT = 60  # durable-rules fails with error 303 past 64 simultaneous matches on one fact

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .combine import fmt_date
+from .clock import fmt_date
 from .decision import Decision, Phase
 
 OUTCOME_WORDS = {

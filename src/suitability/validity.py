@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .clock import fmt_date
 from .conditions import Period, parse_period, suggest
 from .errors import RuleFileError
 from .facts import FIELDS, TREATMENT, add_months
@@ -21,7 +22,7 @@ from .intake import Intake, field_meta
 
 if TYPE_CHECKING:
     from .decision import Decision
-    from .ruleset import RuleSet
+    from .rule import RuleSet
 
 # Questions the patient answers (not the treatment request, the setting or the dates of the screening).
 QUESTIONS = tuple(name for name in Intake.model_fields if name in FIELDS and FIELDS[name].topic not in ("*", TREATMENT))
@@ -101,16 +102,12 @@ def _follow_ups(name: str) -> list[str]:
 
 
 def questions_to_reask(decision_or_intake: Decision | Intake, on_date: dt.date, *,
-                       ruleset: RuleSet | None = None) -> tuple[str, ...]:
+                       ruleset: RuleSet) -> tuple[str, ...]:
     """The questions whose answers have run out by `on_date`, with their follow-ups, in the form's order.
 
     From an intake, a follow-up is included only if its parent is asked again or still enables it; from a
     decision (which does not hold the answers) every follow-up of an expired question is included.
     """
-    if ruleset is None:
-        from .screening import default_screener  # late import: the default rule set, as the service uses
-
-        ruleset = default_screener().ruleset
     given = decision_or_intake if isinstance(decision_or_intake, Intake) else None
     screened = decision_or_intake.screening_date
     expired = {name for name, period in ruleset.validity.items() if on_date > _expires(screened, period)}
@@ -124,7 +121,7 @@ def questions_to_reask(decision_or_intake: Decision | Intake, on_date: dt.date, 
 
 
 def answers_at_checkin(intake: Intake, answers: Mapping[str, Any], on_date: dt.date, *,
-                       ruleset: RuleSet | None = None) -> Intake:
+                       ruleset: RuleSet) -> Intake:
     """The intake to screen again at check-in: the new answers to the questions asked again, the others kept.
 
     Refuses an answer to a question that was not to be asked again (ValueError): the check-in asks only those.
@@ -181,8 +178,6 @@ def asked_again(table: Mapping[str, Period], intake: Intake, valid: dt.date | No
     appointment is too early); None without an appointment."""
     if valid is None:
         return None
-    from .combine import fmt_date  # late import: combine imports this module
-
     start = intake.screening_date
     asked = [name for name, period in table.items() if _is_asked(name, intake) and not _parents(name)]
     treatment_day = treatment_day or earliest  # without an appointment, the first day treatment can happen

@@ -29,7 +29,7 @@ def test_the_late_check_in_asks_every_time_sensitive_question() -> None:
 @pytest.mark.parametrize("blank", TOP)
 def test_each_question_left_blank_is_not_sure(blank: str) -> None:
     answers = {name: "no" for name in TOP if name != blank}
-    intake = answers_at_checkin(minimal_intake(), answers, LATE)
+    intake = answers_at_checkin(minimal_intake(), answers, LATE, ruleset=SCREENER.ruleset)
     assert getattr(intake, blank) is None  # the earlier "no" is not carried over
     assert SCREENER.screen(intake).outcome is Outcome.REVIEW
 
@@ -37,7 +37,7 @@ def test_each_question_left_blank_is_not_sure(blank: str) -> None:
 def test_the_same_check_in_with_every_answer_given_is_suitable() -> None:
     """The control: it is the blank, not the check-in, that makes the decision `review`."""
     answers = {name: "no" for name in TOP}
-    assert SCREENER.screen(answers_at_checkin(minimal_intake(), answers, LATE)).outcome is Outcome.SUITABLE
+    assert SCREENER.screen(answers_at_checkin(minimal_intake(), answers, LATE, ruleset=SCREENER.ruleset)).outcome is Outcome.SUITABLE
 
 
 @settings(max_examples=60, deadline=None)
@@ -46,5 +46,5 @@ def test_the_same_check_in_with_every_answer_given_is_suitable() -> None:
                                             for name in TOP}))
 def test_any_blank_among_any_new_answers_is_never_suitable(blanks: set[str], given_answers: dict[str, str]) -> None:
     answers = {name: value for name, value in given_answers.items() if name not in blanks}
-    decision = SCREENER.screen(answers_at_checkin(minimal_intake(), answers, LATE))
+    decision = SCREENER.screen(answers_at_checkin(minimal_intake(), answers, LATE, ruleset=SCREENER.ruleset))
     assert decision.outcome is not Outcome.SUITABLE

@@ -15,7 +15,7 @@ import pytest
 from browser_wizard import PAGES, Patient
 from playwright.sync_api import Browser, Page, expect
 
-from suitability.combine import fmt_date
+from suitability.clock import fmt_date
 
 pytestmark = pytest.mark.e2e
 TODAY = dt.date.today()

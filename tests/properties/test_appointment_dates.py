@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from strategies import intakes
 
 from suitability import Intake, Outcome
-from suitability.combine import fmt_date
+from suitability.clock import fmt_date
 
 
 def moved(intake: Intake, appointment: dt.date) -> Intake:

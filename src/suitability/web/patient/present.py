@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ...combine import fmt_date
+from ...clock import fmt_date
 from ...decision import Decision, Instruction, Phase
 from ...vocabulary import Area, Concern, Outcome
 from .answers import is_asked

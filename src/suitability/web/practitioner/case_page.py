@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ...combine import fmt_date
+from ...clock import fmt_date
 from ...decision import Decision, DepthLimit, Finding
 from ...ruleset import RuleSet
 from ...storage.models import AuditEvent, Case

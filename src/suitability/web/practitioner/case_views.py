@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...combine import fmt_date
+from ...clock import fmt_date
 from ...errors import ReviewConflict, ReviewRefused, SuitabilityError
 from ...screening import default_screener
 from ...storage import StorageError, decision_of, events_for, get_case

@@ -16,7 +16,7 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from ... import clock
-from ...combine import fmt_date
+from ...clock import fmt_date
 from ...decision import Decision
 from ...errors import SuitabilityError
 from ...screening import default_screener
