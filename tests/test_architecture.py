@@ -99,6 +99,69 @@ def test_the_import_checks_catch_what_they_should(tmp_path: Path) -> None:
     assert not is_shell(PACKAGE / "combine.py")
 
 
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(("suitability", *(parts[:-1] if parts[-1] == "__init__" else parts)))
+
+
+def import_graph(paths: list[Path], root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Module -> the modules among `paths` it imports (late and TYPE_CHECKING imports included: a loop hidden
+    in a function or a type hint is still a loop a reader climbs)."""
+    names = {module_name(p, root): p for p in paths}
+    graph: dict[str, set[str]] = {name: set() for name in names}
+    for name, path in names.items():
+        for module, _ in imported(path, root):
+            while module and module not in names:
+                module = module.rpartition(".")[0]
+            if module and module != name and not name.startswith(module + "."):  # a package's own __init__
+                graph[name].add(module)
+    return graph
+
+
+def first_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import loop of the graph, as the modules around it, or [] when there is none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return []
+
+
+def test_the_core_has_no_import_loop() -> None:
+    core = [p for p in modules() if not is_shell(p)]
+    assert len(core) > 20  # the graph is of the real core
+    assert first_cycle(import_graph(core)) == []
+
+
+def test_the_loop_check_finds_a_late_or_type_only_loop(tmp_path: Path) -> None:
+    fake = tmp_path / "suitability"
+    fake.mkdir()
+    (fake / "combine.py").write_text("from .validity import x\n", encoding="utf-8")
+    (fake / "validity.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .screening import y\n",
+                                      encoding="utf-8")
+    (fake / "screening.py").write_text("def f():\n    from . import combine\n", encoding="utf-8")
+    (fake / "facts.py").write_text("import json\n", encoding="utf-8")
+    graph = import_graph(sorted(fake.glob("*.py")), fake)
+    assert first_cycle(graph) == ["suitability.combine", "suitability.validity", "suitability.screening",
+                                  "suitability.combine"]
+    (fake / "screening.py").write_text("from .facts import z\n", encoding="utf-8")
+    assert first_cycle(import_graph(sorted(fake.glob("*.py")), fake)) == []
+
 # --- packaging ------------------------------------------------------------------------------------------------------
 
 IGNORED = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis",
