@@ -1,4 +1,4 @@
-"""The bibliography (issue 7): sources.yaml maps each key a rule cites to a title and an evidence tier."""
+"""The bibliography: sources.yaml maps each key a rule cites to a title and an evidence tier."""
 
 from __future__ import annotations
 

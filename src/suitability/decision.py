@@ -119,5 +119,5 @@ class Decision(_Frozen):
 
     @property
     def needs_review(self) -> bool:
-        """Every case that is not plainly suitable goes to a practitioner (issue 3)."""
+        """Every case that is not plainly suitable goes to a practitioner."""
         return self.outcome is not Outcome.SUITABLE

@@ -100,7 +100,7 @@ class Screener:
         return failed_decision(self._current[0], intake)
 
     def _explain(self, ruleset: RuleSet, engine: Engine, intake: Intake, decision: Decision) -> Decision:
-        """Add "what would change it" (issue 7), screening variants on the same engine. A failure here leaves
+        """Add "what would change it", screening variants on the same engine. A failure here leaves
         the decision as it is; only a swap of the rule set meanwhile is raised, so the screening is retried."""
         if decision.outcome is Outcome.SUITABLE:
             return decision

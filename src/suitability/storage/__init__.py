@@ -30,7 +30,7 @@ Reading cases
     Case fields: id (token_urlsafe(16): unguessable, safe in URLs as a capability), reference ("MN-7K3Q-9XPA",
     unique, for people), created_at (aware UTC), source (Source), intake / decision (JSON documents, JSONB on
     PostgreSQL), outcome (Outcome), ruleset_version, profile, needs_review (outcome is not suitable),
-    review_status (ReviewStatus: open / decided / needs_information; issue 4 moves it), idempotency_key,
+    review_status (ReviewStatus: open / decided / needs_information; practitioner review moves it), idempotency_key,
     body_hash.
 
 Audit (`audit.py`): append-only
@@ -38,7 +38,7 @@ Audit (`audit.py`): append-only
     transaction; events_for(s, case_id). Never put answers in `detail`. Updates and deletes are refused by ORM
     events (AppendOnlyViolation) and by database triggers (PostgreSQL: also TRUNCATE).
 
-Practitioner review (issue 4; `review_models.py`, `accounts.py`, `reviews.py`, `review_queue.py`)
+Practitioner review (`review_models.py`, `accounts.py`, `reviews.py`, `review_queue.py`)
     User (users), Review (reviews: append-only like audit events, ORM events and triggers), Case.review_version.
     add_user / set_active / sign_in(s, username, password) -> SignIn(user|None): argon2id; failures slow then
     lock the account, in the database; every attempt is an audit event, never with a password.
@@ -68,7 +68,7 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
     decisions, appending to the history and auditing `case.rescreened` (and its webhook, same transaction);
     reproduce(db, reference).
-    Check-in (`checkin.py`, issue 7): due_questions(db, screener, case_id, on) -> DueQuestions (valid_until, the
+    Check-in (`checkin.py`): due_questions(db, screener, case_id, on) -> DueQuestions (valid_until, the
     questions whose answers ran out, version); check_in(db, screener, case_id, answers, on, actor,
     expected_version) -> CheckIn: screens again with the new answers (blank = not sure), replaces the case's
     answers and decision, appends to the history (reason checkin, with `previous_intake`), audits

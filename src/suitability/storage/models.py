@@ -33,7 +33,7 @@ class Base(DeclarativeBase):
 
 
 class ReviewStatus(str, Enum):
-    """Where a case is in practitioner review (issue 4 moves it on)."""
+    """Where a case is in practitioner review (a practitioner's decision moves it on)."""
 
     OPEN = "open"
     DECIDED = "decided"

@@ -13,7 +13,7 @@ from sqlalchemy.types import TypeDecorator
 
 E = TypeVar("E", bound=Enum)
 
-# JSONB on PostgreSQL so later queries (issue 4's queue, issue 6's reports) can index into answers.
+# JSONB on PostgreSQL so queries (the review queue, reports) can index into answers.
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 

@@ -45,7 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sessions.init_app(app)  # the session cookie without per-value tagging when there is nothing to tag
     errors.init_app(app)
     database.init_app(app)
-    rules_reload.init_app(app)  # issue 6: an edited rules folder is reloaded; health says if it is stale
+    rules_reload.init_app(app)  # an edited rules folder is reloaded; health says if it is stale
     if switched_on(app.config["METRICS"]):  # prometheus_client is imported only when metrics are wanted
         from . import metrics
 
@@ -57,14 +57,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
 
-    # Issue 4: the practitioner area (/practitioner), behind Flask-Login sign-in.
+    # The practitioner area (/practitioner), behind Flask-Login sign-in.
     from .practitioner import bp as practitioner_bp
     from .practitioner import init_app as init_practitioner
 
     init_practitioner(app)
     app.register_blueprint(practitioner_bp)
 
-    # Issue 5: JSON API (/api/v1) and FHIR (/fhir); API-key auth, so they are exempt from CSRF there.
+    # JSON API (/api/v1) and FHIR (/fhir); API-key auth, so they are exempt from CSRF there.
     from ..api import init_app as init_api
 
     init_api(app)
