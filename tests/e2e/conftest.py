@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Self
 
 import pytest
+from browser_wizard import Patient
 from flask import Flask
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from suitability.web import create_app
@@ -97,3 +99,18 @@ def artifacts(request: pytest.FixtureRequest) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A tab the size of a phone: most patients use one."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def patient(page: Page, live_server: LiveServer, axe_source: str, artifacts: Path) -> Patient:
+    """A patient walking the pre-screen in that tab."""
+    return Patient(page, live_server.url, axe_source, artifacts)

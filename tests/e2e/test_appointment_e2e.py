@@ -8,31 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser_wizard import PAGES, Patient
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from suitability.clock import fmt_date
 
 pytestmark = pytest.mark.e2e
 TODAY = dt.date.today()
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "appointment-too-early-result.png"
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-@pytest.fixture
-def patient(page: Page, live_server: object, axe_source: str, artifacts: Path) -> Patient:
-    return Patient(page, live_server.url, axe_source, artifacts)  # type: ignore[attr-defined]
 
 
 def test_a_too_early_appointment_is_said_first_with_both_dates(patient: Patient) -> None:

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser_wizard import PAGES, QUESTIONS, Patient
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from suitability.clock import fmt_date
 
 pytestmark = pytest.mark.e2e
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone: most patients use one
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-@pytest.fixture
-def patient(page: Page, live_server: object, axe_source: str, artifacts: Path) -> Patient:
-    return Patient(page, live_server.url, axe_source, artifacts)  # type: ignore[attr-defined]
 
 
 def test_a_suitable_patient_gets_a_go_ahead_and_a_reference(patient: Patient) -> None:
