@@ -32,9 +32,10 @@ RESPONSE_CHECKS = [not_a_server_error, status_code_conformance, content_type_con
 # Rules JSON Schema cannot state: a date against the date of the pre-screen (a field against another, or against
 # today), a follow-up answered although its question's answer does not ask it, an answer against the questions
 # due on a day. A schema-valid request may be refused by one of these, with a 422 that says so; any other
-# refusal of schema-valid data is a disagreement between document and code.
+# refusal of schema-valid data is a disagreement between document and code. (A number in a message that the
+# request also sent is redacted, so the phrases leave numbers out.)
 RULES_THE_SCHEMA_CANNOT_STATE = ("after the date of the pre-screen", "before the date of the pre-screen",
-                                 "too long ago", "does not match your date of birth", "gives an age over 120",
+                                 "too long ago", "does not match your date of birth", "gives an age over",
                                  "does not ask it", "later than today in the clinic",
                                  "cannot be before the pre-screen", "not asked again at check-in")
 FHIR_RESPONSE = "POST /fhir/QuestionnaireResponse"  # its items are described by the Questionnaire, not here
