@@ -102,6 +102,15 @@ class Patient:
         for form_page in PAGES:
             self.answer_page(form_page, answers)
 
+    def open_page(self, index: int) -> FormPage:
+        """Start and answer every page before `index` with all-clear answers; the page at `index` is open."""
+        self.start()
+        for form_page in PAGES[:index]:
+            self.answer_page(form_page, {}, shot=False)
+        opened = PAGES[index]
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(opened.heading)
+        return opened
+
     def send(self) -> None:
         heading = self.page.get_by_role("heading", level=1)
         expect(heading).to_have_text("Check your answers before sending them")

@@ -49,11 +49,7 @@ def test_a_too_early_appointment_is_said_first_with_both_dates(patient: Patient)
 
 def test_a_follow_up_typed_then_hidden_by_no_is_dropped_not_refused(patient: Patient) -> None:
     page = patient.page
-    patient.start()
-    for form_page in PAGES[:5]:
-        patient.answer_page(form_page, {}, shot=False)
-    medicines = PAGES[5]
-    expect(page.get_by_role("heading", level=1)).to_have_text(medicines.heading)
+    medicines = patient.open_page(5)
     page.locator("#group-retinoid").get_by_role("radio", name="Yes", exact=True).check()
     page.locator("#group-retinoid_last_use").get_by_label("When did you last use it?", exact=True).fill(
         (TODAY - dt.timedelta(days=1)).isoformat())

@@ -102,11 +102,7 @@ def test_mistakes_are_explained_and_every_other_answer_is_kept(patient: Patient)
 
 def test_follow_up_questions_appear_in_place_and_are_announced(patient: Patient) -> None:
     page = patient.page
-    patient.start()
-    for form_page in PAGES[:5]:
-        patient.answer_page(form_page, {}, shot=False)
-    medicines = PAGES[5]
-    expect(page.get_by_role("heading", level=1)).to_have_text(medicines.heading)
+    patient.open_page(5)  # the medicines page
     follow_up = page.locator("#followup-retinoid_last_use")
     expect(follow_up).to_be_hidden()
     page.locator("#group-retinoid").get_by_role("radio", name="Yes", exact=True).check()
