@@ -129,6 +129,8 @@ class Settings(BaseSettings):
                "sending one).")
     MAX_CONTENT_LENGTH: Whole = setting(64 * 1024, "The largest request body accepted, in bytes.")
     CLINIC_NAME: str = setting("Microneedling pre-screen", "The clinic's name on every page.")
+    DEFAULT_LANGUAGE: Literal["en", "es"] = setting(
+        "en", "The language of the pages when the patient has not chosen one and the browser names none we have.")
     TRUSTED_PROXIES: Count = setting(
         0, "TLS-ending proxies in front whose X-Forwarded-* headers are trusted (app and gunicorn).")
     PRACTITIONER_IDLE_MINUTES: Whole = setting(30, "A practitioner session ends after this long without a request.")
