@@ -27,6 +27,8 @@ class ApiKey(Base):
     rate_limit: Mapped[int | None] = mapped_column(Integer, default=None)  # per minute; None: the app default
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # What the key may do, separated by spaces (for example "screen analytics"); None: the default scopes.
+    scopes: Mapped[str | None] = mapped_column(String(200), default=None)
 
     def __repr__(self) -> str:  # never the hash
         return f"<ApiKey {self.name} {self.prefix}>"

@@ -125,6 +125,7 @@ def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str |
         review_status=ReviewStatus.OPEN,
         idempotency_key=key,
         body_hash=digest,
+        appointment_date=intake.appointment_date,
     )
 
 

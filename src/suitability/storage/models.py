@@ -11,7 +11,7 @@ import secrets
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, MetaData, String, event
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, MetaData, String, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from ..vocabulary import Outcome
@@ -83,6 +83,15 @@ class Case(Base):
     body_hash: Mapped[str | None] = mapped_column(String(64))
     # Optimistic concurrency for practitioner review: a decision updates WHERE review_version = the one seen.
     review_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Copied out of the stored intake so the queue can filter and sort by them without reading every intake.
+    appointment_date: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
+    # The language the patient answered in (an ISO 639-1 code); None before languages were recorded.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    # An API or FHIR caller's own identifier for the case, searchable in the queue.
+    external_reference: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    # Only when the clinic collects them (SUITABILITY_COLLECT_CONTACT): shown to signed-in staff only.
+    contact_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    contact_detail: Mapped[str | None] = mapped_column(String(320), default=None)
 
     def __repr__(self) -> str:  # never the answers: reprs end up in logs
         return f"<Case {self.reference} {self.outcome.value}>"
