@@ -114,8 +114,8 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
     from suitability import default_screener
-    from suitability.combine import combine
-    from suitability.facts import intake_to_facts
+    from suitability.deciding.combine import combine
+    from suitability.intake.facts import intake_to_facts
 
     warnings.simplefilter("ignore")
     progress("loading the rules and generating the intake pool")

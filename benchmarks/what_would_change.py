@@ -34,8 +34,8 @@ def main() -> int:
     warnings.simplefilter("ignore")
 
     from suitability import default_screener, screening
-    from suitability.combine import combine
-    from suitability.facts import intake_to_facts
+    from suitability.deciding.combine import combine
+    from suitability.intake.facts import intake_to_facts
 
     screener = default_screener()
     ruleset, engine = screener._current  # the engine the screener uses

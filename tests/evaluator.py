@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from suitability.conditions import Test
-from suitability.facts import FIELDS
-from suitability.ruleset import Rule, RuleSet
+from suitability.intake.facts import FIELDS
+from suitability.rules.conditions import Test
+from suitability.rules.loading import Rule, RuleSet
 
 Match = tuple[str, int | None]
 _ABSENT = object()

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from suitability import Intake
-from suitability.facts import FIELDS
 from suitability.intake import field_meta
+from suitability.intake.facts import FIELDS
 
 SCREENING = dt.date(2026, 3, 1)
 # Every top-level question answered "no" (follow-ups are asked only after a "yes"); fitzpatrick and age below.

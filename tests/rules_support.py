@@ -1,13 +1,13 @@
 """The one way tests change a copy of the rules: copy, edit, seal again (as a clinician would after an intended
-edit), so the seal (suitability.seal) refuses only what a test means it to refuse."""
+edit), so the seal (suitability.rules.seal) refuses only what a test means it to refuse."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from suitability.ruleset import default_rules_dir, read_rule_files
-from suitability.seal import SEAL, sealed
+from suitability.rules.loading import default_rules_dir, read_rule_files
+from suitability.rules.seal import SEAL, sealed
 
 SCENARIOS = "scenarios"
 

@@ -9,7 +9,7 @@ import pytest
 from rules_support import copy_rules, edit
 
 from suitability import RuleFileError, load_rules
-from suitability.coverage import answers_to_cover
+from suitability.rules.coverage import answers_to_cover
 
 
 @pytest.fixture()

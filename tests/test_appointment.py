@@ -12,11 +12,11 @@ import yaml
 from minimal import minimal_intake
 
 from suitability import Outcome, RuleFileError, load_rules, screen
-from suitability.combine import APPOINTMENT_TOO_SOON
+from suitability.deciding.combine import APPOINTMENT_TOO_SOON
 from suitability.decision import Decision, Instruction
-from suitability.rule_parsing import parse_instructions, parse_rule
-from suitability.ruleset import _TextLoader, load_rules_from_files
-from suitability.seal import sealed
+from suitability.rules.loading import _TextLoader, load_rules_from_files
+from suitability.rules.parsing import parse_instructions, parse_rule
+from suitability.rules.seal import sealed
 
 
 def d(text: str) -> dt.date:

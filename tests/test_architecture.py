@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from suitability.ruleset import content_version
+from suitability.rules.loading import content_version
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "suitability"
@@ -24,7 +24,7 @@ SHELL_WORDS = SHELLS | {"wsgi", "app", "server", "serve", "views", "shell"}
 SHELL_LIBRARIES = {"flask", "werkzeug", "sqlalchemy", "alembic", "flask_login", "flask_wtf", "jinja2", "gunicorn",
                    "psycopg", "argon2", "fhir", "prometheus_client", "requests", "standardwebhooks"}
 ENGINE_LIBRARIES = {"durable", "durable_rules_engine"}
-ENGINE_ADAPTER = PACKAGE / "engine.py"
+ENGINE_ADAPTER = PACKAGE / "matching" / "engine.py"
 
 
 def modules() -> list[Path]:
@@ -63,8 +63,8 @@ def top(module: str) -> str:
 
 
 def test_the_package_has_core_modules_and_the_checks_see_them() -> None:
-    core = [p.name for p in modules() if not is_shell(p)]
-    for name in ("intake.py", "ruleset.py", "engine.py", "combine.py", "screening.py"):
+    core = [p.relative_to(PACKAGE).as_posix() for p in modules() if not is_shell(p)]
+    for name in ("intake/model.py", "rules/loading.py", "matching/engine.py", "deciding/combine.py", "screening.py"):
         assert name in core
     assert is_shell(PACKAGE / "cli" / "core.py")
 
@@ -151,15 +151,14 @@ def test_the_core_has_no_import_loop() -> None:
 def test_the_loop_check_finds_a_late_or_type_only_loop(tmp_path: Path) -> None:
     fake = tmp_path / "suitability"
     fake.mkdir()
-    (fake / "combine.py").write_text("from .validity import x\n", encoding="utf-8")
-    (fake / "validity.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .screening import y\n",
-                                      encoding="utf-8")
-    (fake / "screening.py").write_text("def f():\n    from . import combine\n", encoding="utf-8")
-    (fake / "facts.py").write_text("import json\n", encoding="utf-8")
+    (fake / "alpha.py").write_text("from .beta import x\n", encoding="utf-8")
+    (fake / "beta.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .gamma import y\n",
+                                  encoding="utf-8")
+    (fake / "gamma.py").write_text("def f():\n    from . import alpha\n", encoding="utf-8")
+    (fake / "delta.py").write_text("import json\n", encoding="utf-8")
     graph = import_graph(sorted(fake.glob("*.py")), fake)
-    assert first_cycle(graph) == ["suitability.combine", "suitability.validity", "suitability.screening",
-                                  "suitability.combine"]
-    (fake / "screening.py").write_text("from .facts import z\n", encoding="utf-8")
+    assert first_cycle(graph) == ["suitability.alpha", "suitability.beta", "suitability.gamma", "suitability.alpha"]
+    (fake / "gamma.py").write_text("from .delta import z\n", encoding="utf-8")
     assert first_cycle(import_graph(sorted(fake.glob("*.py")), fake)) == []
 
 # --- packaging ------------------------------------------------------------------------------------------------------
@@ -209,7 +208,7 @@ def test_the_installed_package_finds_its_rules_without_the_source_tree(wheel: Pa
     zipfile.ZipFile(wheel).extractall(site)
     script = (
         "import json, suitability\n"
-        "from suitability.ruleset import default_rules_dir, load_rules\n"
+        "from suitability.rules.loading import default_rules_dir, load_rules\n"
         "from suitability.intake import parse_intake\n"
         "from suitability import default_screener\n"
         "intake = parse_intake({'age': 40, 'setting': 'clinic', 'screening_date': '2026-01-05',"

@@ -9,10 +9,10 @@ import pytest
 from rules_support import copy_rules, edit, reseal
 
 from suitability import RuleFileError, load_rules
-from suitability.bibliography import dangling_documents
 from suitability.cli import main
 from suitability.cli.core import _repository_file as repository_file
-from suitability.ruleset import TIERS
+from suitability.rules.loading import TIERS
+from suitability.rules.sources import dangling_documents
 
 
 @pytest.fixture()

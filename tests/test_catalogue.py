@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from suitability import RuleSet, load_rules
-from suitability.catalogue import catalogue_html, catalogue_markdown
 from suitability.cli import main
-from suitability.ruleset import Source
+from suitability.rules.catalogue import catalogue_html, catalogue_markdown
+from suitability.rules.loading import Source
 
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 from minimal import days_ago, minimal_intake
 
-import suitability.combine as combining
+import suitability.deciding.combine as combining
 from suitability import Decision, Intake, Screener, load_rules
-from suitability.facts import intake_to_facts
+from suitability.intake.facts import intake_to_facts
 
 INTAKES = [
     minimal_intake(),

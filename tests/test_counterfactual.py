@@ -28,8 +28,8 @@ from strategies import intakes, low_risk_values
 
 from suitability import Decision, Intake, Outcome, RuleSet, Screener, default_screener
 from suitability.decision import Change
-from suitability.facts import FIELDS
 from suitability.intake import field_meta
+from suitability.intake.facts import FIELDS
 from suitability.screening import ENGINE_FAILED_FLAG
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -357,7 +357,7 @@ def test_each_depth_limit_names_the_limit_that_applies_without_its_rule(screener
 
 
 def test_the_text_report_shows_the_changes_and_the_validity(screener: Screener) -> None:
-    from suitability.report import render_text
+    from suitability.deciding.report import render_text
 
     decision = screen(screener, minimal_intake(isotretinoin="past", isotretinoin_last_dose="2026-01-10"))
     patient, clinician = render_text(decision), render_text(decision, clinician=True)

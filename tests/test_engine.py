@@ -18,10 +18,10 @@ from rules_support import reseal
 from strategies import CHOICES, EVENT_DATES, intakes
 
 from suitability import EngineError, Intake, Outcome, RuleSet, Screener, load_rules
-from suitability.coverage import SCREEN_FAILED
-from suitability.engine import Engine
-from suitability.facts import FIELDS, intake_to_facts
-from suitability.ruleset import default_rules_dir, parse_rule
+from suitability.intake.facts import FIELDS, intake_to_facts
+from suitability.matching.engine import Engine
+from suitability.rules.coverage import SCREEN_FAILED
+from suitability.rules.loading import default_rules_dir, parse_rule
 from suitability.screening import ENGINE_FAILED_FLAG
 
 
@@ -126,7 +126,7 @@ def _session_facts(engine: Engine) -> str:
     """What the engine's one session holds now, as durable-rules reports it ("[]" when empty)."""
     import durable_rules_engine
 
-    from suitability.engine import SESSION
+    from suitability.matching.engine import SESSION
     try:
         return str(durable_rules_engine.get_facts(engine._handle, SESSION))
     except durable_rules_engine.error:
@@ -187,7 +187,7 @@ def test_a_session_left_holding_facts_would_hide_matches_so_it_is_deleted(
 
 
 def test_the_session_is_deleted_outright_every_so_often(ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
-    from suitability import engine as engine_module
+    from suitability.matching import engine as engine_module
 
     engine = Engine(ruleset)
     deleted: list[int] = []
@@ -357,9 +357,9 @@ def test_a_rule_too_complex_for_the_engine_is_refused_at_load_naming_it() -> Non
 @pytest.mark.parametrize(("groups", "accepted"), [(13, True), (14, False)])
 def test_the_loader_limit_is_exactly_what_the_engine_accepts(ruleset: RuleSet, groups: int, accepted: bool) -> None:
     """The loader's count agrees with durable-rules itself: what it accepts compiles, what it refuses would not."""
-    from suitability.compiler import compile_rule
-    from suitability.rule_parsing import engine_nodes
-    from suitability.ruleset import Rule
+    from suitability.rules.compiler import compile_rule
+    from suitability.rules.loading import Rule
+    from suitability.rules.parsing import engine_nodes
 
     fields = _health_choices(groups)
     raw = {"id": "edge", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",
@@ -442,7 +442,7 @@ def test_each_match_fires_exactly_one_action_plus_the_catch_all(ruleset: RuleSet
 
 
 def test_a_list_of_values_compiles_without_an_or() -> None:
-    from suitability.compiler import compile_rule
+    from suitability.rules.compiler import compile_rule
 
     other = next(name for name in _health_choices(5) if name != "diabetes")
     raw = {"id": "listed", "title": "t", "outcome": "review", "patient": "p", "rationale": "r",

@@ -11,9 +11,9 @@ from minimal import days_ago, minimal_intake
 from strategies import intakes
 
 from suitability import Decision, Intake, Screener, load_rules
-from suitability.combine import combine
-from suitability.counterfactual import what_would_change
-from suitability.facts import intake_to_facts
+from suitability.deciding.combine import combine
+from suitability.deciding.what_would_change import what_would_change
+from suitability.intake.facts import intake_to_facts
 
 
 @pytest.fixture(scope="module")

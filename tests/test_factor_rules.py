@@ -16,7 +16,7 @@ from minimal import SAFETY_NO
 
 from suitability import Intake, Screener, screen
 from suitability.decision import Decision, Finding
-from suitability.facts import FIELDS
+from suitability.intake.facts import FIELDS
 from suitability.vocabulary import Outcome
 
 SCREENING = dt.date(2026, 3, 1)

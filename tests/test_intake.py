@@ -20,7 +20,7 @@ from strategies import intakes
 
 from suitability import Decision, Intake, load_rules
 from suitability.intake import field_errors, parse_intake
-from suitability.ruleset import _TextLoader, default_rules_dir
+from suitability.rules.loading import _TextLoader, default_rules_dir
 
 SECRET = "SECRET-ANSWER-7f3a"  # a patient's words: must never come back in an error message
 MB = 1024 * 1024

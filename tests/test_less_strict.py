@@ -11,8 +11,8 @@ import yaml
 from minimal import minimal_intake
 
 from suitability import Outcome, RuleFileError, Screener, load_rules
-from suitability.ruleset import _TextLoader, load_rules_from_files
-from suitability.seal import sealed
+from suitability.rules.loading import _TextLoader, load_rules_from_files
+from suitability.rules.seal import sealed
 
 RETINOID = "retinoid"
 
@@ -125,7 +125,7 @@ def test_the_depth_flag_is_not_set_when_the_outcome_is_not_suitable() -> None:
 
 
 def test_the_profile_diff_shows_the_readings_own_patient_text_and_instructions() -> None:
-    from suitability.profiles import diff_profiles
+    from suitability.rules.profiles import diff_profiles
 
     changes = {(c.rule_id, c.what): c for c in diff_profiles()}
     assert "24 hours" in changes[(RETINOID, "patient text")].standard

@@ -18,8 +18,8 @@ from strategies import intakes
 
 from suitability import Intake, Outcome, RuleFileError, Screener, default_screener, set_default_screener
 from suitability.cli import main
-from suitability.profiles import diff_profiles
-from suitability.ruleset import default_rules_dir
+from suitability.rules.loading import default_rules_dir
+from suitability.rules.profiles import diff_profiles
 
 RULES_DIR = default_rules_dir()
 

@@ -10,8 +10,8 @@ import pytest
 from rules_support import copy_rules, reseal
 
 from suitability import RuleFileError, load_rules
-from suitability.ruleset import content_version, default_rules_dir, load_rules_from_files, version_of
-from suitability.seal import sealed
+from suitability.rules.loading import content_version, default_rules_dir, load_rules_from_files, version_of
+from suitability.rules.seal import sealed
 
 
 @pytest.fixture()

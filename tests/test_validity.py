@@ -13,9 +13,9 @@ from minimal import SCREENING, days_ago, minimal_intake
 from rules_support import reseal
 
 from suitability import Outcome, RuleFileError, Screener, default_screener, load_rules
-from suitability.conditions import Period
-from suitability.ruleset import default_rules_dir
-from suitability.validity import answers_at_checkin, questions_to_reask, valid_until
+from suitability.deciding.validity import answers_at_checkin, questions_to_reask, valid_until
+from suitability.rules.conditions import Period
+from suitability.rules.loading import default_rules_dir
 
 RULES = default_screener().ruleset  # the shipped rules, whose validity table is TABLE
 TABLE = yaml.safe_load((default_rules_dir() / "ruleset.yaml").read_text(encoding="utf-8"))["validity"]

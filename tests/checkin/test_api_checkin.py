@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from minimal import SCREENING, minimal_intake
 
 from suitability.api.webhooks.runtime import stop_sender
+from suitability.deciding.validity import questions_to_reask
 from suitability.screening import default_screener
-from suitability.validity import questions_to_reask
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from minimal import SCREENING, minimal_intake
 
 from suitability import Outcome
+from suitability.deciding.validity import answers_at_checkin, questions_to_reask
 from suitability.screening import default_screener
-from suitability.validity import answers_at_checkin, questions_to_reask
 from suitability.web.patient.questions import QUESTIONS
 
 SCREENER = default_screener()

@@ -65,7 +65,7 @@ def test_the_practitioner_catalogue_says_what_rules_docs_writes(app: Flask, tmp_
 
 
 def _topics() -> list[tuple[str, str, list[object]]]:
-    from suitability.catalogue import topics
+    from suitability.rules.catalogue import topics
 
     return [(anchor, heading, [e.rule for e in entries]) for anchor, heading, entries in
             topics(default_screener().ruleset)]

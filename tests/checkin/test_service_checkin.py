@@ -12,13 +12,13 @@ from minimal import SCREENING, minimal_intake
 from sqlalchemy import select
 
 from suitability import Intake, Outcome
+from suitability.deciding.validity import questions_to_reask
 from suitability.screening import Screener
 from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for, get_case, submit
 from suitability.storage.checkin import CHECKED_IN, check_in, due_questions
 from suitability.storage.errors import CheckInConflict, CheckInRefused
 from suitability.storage.history import DecisionReason, history_of
 from suitability.storage.rescreen.reproduce import CaseNotFound
-from suitability.validity import questions_to_reask
 
 DAY_AFTER_VALIDITY = SCREENING + dt.timedelta(days=15)  # past every 7- and 14-day period of the shipped table
 DATE_SUFFIXES = ("_date", "_last_use", "_last_dose")

@@ -16,10 +16,10 @@ from browser_wizard import AXE_TAGS
 from minimal import minimal_intake
 from playwright.sync_api import Browser, expect
 
+from suitability.deciding.validity import questions_to_reask
 from suitability.screening import default_screener
 from suitability.storage import submit
 from suitability.storage.history import history_of
-from suitability.validity import questions_to_reask
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 from gunicorn_support import BOOT_SECONDS, Gunicorn, csrf, example_intake, new_api_key, post_stored
 
-from suitability.ruleset import content_version
+from suitability.rules.loading import content_version
 from suitability.storage import Database
 from suitability.storage.accounts import add_user
 

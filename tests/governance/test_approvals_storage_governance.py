@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from suitability.errors import ApprovalRefused
-from suitability.ruleset import load_rules
+from suitability.rules.loading import load_rules
 from suitability.storage import AppendOnlyViolation, AuditEvent, Database
 from suitability.storage.accounts import add_user
 from suitability.storage.approvals import (

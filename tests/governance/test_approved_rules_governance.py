@@ -20,7 +20,7 @@ from governance_support import (
 from patient_form import answer_all, example_answers, submit_token
 
 from suitability import set_default_screener
-from suitability.ruleset import content_version
+from suitability.rules.loading import content_version
 
 
 def approve(client, version: str, note: str = "catalogue and changed rules reviewed"):  # type: ignore[no-untyped-def]

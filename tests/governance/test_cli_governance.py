@@ -10,7 +10,7 @@ from governance_support import WAIT, edit, example_intake
 
 from suitability.cli import main
 from suitability.intake import Intake
-from suitability.ruleset import content_version
+from suitability.rules.loading import content_version
 from suitability.storage import Case, Database, submit
 from suitability.storage.accounts import add_user
 

@@ -19,10 +19,10 @@ from review_support import decide, make_app, make_user, sign_in, store_case
 from rules_support import copy_rules, reseal
 from sqlalchemy import select, text
 
+from suitability.deciding.validity import questions_to_reask
 from suitability.screening import Screener, default_screener, set_default_screener
 from suitability.storage import AuditEvent, submit
 from suitability.storage.view_audit import CASE_VIEWED, DECISIONS_EXPORTED, RESCREEN_PREVIEWED
-from suitability.validity import questions_to_reask
 from suitability.web.database import get_db
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,13 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import EVENT_DATES, intakes
 
-from suitability import Intake, Outcome, RuleSet, Screener, conditions
-from suitability.combine import combine
-from suitability.conditions import Period
-from suitability.engine import Engine
-from suitability.facts import FIELDS, add_months, event_date, intake_to_facts
-from suitability.facts import months_between as core_months_between
-from suitability.ruleset import Rule, Wait
+from suitability import Intake, Outcome, RuleSet, Screener
+from suitability.deciding.combine import combine
+from suitability.intake.facts import FIELDS, add_months, event_date, intake_to_facts
+from suitability.intake.facts import months_between as core_months_between
+from suitability.matching.engine import Engine
+from suitability.rules import conditions
+from suitability.rules.conditions import Period
+from suitability.rules.loading import Rule, Wait
 
 
 @given(intakes())

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import CHOICES, EVENT_DATES, enable_when, intakes
 
 from suitability import Intake, Modality, Outcome
-from suitability.facts import FIELDS
+from suitability.intake.facts import FIELDS
 from suitability.vocabulary import Answer
 
 REVIEW = Outcome.REVIEW.severity

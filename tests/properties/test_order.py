@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from rules_support import reseal
 from strategies import intakes
 
-from suitability import Intake, Screener, conditions
-from suitability.ruleset import Rule, _TextLoader, default_rules_dir
+from suitability import Intake, Screener
+from suitability.rules import conditions
+from suitability.rules.loading import Rule, _TextLoader, default_rules_dir
 
 SEEDS = (1, 2, 3)
 

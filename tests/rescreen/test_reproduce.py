@@ -6,9 +6,9 @@ import pytest
 from rescreen_samples import peel
 
 from suitability.errors import RuleFileError
-from suitability.ruleset import version_of
+from suitability.rules.loading import version_of
+from suitability.rules.seal import SEAL, sealed
 from suitability.screening import Screener
-from suitability.seal import SEAL, sealed
 from suitability.storage import Case, Database, submit
 from suitability.storage.errors import RulesetNotArchived
 from suitability.storage.rescreen import accept, preview, reproduce, reproduce_history

@@ -9,7 +9,7 @@ import pytest
 from rescreen_samples import changed_rules, peel, sample_intake
 
 from suitability.cli import main
-from suitability.seal import sealed
+from suitability.rules.seal import sealed
 from suitability.storage import Case, Database, database_url, submit
 
 

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def cmd_approve(args: argparse.Namespace) -> int:
     from ..errors import SuitabilityError
-    from ..ruleset import load_rules
+    from ..rules.loading import load_rules
     from ..screening import configured_profile
     from ..storage.approvals import approve, signatures
 

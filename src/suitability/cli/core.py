@@ -14,15 +14,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import clock, settings
-from ..bibliography import dangling_documents
-from ..engine import Engine
+from ..deciding.report import render_text
 from ..errors import SuitabilityError
 from ..intake import Intake, field_errors, parse_intake
-from ..report import render_text
-from ..ruleset import PROFILES, default_rules_dir, load_rules, read_rule_files
+from ..matching.engine import Engine
+from ..rules.loading import PROFILES, default_rules_dir, load_rules, read_rule_files
+from ..rules.seal import SEAL, check_seal, seal_changes, sealed
+from ..rules.sources import dangling_documents
 from ..scenarios import parse_scenarios, run_scenarios
 from ..screening import Screener
-from ..seal import SEAL, check_seal, seal_changes, sealed
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 

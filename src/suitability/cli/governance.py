@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue import catalogue_html, catalogue_markdown
 from ..errors import SuitabilityError
-from ..profiles import diff_rulesets, render_diff
-from ..ruleset import PROFILES, RuleSet, load_rules
+from ..rules.catalogue import catalogue_html, catalogue_markdown
+from ..rules.loading import PROFILES, RuleSet, load_rules
+from ..rules.profiles import diff_rulesets, render_diff
 
 CATALOGUE_FILES = ("rules.md", "rules.html")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SuitabilityError
-from ..ruleset import PROFILES
+from ..rules.loading import PROFILES
 from ..screening import Screener, configured_profile
 from ..settings import load_settings
 from .progress import ProgressBar

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .clock import fmt_date
-from .decision import Decision, Phase
+from ..clock import fmt_date
+from ..decision import Decision, Phase
 
 OUTCOME_WORDS = {
     "suitable": "Suitable: you can go ahead.",

@@ -9,14 +9,15 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from ..deciding.validity import parse_validity
+from ..errors import RuleFileError
+from ..settings import load_settings
 from . import less_strict
-from .bibliography import BIBLIOGRAPHY, TIERS, check_sources, parse_bibliography
 from .conditions import suggest
-from .errors import RuleFileError
+from .fields import texts as rule_texts
 from .less_strict import apply_profile
-from .rule import InstructionSpec, Rule, RuleSet, Source, Wait
-from .rule_fields import texts as rule_texts
-from .rule_parsing import (
+from .model import InstructionSpec, Rule, RuleSet, Source, Wait
+from .parsing import (
     CATALOGUE,
     MAX_ENGINE_NODES,
     RULE_KEYS,
@@ -28,8 +29,7 @@ from .rule_parsing import (
     parse_yaml,
 )
 from .seal import SEAL, check_seal
-from .settings import load_settings
-from .validity import parse_validity
+from .sources import BIBLIOGRAPHY, TIERS, check_sources, parse_bibliography
 
 PROFILES = ("conservative", "standard")
 MANIFEST = "ruleset.yaml"
@@ -45,7 +45,7 @@ def default_rules_dir() -> Path:
     shipped = resources.files("suitability") / "_data" / "rules"
     if shipped.is_dir():
         return Path(str(shipped))
-    return Path(__file__).resolve().parents[2] / "rules"
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 def read_rule_files(directory: Path | str) -> dict[str, str]:

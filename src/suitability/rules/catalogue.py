@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..intake import Intake
 from .conditions import Test, parse_period
-from .intake import Intake
-from .ruleset import Rule, RuleSet
+from .loading import Rule, RuleSet
 
 TIER_NAMES = {
     "A": "regulator or manufacturer labelling",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from .facts import FIELDS, SCREENING, TOPICS, TREATMENT, counted_from, melasma_in_area, months_between
-from .intake import Intake
+from ..intake import Intake
+from ..intake.facts import FIELDS, SCREENING, TOPICS, TREATMENT, counted_from, melasma_in_area, months_between
 
 CHOICE, CONTEXT, AGE, DATE = range(4)
 _DAYS, _MONTHS = "__days", "__months"

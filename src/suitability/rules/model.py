@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..decision import Phase
+from ..vocabulary import Outcome
 from .conditions import Period, Test, is_treatment_rule, topic_of
-from .decision import Phase
-from .vocabulary import Outcome
 
 STANDS, LAPSES = "stands", "lapses"  # what becomes of a rule once its wait has passed (`once_passed`)
 

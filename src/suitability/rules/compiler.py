@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..intake.facts import FIELDS, SCREENING
 from .conditions import Test
-from .facts import FIELDS, SCREENING
-from .rule import Rule, RuleSet
+from .model import Rule, RuleSet
 
 CATCH_ALL = "_seen"  # the catch-all rule: matches the screening fact, so every screening runs an action
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .clock import fmt_date
-from .conditions import Test
-from .coverage import SCREEN_FAILED
-from .decision import AnswerChange, Change, Decision, Finding
-from .facts import FIELDS
-from .intake import Intake, unasked_follow_ups
-from .ruleset import Rule, RuleSet
-from .vocabulary import Answer, Outcome
+from ..clock import fmt_date
+from ..decision import AnswerChange, Change, Decision, Finding
+from ..intake import Intake, unasked_follow_ups
+from ..intake.facts import FIELDS
+from ..rules.conditions import Test
+from ..rules.coverage import SCREEN_FAILED
+from ..rules.loading import Rule, RuleSet
+from ..vocabulary import Answer, Outcome
 
 MAX_VARIANTS = 8  # screenings per decision, at most
 MAX_COMBINED = 4  # candidates in one combination, at most

@@ -14,14 +14,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .clock import fmt_date
-from .decision import Decision, DepthLimit, Finding, Instruction, Phase
-from .errors import EngineError
-from .facts import add_months, event_date
-from .intake import Intake
-from .rule import InstructionSpec, Rule, RuleSet
+from ..clock import fmt_date
+from ..decision import Decision, DepthLimit, Finding, Instruction, Phase
+from ..errors import EngineError
+from ..intake import Intake
+from ..intake.facts import add_months, event_date
+from ..rules.model import InstructionSpec, Rule, RuleSet
+from ..vocabulary import Outcome
 from .validity import asked_again, valid_until
-from .vocabulary import Outcome
 
 APPOINTMENT_TOO_SOON = "appointment-before-earliest-date"
 DEEPER_THAN_EVALUATED = "depth-above-{mm}-mm"

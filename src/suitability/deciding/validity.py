@@ -14,15 +14,15 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .clock import fmt_date
-from .conditions import Period, parse_period, suggest
-from .errors import RuleFileError
-from .facts import FIELDS, TREATMENT, add_months
-from .intake import Intake, field_meta
+from ..clock import fmt_date
+from ..errors import RuleFileError
+from ..intake import Intake, field_meta
+from ..intake.facts import FIELDS, TREATMENT, add_months
+from ..rules.conditions import Period, parse_period, suggest
 
 if TYPE_CHECKING:
-    from .decision import Decision
-    from .rule import RuleSet
+    from ..decision import Decision
+    from ..rules.model import RuleSet
 
 # Questions the patient answers (not the treatment request, the setting or the dates of the screening).
 QUESTIONS = tuple(name for name in Intake.model_fields if name in FIELDS and FIELDS[name].topic not in ("*", TREATMENT))

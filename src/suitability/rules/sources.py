@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ..errors import RuleFileError
 from .conditions import suggest
-from .errors import RuleFileError
-from .rule import InstructionSpec, Rule, Source
-from .rule_parsing import parse_yaml
+from .model import InstructionSpec, Rule, Source
+from .parsing import parse_yaml
 
 BIBLIOGRAPHY = "sources.yaml"
 TIERS = ("A", "B", "C", "D", "E", "J")  # evidence.md "Source tiers"; J: the compiler's judgement

@@ -20,12 +20,12 @@ from typing import Any
 
 import durable_rules_engine as _engine
 
+from ..errors import EngineError
+from ..intake import Intake
+from ..intake.facts import SCREENING, TREATMENT
+from ..rules.compiler import CATCH_ALL, compile_ruleset, fact_fields
+from ..rules.model import RuleSet
 from .batch import BatchWriter
-from .compiler import CATCH_ALL, compile_ruleset, fact_fields
-from .errors import EngineError
-from .facts import SCREENING, TREATMENT
-from .intake import Intake
-from .rule import RuleSet
 
 Match = tuple[str, int | None]  # (rule id, treatment index or None)
 _names = itertools.count(1)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from . import rule_fields
+from ..errors import RuleFileError
+from . import fields as rule_fields
 from .conditions import Test, suggest
-from .errors import RuleFileError
-from .rule import Rule, Wait
+from .model import Rule, Wait
 
 KEYS = {"reading", "held_by", "outcome", "wait", "depth_cap_mm", "drop", "patient", "wait_for", "instructions"}
 EFFECTS = KEYS - {"reading", "held_by"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import RuleFileError
+from ..intake.facts import FIELDS
+from ..vocabulary import Outcome
 from .conditions import parse_period, suggest
-from .errors import RuleFileError
-from .facts import FIELDS
-from .rule import LAPSES, STANDS, Wait
-from .vocabulary import Outcome
+from .model import LAPSES, STANDS, Wait
 
 WAIT_FORM = "use wait: {after: <date field>, days|weeks|months: N, once_passed: stands|lapses}"
 

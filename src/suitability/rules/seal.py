@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .errors import RuleFileError
+from ..errors import RuleFileError
 
 SEAL = "seal.yaml"
 ID_LISTS = ("rules", "scenarios", "instructions")  # the top-level lists whose items' ids a file "holds"

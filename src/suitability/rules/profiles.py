@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ruleset import PROFILES, Rule, RuleSet, Wait, load_rules
+from .loading import PROFILES, Rule, RuleSet, Wait, load_rules
 
 CONSERVATIVE, STANDARD = PROFILES
 

@@ -8,13 +8,14 @@ from typing import Any
 
 import yaml
 
-from . import less_strict, rule_fields
+from ..decision import Phase
+from ..errors import RuleFileError
+from ..vocabulary import Outcome
+from . import fields as rule_fields
+from . import less_strict
 from .compiler import compile_rule
 from .conditions import Test, is_treatment_rule, parse_when, suggest, topic_of
-from .decision import Phase
-from .errors import RuleFileError
-from .rule import InstructionSpec, Rule
-from .vocabulary import Outcome
+from .model import InstructionSpec, Rule
 
 CATALOGUE = "instructions.yaml"
 RULE_KEYS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogue import Entry, entry
-from .ruleset import RuleSet
+from .loading import RuleSet
 
 
 @dataclass(frozen=True)

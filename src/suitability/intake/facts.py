@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .intake import Intake, field_meta
-from .vocabulary import Answer, Area, Concern, Modality, Region, Setting
+from ..vocabulary import Answer, Area, Concern, Modality, Region, Setting
+from .model import Intake, field_meta
 
 SCREENING = "screening"
 TREATMENT = "treatment"

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RuleFileError
-from .facts import FIELDS, TREATMENT
+from ..errors import RuleFileError
+from ..intake.facts import FIELDS, TREATMENT
 
 NUMERIC_OPS = {"below": "lt", "at_most": "lte", "above": "gt", "at_least": "gte"}
 _PERIOD = re.compile(r"^\s*(\d{1,4})\s*(day|days|week|weeks|month|months)\s*$")

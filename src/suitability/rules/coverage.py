@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..errors import RuleFileError
+from ..intake import field_meta
+from ..intake.facts import ALL_CLEAR, FIELDS, TREATMENT
+from ..vocabulary import Answer, Area, Concern, Outcome
 from .conditions import suggest
-from .errors import RuleFileError
-from .facts import ALL_CLEAR, FIELDS, TREATMENT
-from .intake import field_meta
-from .vocabulary import Answer, Area, Concern, Outcome
 
 if TYPE_CHECKING:
-    from .rule import Rule, RuleSet
+    from .model import Rule, RuleSet
 
 SCREEN_FAILED = "automatic-screen-failed"
 MAX_RULES_PER_FACT = 60  # durable-rules fails with error 303 past 64 simultaneous matches on one fact

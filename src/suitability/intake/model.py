@@ -23,8 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from .unknown_fields import is_unknown_field, unknown_field
-from .vocabulary import (
+from ..vocabulary import (
     Answer,
     Area,
     Concern,
@@ -36,6 +35,7 @@ from .vocabulary import (
     Setting,
     ToxinSite,
 )
+from .unknown_fields import is_unknown_field, unknown_field
 
 TOPICS: dict[str, str] = {
     "about_you": "About you",

@@ -1,0 +1,1 @@
+"""Deciding: the rules that fired become one decision, with depth limits, dates, validity and what would change it."""
