@@ -15,35 +15,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..clock import fmt_date
-from ..errors import RuleFileError
 from ..intake import Intake, field_meta
-from ..intake.facts import FIELDS, TREATMENT, add_months
-from ..rules.conditions import Period, parse_period, suggest
+from ..intake.facts import add_months
+from ..rules.conditions import Period
+from ..rules.validity_table import QUESTIONS
 
 if TYPE_CHECKING:
     from ..decision import Decision
     from ..rules.model import RuleSet
-
-# Questions the patient answers (not the treatment request, the setting or the dates of the screening).
-QUESTIONS = tuple(name for name in Intake.model_fields if name in FIELDS and FIELDS[name].topic not in ("*", TREATMENT))
-
-
-def parse_validity(raw: Any, file: str) -> dict[str, Period]:
-    """`validity: {question: period}`; each key an intake question, each period such as '7 days'."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise RuleFileError("'validity' must map questions to periods, e.g. {pregnant: 7 days}", file=file,
-                            field="validity")
-    table: dict[str, Period] = {}
-    for name, period in raw.items():
-        name = str(name)
-        if name not in QUESTIONS:
-            raise RuleFileError("not a question of the intake", file=file, field=f"validity.{name}",
-                                suggestion=suggest(name, QUESTIONS))
-        table[name] = parse_period(period, {"file": file, "field": f"validity.{name}"})
-    return table
-
 
 def _expires(start: dt.date, period: Period) -> dt.date:
     """The last day an answer given on `start` may be relied on."""

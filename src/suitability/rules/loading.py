@@ -9,11 +9,11 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from ..deciding.validity import parse_validity
 from ..errors import RuleFileError
 from ..settings import load_settings
 from . import less_strict
 from .conditions import suggest
+from .coverage import NEUTRAL_KEY, check_coverage, parse_neutral
 from .fields import texts as rule_texts
 from .less_strict import apply_profile
 from .model import InstructionSpec, Rule, RuleSet, Source, Wait
@@ -30,6 +30,7 @@ from .parsing import (
 )
 from .seal import SEAL, check_seal
 from .sources import BIBLIOGRAPHY, TIERS, check_sources, parse_bibliography
+from .validity_table import parse_validity
 
 PROFILES = ("conservative", "standard")
 MANIFEST = "ruleset.yaml"
@@ -141,8 +142,6 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
         version=version_of(files), profile=profile, name=str(manifest.get("name", "suitability")),
         sources=bibliography, validity=validity, files=files,
     )
-    from .coverage import NEUTRAL_KEY, check_coverage, parse_neutral  # late import: coverage needs RuleSet
-
     check_coverage(ruleset, parse_neutral(manifest.get(NEUTRAL_KEY), MANIFEST))
     return ruleset
 
