@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..clock import fmt_date
-from ..intake import Intake, field_meta
+from ..intake import Intake
+from ..intake.agreement import FOLLOW_UPS, is_asked
 from ..intake.facts import add_months
 from ..rules.conditions import Period
 from ..rules.validity_table import QUESTIONS
@@ -29,20 +30,8 @@ def _expires(start: dt.date, period: Period) -> dt.date:
     return add_months(start, period.months) if period.months else start + dt.timedelta(days=period.days)
 
 
-_PARENTS: dict[str, dict[str, list[str]]] = {
-    name: dict(field_meta(name).get("enable_when") or {}) for name in QUESTIONS}
-
-
 def _parents(name: str) -> dict[str, list[str]]:
-    return _PARENTS[name]
-
-
-def _is_asked(name: str, intake: Intake) -> bool:
-    """Whether the form asked this question, given the patient's other answers (follow-ups need their parent)."""
-    parents = _parents(name)
-    return not parents or any(
-        getattr(intake, parent) is not None and getattr(intake, parent).value in values
-        for parent, values in parents.items())
+    return FOLLOW_UPS.get(name, {})
 
 
 _GROUPED: dict[int, tuple[Mapping[str, Period], tuple[tuple[Period, tuple[str, ...]], ...]]] = {}
@@ -71,7 +60,7 @@ def valid_until(table: Mapping[str, Period], intake: Intake) -> dt.date | None:
     start = intake.screening_date
     for end, names in sorted(((_expires(start, period), names) for period, names in _by_period(table)),
                              key=lambda item: item[0]):
-        if any(_is_asked(name, intake) for name in names):
+        if any(is_asked(name, intake.__dict__) for name in names):
             return end
     return None
 
@@ -91,7 +80,7 @@ def questions_to_reask(decision_or_intake: Decision | Intake, on_date: dt.date, 
     screened = decision_or_intake.screening_date
     expired = {name for name, period in ruleset.validity.items() if on_date > _expires(screened, period)}
     if given is not None:  # a follow-up that was not asked stays unasked, unless its parent is asked again
-        expired = {name for name in expired if _is_asked(name, given) or set(_parents(name)) & expired}
+        expired = {name for name in expired if is_asked(name, given.__dict__) or set(_parents(name)) & expired}
     wanted = set(expired)
     for name in expired:
         for follow in _follow_ups(name):
@@ -158,7 +147,7 @@ def asked_again(table: Mapping[str, Period], intake: Intake, valid: dt.date | No
     if valid is None:
         return None
     start = intake.screening_date
-    asked = [name for name, period in table.items() if _is_asked(name, intake) and not _parents(name)]
+    asked = [name for name, period in table.items() if is_asked(name, intake.__dict__) and not _parents(name)]
     treatment_day = treatment_day or earliest  # without an appointment, the first day treatment can happen
     if treatment_day is not None:
         due = [name for name in asked if treatment_day > _expires(start, table[name])]

@@ -15,7 +15,9 @@ from enum import Enum
 from typing import Any
 
 from ..vocabulary import Answer, Area, Concern, Modality, Region, Setting
-from .model import Intake, field_meta
+from .agreement import is_asked
+from .fields import field_meta
+from .model import Intake
 
 SCREENING = "screening"
 TREATMENT = "treatment"
@@ -113,20 +115,9 @@ def months_between(start: dt.date, end: dt.date) -> int:
 def event_date(intake: Intake, name: str) -> dt.date | None:
     """The date a wait counts from: the given date, or the screening date for a product still in use."""
     value = getattr(intake, name)
-    if value is None and FIELDS[name].still_using and _parent_is_yes(intake, name):
+    if value is None and FIELDS[name].still_using and is_asked(name, intake.__dict__):
         return intake.screening_date
     return value if isinstance(value, dt.date) else None
-
-
-_ENABLED_BY: dict[str, dict[str, Any]] = {}
-
-
-def _parent_is_yes(intake: Intake, name: str) -> bool:
-    enable = _ENABLED_BY.get(name)
-    if enable is None:
-        enable = _ENABLED_BY[name] = dict(field_meta(name).get("enable_when") or {})
-    return any(getattr(intake, parent) is not None and getattr(intake, parent).value in values
-               for parent, values in enable.items())
 
 
 def melasma_in_area(intake: Intake, area: Area) -> Answer:
@@ -142,7 +133,7 @@ def counted_from(intake: Intake, name: str) -> dt.date | None:
     """The date a fact counts a wait's days and months from: the given date; for a product still in use, the
     reference date (use is assumed to continue up to the appointment unless the patient is told to stop)."""
     when = intake.__dict__[name]
-    if when is None and FIELDS[name].still_using and _parent_is_yes(intake, name):
+    if when is None and FIELDS[name].still_using and is_asked(name, intake.__dict__):
         return intake.reference_date
     return when  # type: ignore[no-any-return]
 
