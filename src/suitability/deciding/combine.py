@@ -1,5 +1,7 @@
-"""Combine matched rules into one decision: priority for the outcome, minimum for depth, latest for dates,
-an ordered union for instructions. Plain Python, no engine.
+"""Combine the rules that fired into one decision: outcome, depth limits, earliest date and instructions.
+
+Priority for the outcome, minimum for depth, latest for dates, an ordered union for instructions. Plain
+Python, no engine.
 
 Speed (docs/performance.md): the parts of a decision that depend on little are built once and reused (they are
 immutable): the dated instructions depend only on the appointment date and which rules asked for them; a

@@ -16,6 +16,7 @@ PHASE_WORDS = {Phase.BEFORE: "Before your appointment", Phase.DAY_OF: "On the da
 
 
 def render_text(decision: Decision, *, clinician: bool = False) -> str:
+    """The decision as plain text; `clinician` adds the rule ids and rationales a practitioner needs."""
     lines = [decision.headline, ""] if decision.headline else []
     lines += [OUTCOME_WORDS[decision.outcome.value], ""]
     if decision.earliest_date:

@@ -1,5 +1,6 @@
-"""What would change it: for a decision other than `suitable`, the smallest changes to the intake that alter the
-outcome, found by screening variations of the intake with the same engine, never written by hand.
+"""What would change a decision: the smallest changes to the intake that alter an outcome other than suitable.
+
+They are found by screening variations of the intake with the same engine, never written by hand.
 
 The candidates come from the decisive findings (those with the decision's outcome): each answer their rules
 tested, flipped alone to its lowest-risk value; and, for a finding with a wait, the appointment moved to the day

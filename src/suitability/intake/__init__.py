@@ -1,4 +1,4 @@
-"""The intake, the start of the pipeline: the patient's answers, validated, and the same answers as the rules' facts."""
+"""The intake, the start of the pipeline: the patient's answers, validated, and as the facts the rules match."""
 
 from .agreement import age_on, disagreements, is_asked, unasked_follow_ups
 from .fields import IntakeFields, TreatmentRequest, field_meta

@@ -1,6 +1,7 @@
-"""Unknown field names are never quoted back: a name is whatever the client typed ("Jane Doe is pregnant", or
-50,000 characters). An error about one says "unknown field" and where it is: the object it is in and its
-position among that object's keys."""
+"""Where an unknown field sits in what was sent, said without quoting its name back.
+
+A name is whatever the client typed ("Jane Doe is pregnant", or 50,000 characters). An error about one says
+"unknown field" and where it is: the object it is in and its position among that object's keys."""
 
 from __future__ import annotations
 

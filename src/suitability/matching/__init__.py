@@ -1,1 +1,8 @@
-"""Matching: the intake's facts and the compiled rules go into durable-rules; the rules that fired come out."""
+"""Matching, after the rules in the pipeline: facts and compiled rules go into durable-rules, fired rules out.
+
+engine.py is the only module of the package that imports durable-rules."""
+
+from .batch import BatchWriter
+from .engine import Engine
+
+__all__ = ["BatchWriter", "Engine"]

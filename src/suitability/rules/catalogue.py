@@ -204,6 +204,7 @@ def _safe_url(url: str) -> bool:
 
 
 def h(text: str) -> str:
+    """Text escaped for HTML, quotes included."""
     return html.escape(text, quote=True)
 
 

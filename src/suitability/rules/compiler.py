@@ -73,7 +73,7 @@ def fact_fields(ruleset: RuleSet) -> dict[str, frozenset[str]]:
 
 
 def compile_ruleset(ruleset: RuleSet) -> dict[str, Any]:
-    """The definition for durable_rules_engine.create_ruleset, plus the catch-all (see engine.py)."""
+    """The definition for durable_rules_engine.create_ruleset, plus the catch-all (see matching/engine.py)."""
     definition = {rule.id: compile_rule(rule) for rule in ruleset.matchable}
     definition[CATCH_ALL] = {"all": [{"m": {"t": SCREENING}}]}
     return definition

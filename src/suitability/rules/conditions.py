@@ -63,6 +63,7 @@ def parse_period(raw: Any, where: dict[str, Any]) -> Period:
 
 
 def suggest(name: str, options: Any) -> str | None:
+    """The closest option to a misspelt name, for a "did you mean", or None."""
     close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -130,6 +131,7 @@ def _parse_test(name: str, spec: Any, where: dict[str, Any]) -> list[Test]:
 
 
 def is_treatment_rule(tests: tuple[Test, ...]) -> bool:
+    """Whether a group of tests looks at a requested treatment (area, concern) rather than the whole person."""
     return any(FIELDS[t.field].topic == TREATMENT for t in tests)
 
 

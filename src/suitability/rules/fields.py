@@ -1,5 +1,6 @@
-"""Validators for the values of a rule's keys (texts, outcome, wait, depth cap), shared by a rule and its less
-strict reading. Each problem names the file, the rule and the key."""
+"""Validators for the values of a rule's keys (texts, outcome, wait, depth cap), each problem named.
+
+They are shared by a rule and its less strict reading; each problem names the file, the rule and the key."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def text(raw: Any, where: dict[str, Any], key: str) -> str:
 
 
 def outcome(raw: Any, where: dict[str, Any], key: str = "outcome") -> Outcome:
+    """A rule's outcome, one of the vocabulary's, else an error naming the key."""
     try:
         return Outcome(raw)
     except ValueError:
@@ -92,6 +94,7 @@ def check_wait_kind(outcome: Outcome | None, wait: Wait | None, where: dict[str,
 
 
 def depth_cap(raw: Any, where: dict[str, Any], per_treatment: bool, key: str = "depth_cap_mm") -> float:
+    """A depth cap in mm, above 0 and at most 3, else an error naming the key."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= 3:
         raise RuleFileError("depth_cap_mm must be a number of mm between 0 and 3", **where, field=key)
     if not per_treatment:

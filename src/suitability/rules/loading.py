@@ -1,5 +1,7 @@
-"""Load a rule set: read the files in `rules/` once, validate and cross-check them, and version them by a hash
-of exactly the text that was parsed. The model is in rule.py, parsing in rule_parsing.py."""
+"""Load a rule set: read the files in `rules/` once, validate and cross-check them, and version them.
+
+The version is a hash of exactly the text that was parsed. The model is in rules/model.py, parsing in
+rules/parsing.py."""
 
 from __future__ import annotations
 
@@ -109,7 +111,7 @@ def _check_instructions(rules: list[Rule], general: tuple[str, ...], catalogue: 
 def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative", *,
                           sealed: bool = True) -> RuleSet:
     """The rule set of these file texts (relative name -> text), e.g. a snapshot kept in a database. The files
-    must match their seal (seal.py). `sealed=False` skips that check, for two callers only: `rules test` and
+    must match their seal (rules/seal.py). `sealed=False` skips that check, for two callers only: `rules test` and
     `rules seal` (a candidate edit, before it is sealed) and the replay of an archive made before seals existed
     (storage/archive.py); neither serves a patient."""
     if profile not in PROFILES:

@@ -1,5 +1,6 @@
-"""The rule model: one validated rule, the instruction catalogue's entries, the bibliography's sources, and the
-rule set that holds them. Plain frozen data; parsing is in rule_parsing.py, loading in ruleset.py."""
+"""The rule model: a validated rule, the instructions and sources it cites, and the rule set that holds them.
+
+Plain frozen data; parsing is in rules/parsing.py, loading in rules/loading.py."""
 
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ class RuleSet:
     profile: str = "conservative"
     name: str = "suitability"
     sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, if the folder has one
-    validity: dict[str, Period] = field(default_factory=dict)  # ruleset.yaml `validity:` (see validity.py)
+    validity: dict[str, Period] = field(default_factory=dict)  # ruleset.yaml `validity:` (see deciding/validity.py)
     # the exact text the rule set was parsed from (relative name -> text): `version` is the hash of these, and
     # `load_rules_from_files(files, profile)` rebuilds the same rule set from a stored snapshot
     files: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -124,7 +125,7 @@ class RuleSet:
 
     @cached_property
     def memo(self) -> dict[Any, Any]:
-        """Values derived from this rule set alone and reused across screenings (see combine.py); they go with
+        """Values derived from this rule set alone and reused across screenings (see deciding/combine.py); they go with
         the rule set when it is replaced."""
         return {}
 
