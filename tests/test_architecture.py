@@ -161,6 +161,106 @@ def test_the_loop_check_finds_a_late_or_type_only_loop(tmp_path: Path) -> None:
     (fake / "gamma.py").write_text("from .delta import z\n", encoding="utf-8")
     assert first_cycle(import_graph(sorted(fake.glob("*.py")), fake)) == []
 
+# --- the core's layering ------------------------------------------------------------------------------------------
+# The pipeline, bottom to top. Each core layer may import only the layers listed for it (and itself): the arrows
+# point down the pipeline, so no package imports one above it, late and type-only imports included.
+CORE_BASE = {"errors", "clock", "settings", "vocabulary", "decision"}  # top-level modules every layer may use
+CORE_PACKAGES = ("intake", "rules", "matching", "deciding")
+CORE_TOP = {"screening", "scenarios"}  # the whole pipeline (and the package's own __init__)
+CORE_ARROWS: dict[str, set[str]] = {
+    "base": set(),
+    "intake": {"base"},
+    "rules": {"base", "intake"},
+    "matching": {"base", "intake", "rules"},
+    "deciding": {"base", "intake", "rules", "matching"},
+    "top": {"base", "intake", "rules", "matching", "deciding"},
+}
+
+
+def core_layer(module: str) -> str | None:
+    """The core layer a module of suitability belongs to, or None when it is not part of the core."""
+    parts = module.split(".")
+    if parts[0] != "suitability":
+        return None
+    if len(parts) == 1:
+        return "top"
+    if parts[1] in CORE_PACKAGES:
+        return parts[1]
+    if len(parts) == 2 and parts[1] in CORE_BASE:
+        return "base"
+    if len(parts) == 2 and parts[1] in CORE_TOP:
+        return "top"
+    return None
+
+
+def existing_module(module: str, names: set[str]) -> str:
+    """The module an import names, without the attribute it takes from it (`suitability.intake.Intake`)."""
+    while module and module not in names:
+        module = module.rpartition(".")[0]
+    return module
+
+
+def layering_problems(root: Path = PACKAGE) -> list[str]:
+    """Every import by a core module that goes against CORE_ARROWS, or out of the core."""
+    paths = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+    names = {module_name(p, root) for p in paths}
+    problems = set()
+    for path in paths:
+        name = module_name(path, root)
+        layer = core_layer(name)
+        if layer is None:
+            continue
+        for spelled, line in imported(path, root):
+            if top(spelled) != "suitability":
+                continue
+            target = existing_module(spelled, names)
+            if not target or target == name or name.startswith(target + "."):  # itself, or its own package
+                continue
+            to = core_layer(target)
+            if to is None or (to != layer and to not in CORE_ARROWS[layer]):
+                problems.add(f"{name}:{line} ({layer}) imports {target} ({to or 'outside the core'})")
+    return sorted(problems)
+
+
+def test_every_module_of_the_core_sits_in_a_layer_of_the_pipeline() -> None:
+    top_level = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    assert top_level <= CORE_BASE | CORE_TOP, "a new top-level module: put it in a core package or a layer"
+    assert {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()} >= set(CORE_PACKAGES)
+    assert set(CORE_ARROWS) == {core_layer(f"suitability.{n}") for n in (*CORE_BASE, *CORE_PACKAGES, *CORE_TOP)}
+
+
+def test_the_core_imports_only_down_the_pipeline() -> None:
+    assert layering_problems() == []
+
+
+def test_the_layering_check_finds_an_import_up_the_pipeline(tmp_path: Path) -> None:
+    """A late import from rules into deciding, a type-only one from intake into rules and an import of a shell
+    are all refused; imports down the pipeline and inside a package are not."""
+    fake = tmp_path / "suitability"
+    for package in (*CORE_PACKAGES, "web"):
+        (fake / package).mkdir(parents=True)
+        (fake / package / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "__init__.py").write_text("from .screening import screen\n", encoding="utf-8")
+    (fake / "errors.py").write_text("", encoding="utf-8")
+    (fake / "screening.py").write_text("from .deciding.combine import combine\nfrom .errors import E\n", encoding="utf-8")
+    (fake / "deciding" / "combine.py").write_text("from ..rules.model import Rule\n", encoding="utf-8")
+    (fake / "rules" / "model.py").write_text("from . import loading\nfrom ..intake.facts import F\n", encoding="utf-8")
+    (fake / "rules" / "loading.py").write_text("def f():\n    from ..deciding.combine import combine\n",
+                                               encoding="utf-8")
+    (fake / "intake" / "facts.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..rules.model import Rule\n", encoding="utf-8")
+    (fake / "matching" / "engine.py").write_text("from ..web import app\n", encoding="utf-8")
+    assert layering_problems(fake) == [
+        "suitability.intake.facts:3 (intake) imports suitability.rules.model (rules)",
+        "suitability.matching.engine:1 (matching) imports suitability.web (outside the core)",
+        "suitability.rules.loading:2 (rules) imports suitability.deciding.combine (deciding)",
+    ]
+    (fake / "rules" / "loading.py").write_text("from .model import Rule\n", encoding="utf-8")
+    (fake / "intake" / "facts.py").write_text("from ..errors import E\n", encoding="utf-8")
+    (fake / "matching" / "engine.py").write_text("from ..rules import model\n", encoding="utf-8")
+    assert layering_problems(fake) == []
+
+
 # --- packaging ------------------------------------------------------------------------------------------------------
 
 IGNORED = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis",
