@@ -2,7 +2,7 @@
 
 Prints screenings per second through the whole service (`Screener.screen`, with and without "what would change
 it"), through the durable-rules path alone (`Engine.match_intake`, `combine`) and through the tests' plain
-evaluator plus `combine` (tests/evaluator.py), the ratio of the last two, and resident memory after 1 k and after
+evaluator plus `combine` (tests/common/evaluator.py), the ratio of the last two, and resident memory after 1 k and after
 200 k screenings through `Screener.screen` of a pool of generated intakes (cycled; no result is kept). Run: `make bench` or
 `python benchmarks/screening.py [--quick]`.
 """

@@ -9,9 +9,9 @@ import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import intakes
 
 from suitability import Intake, Screener
+from tests.common.strategies import intakes
 
 
 @settings(max_examples=100)

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import given, settings
-from rules_support import reseal
-from strategies import intakes
 
 from suitability import Intake, Screener, conditions
 from suitability.ruleset import Rule, _TextLoader, default_rules_dir
+from tests.common.rules_support import reseal
+from tests.common.strategies import intakes
 
 SEEDS = (1, 2, 3)
 
