@@ -194,8 +194,9 @@ class Setup:
         self.cleanup: list[Any] = []
         url = args.database_url
         if args.postgres:
-            sys.path.insert(0, str(ROOT / "tests"))
-            from pg import ServerInfo, _binaries, _Throwaway
+            if str(ROOT) not in sys.path:  # the tests package sits beside benchmarks/
+                sys.path.insert(0, str(ROOT))
+            from tests.common.pg import ServerInfo, _binaries, _Throwaway
 
             bin_dir = _binaries()
             if bin_dir is None:

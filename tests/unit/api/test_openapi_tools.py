@@ -4,6 +4,7 @@ and a typed client generated from it by openapi-python-client screens an intake 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -85,11 +86,16 @@ def generated_client(document: Path, tmp_path_factory: pytest.TempPathFactory) -
                            str(out / CLIENT_PACKAGE), "--meta", "none"], capture_output=True, text=True,
                           timeout=600, check=False, env=env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    sys.path.insert(0, str(out))
+    package = out / CLIENT_PACKAGE
+    spec = importlib.util.spec_from_file_location(CLIENT_PACKAGE, package / "__init__.py",
+                                                  submodule_search_locations=[str(package)])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[CLIENT_PACKAGE] = module  # its submodules are found through the package's own __path__
     try:
-        yield importlib.import_module(CLIENT_PACKAGE)
+        spec.loader.exec_module(module)
+        yield module
     finally:
-        sys.path.remove(str(out))
         for name in [m for m in sys.modules if m == CLIENT_PACKAGE or m.startswith(CLIENT_PACKAGE + ".")]:
             del sys.modules[name]
 
