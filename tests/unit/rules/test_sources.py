@@ -10,7 +10,7 @@ import pytest
 from suitability import RuleFileError, load_rules
 from suitability.bibliography import dangling_documents
 from suitability.cli import main
-from suitability.cli.core import _repository_file as repository_file
+from suitability.cli.rules.files import repository_file
 from suitability.ruleset import TIERS
 from tests.common.rules_support import copy_rules, edit, reseal
 

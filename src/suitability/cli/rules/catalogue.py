@@ -1,4 +1,4 @@
-"""Rule governance subcommands: `rules docs` (the clinician's catalogue) and `rules diff-profiles`."""
+"""`suitability rules docs|diff-profiles`: the clinician's rule catalogue, and what the standard profile changes."""
 
 from __future__ import annotations
 
@@ -6,29 +6,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue import catalogue_html, catalogue_markdown
-from ..errors import SuitabilityError
-from ..profiles import diff_rulesets, render_diff
-from ..ruleset import PROFILES, RuleSet, load_rules
+from ...catalogue import catalogue_html, catalogue_markdown
+from ...errors import SuitabilityError
+from ...profiles import diff_rulesets, render_diff
+from ...ruleset import PROFILES, RuleSet, load_rules
+from ..commands import Commands
 
 CATALOGUE_FILES = ("rules.md", "rules.html")
 
 
-def _rules_group(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
-    """The sub-commands of `rules`, which cli/core.py creates."""
-    rules = subparsers.choices["rules"]
-    return next(a for a in rules._actions if isinstance(a, argparse._SubParsersAction))
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    group = _rules_group(subparsers)
-    p = group.add_parser("docs", help="write the clinician's rule catalogue (Markdown and HTML)")
+def register(group: Commands) -> None:
+    """Add `docs` and `diff-profiles` to the `rules` commands."""
+    p = group.add("docs", help="write the clinician's rule catalogue (Markdown and HTML)")
     p.add_argument("--rules", type=Path, default=None, help="rules folder (default: the shipped rules)")
     p.add_argument("--profile", choices=PROFILES, default=PROFILES[0])
     p.add_argument("--out", type=Path, default=Path("rule-catalogue"),
                    help="folder to write rules.md and rules.html into (default: ./rule-catalogue)")
     p.set_defaults(func=cmd_rules_docs)
-    p = group.add_parser("diff-profiles", help="list, rule by rule, what the standard profile changes")
+    p = group.add("diff-profiles", help="list, rule by rule, what the standard profile changes")
     p.add_argument("--rules", type=Path, default=None, help="rules folder (default: the shipped rules)")
     p.set_defaults(func=cmd_rules_diff_profiles)
 

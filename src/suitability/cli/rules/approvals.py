@@ -5,34 +5,34 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .governance import _rules_group
-from .shell import app_database as _database
-from .shell import approvals_required
-from .shell import fail as _fail
+from ..commands import Commands
+from ..shell import app_database as _database
+from ..shell import approvals_required
+from ..shell import fail as _fail
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    group = _rules_group(subparsers)
-    p = group.add_parser("approve", help="sign off a rule-set version (its files on disk or archived)")
+def register(group: Commands) -> None:
+    """Add `approve`, `revoke` and `approvals` to the `rules` commands."""
+    p = group.add("approve", help="sign off a rule-set version (its files on disk or archived)")
     p.add_argument("version", help="the version, e.g. sha256:0123456789abcdef (`suitability rules check`)")
     p.add_argument("--by", required=True, help="the username of the admin account signing off")
     p.add_argument("--note", required=True, help="what was reviewed")
     p.add_argument("--rules", type=Path, default=None, help="rules folder (default: the shipped rules)")
     p.set_defaults(func=cmd_approve)
-    p = group.add_parser("revoke", help="withdraw the approval of a rule-set version")
+    p = group.add("revoke", help="withdraw the approval of a rule-set version")
     p.add_argument("version")
     p.add_argument("--by", required=True, help="the username of the admin account")
     p.add_argument("--note", required=True, help="why")
     p.set_defaults(func=cmd_revoke)
-    p = group.add_parser("approvals", help="the sign-off history, newest first, and the versions approved now")
+    p = group.add("approvals", help="the sign-off history, newest first, and the versions approved now")
     p.set_defaults(func=cmd_approvals)
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from ..errors import SuitabilityError
-    from ..ruleset import load_rules
-    from ..screening import configured_profile
-    from ..storage.approvals import approve, signatures
+    from ...errors import SuitabilityError
+    from ...ruleset import load_rules
+    from ...screening import configured_profile
+    from ...storage.approvals import approve, signatures
 
     try:
         on_disk = load_rules(args.rules, configured_profile())
@@ -55,8 +55,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from ..errors import SuitabilityError
-    from ..storage.approvals import revoke
+    from ...errors import SuitabilityError
+    from ...storage.approvals import revoke
 
     try:
         with _database().session() as session:
@@ -69,8 +69,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
-    from ..errors import SuitabilityError
-    from ..storage.approvals import approval_list, approved_versions
+    from ...errors import SuitabilityError
+    from ...storage.approvals import approval_list, approved_versions
 
     try:
         with _database().session() as session:
