@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from suitability.api.webhooks.runtime import stop_sender
 from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
 from tests.common.api_support import get_db_of, make_app, new_key
 from tests.common.pg import ServerInfo
+
+from suitability.api.webhooks.runtime import stop_sender
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.common.rules_support import copy_rules
+
 from suitability import set_default_screener
 from suitability.web import create_app
 from suitability.web.patient.questions import Page
-from tests.common.rules_support import copy_rules
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 

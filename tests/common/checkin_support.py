@@ -10,13 +10,14 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.common.minimal import minimal_intake
+
 from suitability import Intake
 from suitability.storage import get_case, submit
 from suitability.storage.accounts import add_user
 from suitability.storage.history import history_of
 from suitability.web import create_app
 from suitability.web.database import get_db
-from tests.common.minimal import minimal_intake
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"

@@ -16,12 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from suitability.fhir import response_from_intake
-from suitability.fhir.codes import FHIR_JSON
-from suitability.intake import parse_intake
 from tests.common import pg
 from tests.common.ops_support import example_intake
 from tests.common.patient_form import answer_all, example_answers, submit_token
+
+from suitability.fhir import response_from_intake
+from suitability.fhir.codes import FHIR_JSON
+from suitability.intake import parse_intake
 
 
 class StoppablePostgres:

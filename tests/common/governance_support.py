@@ -11,13 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from tests.common.rules_support import edit  # noqa: F401 - rule edits: edit, then seal again
+
 from suitability.api.keys import add_key
 from suitability.storage import Case
 from suitability.storage.accounts import add_user
 from suitability.web import create_app
 from suitability.web.database import get_db
 from suitability.web.rules_reload import RulesWatcher, watcher
-from tests.common.rules_support import edit  # noqa: F401 - rule edits: edit, then seal again
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
 SECRET = "governance-test-secret-key-long-enough-0123456789"

@@ -21,10 +21,11 @@ import psutil
 import requests
 from sqlalchemy import func, select
 
+from tests.common.app_support import page_form
+
 from suitability.api.keys import add_key
 from suitability.storage import Case, Database, database_url
 from suitability.web.patient.questions import PAGES, Page
-from tests.common.app_support import page_form
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "intake.json"

@@ -10,12 +10,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.common.rules_support import edit  # noqa: F401 - the ops tests' rule edits: edit, then seal again
+
 from suitability.api.keys import add_key
 from suitability.storage import AuditEvent, Case
 from suitability.web import create_app
 from suitability.web.database import get_db
 from suitability.web.rules_reload import RulesWatcher, watcher
-from tests.common.rules_support import edit  # noqa: F401 - the ops tests' rule edits: edit, then seal again
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
 SECRET = "ops-test-secret-key-that-is-long-enough-0123456789"

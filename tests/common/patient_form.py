@@ -12,10 +12,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from tests.common.app_support import SECRET, make_app, page_form  # noqa: F401 - re-exported for the web tests
+
 from suitability.storage import AuditEvent, Case
 from suitability.web.database import get_db
 from suitability.web.patient.questions import PAGES
-from tests.common.app_support import SECRET, make_app, page_form  # noqa: F401 - re-exported for the web tests
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
 

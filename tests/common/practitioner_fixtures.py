@@ -9,8 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from suitability.web.database import get_db
 from tests.common.review_support import make_app, make_user, sign_in
+
+from suitability.web.database import get_db
 
 
 @pytest.fixture

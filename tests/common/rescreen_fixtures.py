@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.rescreen_samples import changed_rules
+
 from suitability.screening import Screener
 from suitability.storage import Database, database_url
-from tests.common.rescreen_samples import changed_rules
 
 
 @pytest.fixture

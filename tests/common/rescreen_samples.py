@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from suitability.intake import Intake, parse_intake
 from tests.common.rules_support import copy_rules, reseal
+
+from suitability.intake import Intake, parse_intake
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "intake.json"

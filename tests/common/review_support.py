@@ -12,12 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.common.app_support import SECRET, make_app, page_form  # noqa: F401 - make_app re-exported for the tests
+
 from suitability import screen
 from suitability.intake import parse_intake
 from suitability.storage import Case, store_submission
 from suitability.storage.accounts import add_user
 from suitability.web.database import get_db
-from tests.common.app_support import SECRET, make_app, page_form  # noqa: F401 - make_app re-exported for the tests
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
 PASSWORD = "correct horse battery staple"

@@ -13,13 +13,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.common.app_support import SECRET, make_app  # noqa: F401 - re-exported for the security tests
+
 from suitability import screen
 from suitability.api.keys import add_key
 from suitability.intake import parse_intake
 from suitability.storage import Case, store_submission
 from suitability.storage.accounts import add_user
 from suitability.web.database import get_db
-from tests.common.app_support import SECRET, make_app  # noqa: F401 - re-exported for the security tests
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"
 PASSWORD = "correct horse battery staple"

@@ -18,9 +18,10 @@ from flask import Flask
 from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
+from tests.common.browser_wizard import Patient
+
 from suitability.web import create_app
 from suitability.web.database import get_db
-from tests.common.browser_wizard import Patient
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

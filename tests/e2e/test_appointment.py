@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from suitability.clock import fmt_date
 from tests.common.browser_wizard import PAGES, Patient
+
+from suitability.clock import fmt_date
 
 pytestmark = pytest.mark.e2e
 TODAY = dt.date.today()

@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.common.browser_practitioner import PractitionerTab, add_account, stored_case
+from tests.common.browser_wizard import AXE_TAGS
+from tests.common.minimal import minimal_intake
+
 from suitability.screening import default_screener
 from suitability.storage import submit
 from suitability.storage.history import history_of
 from suitability.validity import questions_to_reask
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
-from tests.common.browser_practitioner import PractitionerTab, add_account, stored_case
-from tests.common.browser_wizard import AXE_TAGS
-from tests.common.minimal import minimal_intake
 
 pytestmark = pytest.mark.e2e
 

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.common.browser_wizard import PAGES, Patient
+
 from suitability.vocabulary import Outcome
 from suitability.web.patient.present import HEADLINES
 from suitability.web.patient.questions import Question
-from tests.common.browser_wizard import PAGES, Patient
 
 pytestmark = pytest.mark.e2e
 FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);

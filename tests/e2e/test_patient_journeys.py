@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from suitability.clock import fmt_date
 from tests.common.browser_wizard import PAGES, QUESTIONS, Patient
+
+from suitability.clock import fmt_date
 
 pytestmark = pytest.mark.e2e
 TODAY = dt.date.today()

@@ -13,11 +13,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from suitability import screen
-from suitability.intake import parse_intake
-from suitability.storage import decision_of, events_for, store_submission
-from suitability.storage.review_models import OverrideReason, ReviewAction
-from suitability.web.database import get_db
 from tests.common.browser_practitioner import (
     PASSWORD,
     SIGN_IN,
@@ -27,6 +22,12 @@ from tests.common.browser_practitioner import (
     stored_reviews,
 )
 from tests.common.browser_wizard import Patient
+
+from suitability import screen
+from suitability.intake import parse_intake
+from suitability.storage import decision_of, events_for, store_submission
+from suitability.storage.review_models import OverrideReason, ReviewAction
+from suitability.web.database import get_db
 
 pytestmark = pytest.mark.e2e
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "intake.json"

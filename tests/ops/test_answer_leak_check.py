@@ -8,9 +8,10 @@ import logging
 
 import pytest
 
-from suitability.intake import parse_intake
 from tests.common.answer_leaks import leaks
 from tests.common.ops_support import EXAMPLE
+
+from suitability.intake import parse_intake
 
 INTAKE = parse_intake(json.loads(EXAMPLE.read_text()))
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from tests.common.ops_support import make_app, new_key
+
 import suitability.api.auth as auth_module
 from suitability.api.key_cache import Grant, KeyCache
 from suitability.api.keys import revoke_key, verify_key
 from suitability.api.ratelimit import hit
 from suitability.web.database import get_db
-from tests.common.ops_support import make_app, new_key
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 FULL = 2  # PRAGMA synchronous

@@ -9,9 +9,6 @@ from pathlib import Path
 
 import requests
 
-from suitability.ruleset import content_version
-from suitability.storage import Database
-from suitability.storage.accounts import add_user
 from tests.common.gunicorn_support import (
     BOOT_SECONDS,
     Gunicorn,
@@ -20,6 +17,10 @@ from tests.common.gunicorn_support import (
     new_api_key,
     post_stored,
 )
+
+from suitability.ruleset import content_version
+from suitability.storage import Database
+from suitability.storage.accounts import add_user
 
 PASSWORD = "correct horse battery staple 42"
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from suitability.web import collector, gunicorn_conf, rules_reload
 from tests.common.ops_support import edit, example_intake, fake_clock, make_app, new_key
+
+from suitability.web import collector, gunicorn_conf, rules_reload
 
 
 class Held:

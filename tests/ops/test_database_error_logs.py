@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from suitability.storage.errors import StorageError, failure_kinds
-from suitability.web.database import get_db
 from tests.common.ops_support import example_intake, make_app, new_key
 from tests.common.patient_form import answer_all, example_answers, submit_token
+
+from suitability.storage.errors import StorageError, failure_kinds
+from suitability.web.database import get_db
 
 SQLITE_FILE = "suitability.sqlite3"
 LEAKS = ("INSERT", "SELECT", "UPDATE", "[parameters", "sqlalche.me", "Traceback")

@@ -14,11 +14,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
-from suitability.fhir import response_from_intake
-from suitability.fhir.codes import FHIR_JSON
-from suitability.intake import parse_intake
-from suitability.storage.database import SQLITE_FILE
-from suitability.web.database import get_db
 from tests.common.fault_support import (
     StoppablePostgres,
     assert_honest_failure,
@@ -29,6 +24,12 @@ from tests.common.fault_support import (
     try_every_door,
 )
 from tests.common.ops_support import example_intake, make_app, new_key, stored
+
+from suitability.fhir import response_from_intake
+from suitability.fhir.codes import FHIR_JSON
+from suitability.intake import parse_intake
+from suitability.storage.database import SQLITE_FILE
+from suitability.web.database import get_db
 
 
 @pytest.fixture

@@ -18,12 +18,13 @@ from gunicorn.config import Config
 from gunicorn.glogging import Logger
 from sqlalchemy import text
 
+from tests.common.gunicorn_support import Gunicorn, free_port
+
 from suitability.cli.serve import gunicorn_argv
 from suitability.errors import SuitabilityError
 from suitability.storage import head_revision
 from suitability.web.access_log import SAFE_ATOMS, AccessLogger
 from suitability.web.gunicorn_conf import cores, settings
-from tests.common.gunicorn_support import Gunicorn, free_port
 
 
 def test_defaults_are_two_workers_per_core_plus_one_on_loopback_without_trusting_forwarded_headers() -> None:

@@ -19,11 +19,12 @@ from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
-from suitability.api.keys import add_key
-from suitability.web.database import get_db
 from tests.common.app_support import make_app
 from tests.common.gunicorn_support import Gunicorn, example_intake, new_api_key
 from tests.common.patient_form import example_answers, submit
+
+from suitability.api.keys import add_key
+from suitability.web.database import get_db
 
 TOKEN = "metrics-test-token-0123456789"
 ROOT = Path(__file__).resolve().parents[2]

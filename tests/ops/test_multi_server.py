@@ -10,10 +10,6 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from suitability.api.keys import add_key
-from suitability.api.ratelimit import WINDOW_SECONDS
-from suitability.storage import Case
-from suitability.storage.accounts import add_user
 from tests.common.gunicorn_support import (
     PAGES,
     Gunicorn,
@@ -28,6 +24,11 @@ from tests.common.gunicorn_support import (
     send,
 )
 from tests.common.pg import ServerInfo
+
+from suitability.api.keys import add_key
+from suitability.api.ratelimit import WINDOW_SECONDS
+from suitability.storage import Case
+from suitability.storage.accounts import add_user
 
 pytestmark = pytest.mark.postgres
 

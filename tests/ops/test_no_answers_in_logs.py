@@ -16,12 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from tests.common.ops_support import example_intake, make_app, new_key
+from tests.common.patient_form import answer_all, example_answers, page_form, submit, submit_token
+
 from suitability.fhir import response_from_intake
 from suitability.intake import parse_intake
 from suitability.web.database import get_db
 from suitability.web.patient.questions import PAGES
-from tests.common.ops_support import example_intake, make_app, new_key
-from tests.common.patient_form import answer_all, example_answers, page_form, submit, submit_token
 
 # Distinctive answers (a birth date and a last dose), in every form a log line could spell them.
 SENTINELS = {"date_of_birth": "1961-09-13", "isotretinoin": "past", "isotretinoin_last_dose": "2026-06-17"}

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from tests.common.ops_support import edit, example_intake, fake_clock, make_app, new_key, stored
+
 from suitability import set_default_screener
 from suitability.screening import Screener
 from suitability.web.database import get_db
 from suitability.web.rules_reload import watcher
-from tests.common.ops_support import edit, example_intake, fake_clock, make_app, new_key, stored
 
 ISOTRETINOIN = {"isotretinoin": "past", "isotretinoin_last_dose": "2026-10-01"}  # screened 2026-11-22
 SIX_MONTHS, SEVEN_MONTHS = "2027-04-01", "2027-05-01"

@@ -12,14 +12,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.common.ops_support import edit, example_intake, fake_clock, make_app, new_key, stored
+from tests.common.patient_form import answer_all, example_answers, submit_token
+
 from suitability import set_default_screener
 from suitability.fhir import response_from_intake
 from suitability.intake import parse_intake
 from suitability.storage import Case
 from suitability.web.database import get_db
 from suitability.web.rules_reload import install_signal_handler
-from tests.common.ops_support import edit, example_intake, fake_clock, make_app, new_key, stored
-from tests.common.patient_form import answer_all, example_answers, submit_token
 
 ISOTRETINOIN = {"isotretinoin": "past", "isotretinoin_last_dose": "2026-10-01"}  # screened 2026-11-22
 SIX_MONTHS, SEVEN_MONTHS = "2027-04-01", "2027-05-01"

@@ -17,10 +17,11 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from suitability.web.database import get_db
-from suitability.web.patient.questions import PAGES
 from tests.common.ops_support import example_intake, make_app, new_key, stored
 from tests.common.patient_form import example_answers
+
+from suitability.web.database import get_db
+from suitability.web.patient.questions import PAGES
 
 KEY_AUTHENTICATED = ("api", "fhir")  # blueprints that take no cookies: an API key, so no CSRF token
 CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -15,9 +15,10 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from suitability.storage import Case
 from tests.common.gunicorn_support import Gunicorn, cases_with_key, example_intake, new_api_key, post_stored
 from tests.common.pg import ServerInfo
+
+from suitability.storage import Case
 
 CLIENTS = 3
 RETRIES = 5

@@ -10,9 +10,10 @@ import datetime as dt
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from tests.common.strategies import intakes
+
 from suitability import Intake, Outcome
 from suitability.clock import fmt_date
-from tests.common.strategies import intakes
 
 
 def moved(intake: Intake, appointment: dt.date) -> Intake:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from hypothesis import given
 
+from tests.common.strategies import intakes
+
 from suitability import Intake, Outcome
 from suitability.vocabulary import Area, Concern
-from tests.common.strategies import intakes
 
 # §3 step 1: area caps (mm). "Body" is abdomen, flanks, thighs, buttocks, arms and back.
 AREA_CAP = {

@@ -29,6 +29,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.common.rules_support import copy_rules, reseal
+from tests.common.strategies import intakes
+
 from suitability.decision import Decision
 from suitability.errors import ReviewConflict, ReviewRefused
 from suitability.intake import Intake
@@ -54,8 +57,6 @@ from suitability.storage.review_models import OverrideReason, ReviewAction
 from suitability.storage.review_queue import decisions_between, queue
 from suitability.storage.reviews import MAX_DEPTH_MM, NEW_STATUS, Proposal, check, record_review, reviews_for
 from suitability.vocabulary import Outcome
-from tests.common.rules_support import copy_rules, reseal
-from tests.common.strategies import intakes
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ("api:k1", "api:k2", "web:k3")

@@ -10,8 +10,9 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suitability import Intake, Screener
 from tests.common.strategies import intakes
+
+from suitability import Intake, Screener
 
 
 @settings(max_examples=100)

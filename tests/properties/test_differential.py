@@ -11,6 +11,9 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.common.evaluator import evaluate, months_between
+from tests.common.strategies import EVENT_DATES, intakes
+
 from suitability import Intake, Outcome, RuleSet, Screener, conditions
 from suitability.combine import combine
 from suitability.conditions import Period
@@ -18,8 +21,6 @@ from suitability.engine import Engine
 from suitability.facts import FIELDS, add_months, event_date, intake_to_facts
 from suitability.facts import months_between as core_months_between
 from suitability.ruleset import Rule, Wait
-from tests.common.evaluator import evaluate, months_between
-from tests.common.strategies import EVENT_DATES, intakes
 
 
 @given(intakes())

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from suitability import Intake, Outcome
 from tests.common.strategies import intakes
+
+from suitability import Intake, Outcome
 
 
 @given(intakes())

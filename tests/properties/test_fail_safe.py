@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.common.strategies import CHOICES, EVENT_DATES, enable_when, intakes
+
 from suitability import Intake, Modality, Outcome
 from suitability.facts import FIELDS
 from suitability.vocabulary import Answer
-from tests.common.strategies import CHOICES, EVENT_DATES, enable_when, intakes
 
 REVIEW = Outcome.REVIEW.severity
 EACH = settings(max_examples=max(10, settings.default.max_examples // 15))  # per question and profile

@@ -7,8 +7,9 @@ from __future__ import annotations
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
-from suitability import Outcome
 from tests.common.strategies import increase_kinds, intakes, risk_increases
+
+from suitability import Outcome
 
 
 @given(st.data())

@@ -15,10 +15,11 @@ import pytest
 import yaml
 from hypothesis import given, settings
 
-from suitability import Intake, Screener, conditions
-from suitability.ruleset import Rule, _TextLoader, default_rules_dir
 from tests.common.rules_support import reseal
 from tests.common.strategies import intakes
+
+from suitability import Intake, Screener, conditions
+from suitability.ruleset import Rule, _TextLoader, default_rules_dir
 
 SEEDS = (1, 2, 3)
 

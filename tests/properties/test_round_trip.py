@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given
 
+from tests.common.strategies import intakes
+
 from suitability import Decision, Intake
 from suitability.intake import parse_intake
-from tests.common.strategies import intakes
 
 
 @given(intakes())

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.rules_support import copy_rules, edit
+
 from suitability import RuleFileError, Screener, load_rules
 from suitability.cli import main
 from suitability.decision import Decision
 from suitability.scenarios import compare, parse_scenario_file, parse_scenarios, run_scenarios
 from suitability.vocabulary import Outcome
-from tests.common.rules_support import copy_rules, edit
 
 GOOD = """scenarios:
   - id: pregnant-check

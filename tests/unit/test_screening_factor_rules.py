@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
+from tests.common.minimal import SAFETY_NO
+
 from suitability import Intake, Screener, screen
 from suitability.decision import Decision, Finding
 from suitability.facts import FIELDS
 from suitability.vocabulary import Outcome
-from tests.common.minimal import SAFETY_NO
 
 SCREENING = dt.date(2026, 3, 1)
 

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from tests.common.minimal import minimal_intake
+
 from suitability import Intake, Outcome, Screener, load_rules
 from suitability import screening as screening_module
 from suitability.screening import ENGINE_FAILED_FLAG
-from tests.common.minimal import minimal_intake
 
 SECRET = "Zanzibar-1977-07-17"  # stands for an answer: it must never reach a log line
 

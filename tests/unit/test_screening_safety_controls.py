@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from suitability import EngineError, Outcome, RuleFileError, Screener, load_rules
-from suitability.screening import ENGINE_FAILED_FLAG
 from tests.common.minimal import minimal_intake
 from tests.common.rules_support import copy_rules, reseal
+
+from suitability import EngineError, Outcome, RuleFileError, Screener, load_rules
+from suitability.screening import ENGINE_FAILED_FLAG
 
 
 @pytest.fixture()

@@ -6,10 +6,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from suitability.api.keys import ApiKeyError, add_key, list_keys, revoke_key, verify_key
-from suitability.api.ratelimit import hit
 from tests.common.api_examples import example
 from tests.common.api_support import BOTH_BACKENDS, get_db_of, new_key
+
+from suitability.api.keys import ApiKeyError, add_key, list_keys, revoke_key, verify_key
+from suitability.api.ratelimit import hit
 
 PROTECTED = [("GET", "/api/v1/rules"), ("GET", "/api/v1/schema/intake"), ("GET", "/api/v1/screenings/x"),
              ("POST", "/api/v1/screenings"), ("GET", "/fhir/Questionnaire/microneedling-prescreen"),

@@ -9,9 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from suitability.storage import Case
 from tests.common.api_examples import example
 from tests.common.api_support import BOTH_BACKENDS, get_db_of
+
+from suitability.storage import Case
 
 
 def post(client: FlaskClient, auth: dict[str, str], body: Any, key: str | None = None) -> Any:

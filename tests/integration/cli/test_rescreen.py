@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.rescreen_samples import changed_rules, peel, sample_intake
+
 from suitability.cli import main
 from suitability.seal import sealed
 from suitability.storage import Case, Database, database_url, submit
-from tests.common.rescreen_samples import changed_rules, peel, sample_intake
 
 
 @pytest.fixture

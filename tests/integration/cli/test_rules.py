@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.governance_support import WAIT, edit, example_intake
+
 from suitability.cli import main
 from suitability.intake import Intake
 from suitability.ruleset import content_version
 from suitability.storage import Case, Database, submit
 from suitability.storage.accounts import add_user
-from tests.common.governance_support import WAIT, edit, example_intake
 
 PASSWORD = "correct horse battery staple 42"
 

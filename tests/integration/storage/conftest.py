@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.pg import ServerInfo
+
 from suitability.screening import Screener, default_screener
 from suitability.storage import database_url
-from tests.common.pg import ServerInfo
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from tests.common.rules_support import reseal
+
 from suitability.errors import ApprovalRefused
 from suitability.ruleset import load_rules
 from suitability.storage import AppendOnlyViolation, AuditEvent, Database
@@ -22,7 +24,6 @@ from suitability.storage.approvals import (
     signatures,
 )
 from suitability.storage.archive import archived_files
-from tests.common.rules_support import reseal
 
 PASSWORD = "correct horse battery staple 42"
 

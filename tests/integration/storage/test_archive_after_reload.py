@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.common.rescreen_samples import ROOT, changed_rules, peel
+
 from suitability.cli import main
 from suitability.screening import RECENT_RULESETS, Screener, default_screener, set_default_screener
 from suitability.storage import Database, database_url, store_submission
 from suitability.storage.archive import RulesetSnapshot, archive_current_ruleset
-from tests.common.rescreen_samples import ROOT, changed_rules, peel
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
-from suitability.storage import AppendOnlyViolation, AuditEvent, Database, events_for, record_event, submit
 from tests.common.storage_samples import screened
+
+from suitability.storage import AppendOnlyViolation, AuditEvent, Database, events_for, record_event, submit
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from tests.common.storage_samples import screened
+
 from suitability import Outcome
 from suitability.storage import (
     AuditEvent,
@@ -30,7 +32,6 @@ from suitability.storage import (
     submit,
 )
 from suitability.storage.cases import REFERENCE_ALPHABET
-from tests.common.storage_samples import screened
 
 
 def count(db: Database, model: type[Case | AuditEvent]) -> int:

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.common.minimal import SCREENING, minimal_intake
+
 from suitability import Intake, Outcome
 from suitability.screening import Screener
 from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for, get_case, submit
@@ -18,7 +20,6 @@ from suitability.storage.errors import CheckInConflict, CheckInRefused
 from suitability.storage.history import DecisionReason, history_of
 from suitability.storage.rescreen.reproduce import CaseNotFound
 from suitability.validity import questions_to_reask
-from tests.common.minimal import SCREENING, minimal_intake
 
 DAY_AFTER_VALIDITY = SCREENING + dt.timedelta(days=15)  # past every 7- and 14-day period of the shipped table
 DATE_SUFFIXES = ("_date", "_last_use", "_last_dose")

@@ -11,11 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from tests.common.minimal import minimal_intake
+from tests.common.pg import ServerInfo
+
 from suitability import screen
 from suitability.storage import Case, Source, database_url, make_engine, upgrade
 from suitability.storage.history import history_of
-from tests.common.minimal import minimal_intake
-from tests.common.pg import ServerInfo
 
 INSERT = ("INSERT INTO case_decisions (case_id, decision, outcome, ruleset_version, profile, reason, actor, at) "
           "VALUES ('old-case', :decision, :outcome, :version, 'conservative', :reason, 'patient', "

@@ -10,6 +10,8 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from tests.common.rescreen_samples import sample_intake
+
 from suitability import screen
 from suitability.screening import Screener
 from suitability.storage import (
@@ -24,7 +26,6 @@ from suitability.storage import (
 )
 from suitability.storage.archive import RulesetSnapshot, archived_files, load_archived
 from suitability.storage.history import CaseDecision, history_of
-from tests.common.rescreen_samples import sample_intake
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from tests.common.review_support import PASSWORD, intake_data
+
 from suitability.errors import ReviewConflict
 from suitability.intake import parse_intake
 from suitability.storage import AppendOnlyViolation, AuditEvent, Case, Database, submit
 from suitability.storage.accounts import add_user
 from suitability.storage.review_models import OverrideReason, Review, ReviewAction
 from suitability.storage.reviews import Proposal, record_review
-from tests.common.review_support import PASSWORD, intake_data
 
 
 def new_case(db: Database, **changes: object) -> str:

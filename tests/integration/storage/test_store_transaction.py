@@ -9,10 +9,11 @@ from typing import Any
 from hypothesis import given, settings
 from sqlalchemy import event
 
-from suitability import Decision, Intake, screen
-from suitability.storage import Database, store_submission
 from tests.common.storage_samples import screened
 from tests.common.strategies import intakes
+
+from suitability import Decision, Intake, screen
+from suitability.storage import Database, store_submission
 
 
 def _statements(db: Database) -> list[str]:

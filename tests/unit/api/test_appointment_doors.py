@@ -15,6 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from tests.common.api_examples import example
+from tests.common.api_support import get_db_of, make_app, new_key
+
 from suitability import clock
 from suitability.api.models import WebhookDelivery
 from suitability.cli import main
@@ -23,8 +26,6 @@ from suitability.fhir.codes import system_of
 from suitability.intake import parse_intake
 from suitability.storage import Case
 from suitability.vocabulary import Area
-from tests.common.api_examples import example
-from tests.common.api_support import get_db_of, make_app, new_key
 
 FHIR = "application/fhir+json"
 # the case reported: retinoid last used on the day of the pre-screen, appointment 8 days later

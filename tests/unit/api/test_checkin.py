@@ -12,13 +12,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.common.checkin_support import api_key, make_api_app, store_by_api, stored_state
+from tests.common.minimal import SCREENING, minimal_intake
+
 from suitability.api.webhooks.runtime import stop_sender
 from suitability.screening import default_screener
 from suitability.validity import questions_to_reask
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
-from tests.common.checkin_support import api_key, make_api_app, store_by_api, stored_state
-from tests.common.minimal import SCREENING, minimal_intake
 
 ON = SCREENING + dt.timedelta(days=15)
 DUE = questions_to_reask(minimal_intake(), ON, ruleset=default_screener().ruleset)

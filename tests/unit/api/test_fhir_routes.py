@@ -9,9 +9,10 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from flask.testing import FlaskClient
 
+from tests.common.api_examples import SPEC_EXAMPLES, example
+
 from suitability.fhir import outcome_of, response_from_intake
 from suitability.intake import parse_intake
-from tests.common.api_examples import SPEC_EXAMPLES, example
 
 FHIR = "application/fhir+json"
 

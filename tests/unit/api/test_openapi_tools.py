@@ -19,9 +19,10 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.common.api_support import make_app, new_key
+
 from suitability import screen
 from suitability.intake import parse_intake
-from tests.common.api_support import make_app, new_key
 
 ROOT = Path(__file__).resolve().parents[3]
 # Pinned, so a new release of the linter's rules cannot fail CI overnight; REDOCLY_CLI overrides it.

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.api_support import get_db_of, make_app
+
 from suitability.api.webhooks import emit_event
 from suitability.cli import main
-from tests.common.api_support import get_db_of, make_app
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ from dataclasses import replace
 
 import pytest
 
+from tests.common.minimal import days_ago, minimal_intake
+
 import suitability.combine as combining
 from suitability import Decision, Intake, Screener, load_rules
 from suitability.facts import intake_to_facts
-from tests.common.minimal import days_ago, minimal_intake
 
 INTAKES = [
     minimal_intake(),

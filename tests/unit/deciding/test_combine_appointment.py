@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.common.minimal import minimal_intake
+
 from suitability import Outcome, RuleFileError, load_rules, screen
 from suitability.combine import APPOINTMENT_TOO_SOON
 from suitability.decision import Decision, Instruction
 from suitability.rule_parsing import parse_instructions, parse_rule
 from suitability.ruleset import _TextLoader, load_rules_from_files
 from suitability.seal import sealed
-from tests.common.minimal import minimal_intake
 
 
 def d(text: str) -> dt.date:

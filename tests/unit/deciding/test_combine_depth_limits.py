@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.common.minimal import SAFETY_NO
+
 from suitability import Intake, Screener, screen
 from suitability.decision import Decision, DepthLimit
 from suitability.vocabulary import Area, Concern, Outcome
-from tests.common.minimal import SAFETY_NO
 
 SCREENING = dt.date(2026, 3, 1)
 FACE = ("forehead", "between_brows", "around_eyes", "nose", "cheeks", "upper_lip", "chin_jawline")

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.common.minimal import SCREENING, days_ago, minimal_intake
+from tests.common.rules_support import reseal
+
 from suitability import Outcome, RuleFileError, Screener, default_screener, load_rules
 from suitability.conditions import Period
 from suitability.ruleset import default_rules_dir
 from suitability.validity import answers_at_checkin, questions_to_reask, valid_until
-from tests.common.minimal import SCREENING, days_ago, minimal_intake
-from tests.common.rules_support import reseal
 
 RULES = default_screener().ruleset  # the shipped rules, whose validity table is TABLE
 TABLE = yaml.safe_load((default_rules_dir() / "ruleset.yaml").read_text(encoding="utf-8"))["validity"]

@@ -24,13 +24,14 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from tests.common.minimal import days_ago, minimal_intake
+from tests.common.strategies import intakes, low_risk_values
+
 from suitability import Decision, Intake, Outcome, RuleSet, Screener, default_screener
 from suitability.decision import Change
 from suitability.facts import FIELDS
 from suitability.intake import field_meta
 from suitability.screening import ENGINE_FAILED_FLAG
-from tests.common.minimal import days_ago, minimal_intake
-from tests.common.strategies import intakes, low_risk_values
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LOWEST = {"setting": ("clinic",), "modality": ("mechanical",)}

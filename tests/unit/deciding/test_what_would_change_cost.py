@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from tests.common.minimal import days_ago, minimal_intake
+from tests.common.strategies import intakes
+
 from suitability import Decision, Intake, Screener, load_rules
 from suitability.combine import combine
 from suitability.counterfactual import what_would_change
 from suitability.facts import intake_to_facts
-from tests.common.minimal import days_ago, minimal_intake
-from tests.common.strategies import intakes
 
 
 @pytest.fixture(scope="module")

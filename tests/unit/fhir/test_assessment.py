@@ -6,10 +6,11 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
+from tests.common.api_examples import example
+
 from suitability import Decision, screen
 from suitability.fhir import decision_to_fhir, outcome_of
 from suitability.intake import parse_intake
-from tests.common.api_examples import example
 
 
 def parts(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any] | None]:

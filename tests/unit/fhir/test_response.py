@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.common.api_examples import SPEC_EXAMPLES, example
+
 from suitability import screen
 from suitability.fhir import (
     ResponseInvalid,
@@ -16,7 +18,6 @@ from suitability.fhir import (
     response_from_intake,
 )
 from suitability.intake import parse_intake
-from tests.common.api_examples import SPEC_EXAMPLES, example
 
 
 def _item(qr: dict[str, Any], link_id: str) -> dict[str, Any]:

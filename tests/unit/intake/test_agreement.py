@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from suitability.intake import field_errors, parse_intake
 from tests.common.minimal import minimal_intake
+
+from suitability.intake import field_errors, parse_intake
 
 
 def refusal(**answers: Any) -> list[dict[str, str]]:

@@ -16,11 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tests.common.rules_support import reseal
+from tests.common.strategies import intakes
+
 from suitability import Decision, Intake, load_rules
 from suitability.intake import field_errors, parse_intake
 from suitability.ruleset import _TextLoader, default_rules_dir
-from tests.common.rules_support import reseal
-from tests.common.strategies import intakes
 
 SECRET = "SECRET-ANSWER-7f3a"  # a patient's words: must never come back in an error message
 MB = 1024 * 1024

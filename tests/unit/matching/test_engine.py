@@ -14,15 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tests.common.evaluator import evaluate
+from tests.common.rules_support import reseal
+from tests.common.strategies import CHOICES, EVENT_DATES, intakes
+
 from suitability import EngineError, Intake, Outcome, RuleSet, Screener, load_rules
 from suitability.coverage import SCREEN_FAILED
 from suitability.engine import Engine
 from suitability.facts import FIELDS, intake_to_facts
 from suitability.ruleset import default_rules_dir, parse_rule
 from suitability.screening import ENGINE_FAILED_FLAG
-from tests.common.evaluator import evaluate
-from tests.common.rules_support import reseal
-from tests.common.strategies import CHOICES, EVENT_DATES, intakes
 
 
 def make_intake(**answers: Any) -> Intake:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.rules_support import copy_rules, edit
+
 from suitability import RuleFileError, load_rules
 from suitability.coverage import answers_to_cover
-from tests.common.rules_support import copy_rules, edit
 
 
 @pytest.fixture()

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.common.minimal import minimal_intake
+
 from suitability import Outcome, RuleFileError, Screener, load_rules
 from suitability.ruleset import _TextLoader, load_rules_from_files
 from suitability.seal import sealed
-from tests.common.minimal import minimal_intake
 
 RETINOID = "retinoid"
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.rules_support import copy_rules, reseal
+
 from suitability import RuleFileError, load_rules
 from suitability.ruleset import content_version, default_rules_dir, load_rules_from_files, version_of
 from suitability.seal import sealed
-from tests.common.rules_support import copy_rules, reseal
 
 
 @pytest.fixture()

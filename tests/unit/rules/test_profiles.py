@@ -14,12 +14,13 @@ import pytest
 import yaml
 from hypothesis import given
 
+from tests.common.minimal import days_ago, minimal_intake
+from tests.common.strategies import intakes
+
 from suitability import Intake, Outcome, RuleFileError, Screener, default_screener, set_default_screener
 from suitability.cli import main
 from suitability.profiles import diff_profiles
 from suitability.ruleset import default_rules_dir
-from tests.common.minimal import days_ago, minimal_intake
-from tests.common.strategies import intakes
 
 RULES_DIR = default_rules_dir()
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.rules_support import copy_rules, reseal
+
 from suitability import RuleFileError, load_rules
 from suitability.cli import main
 from suitability.ruleset import default_rules_dir, read_rule_files
 from suitability.seal import SEAL, check_seal, seal_changes
-from tests.common.rules_support import copy_rules, reseal
 
 
 @pytest.fixture()

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.rules_support import copy_rules, edit, reseal
+
 from suitability import RuleFileError, load_rules
 from suitability.bibliography import dangling_documents
 from suitability.cli import main
 from suitability.cli.rules.files import repository_file
 from suitability.ruleset import TIERS
-from tests.common.rules_support import copy_rules, edit, reseal
 
 
 @pytest.fixture()

@@ -9,8 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from suitability.web.database import get_db
 from tests.common.patient_form import make_app
+
+from suitability.web.database import get_db
 
 
 @pytest.fixture

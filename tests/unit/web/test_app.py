@@ -12,10 +12,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.common.patient_form import example_answers, page_form
+
 from suitability.web import create_app
 from suitability.web.config import SECRET_FILE
 from suitability.web.patient.questions import PAGES
-from tests.common.patient_form import example_answers, page_form
 
 
 def test_a_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:

@@ -12,10 +12,11 @@ import pytest
 from flask import Flask, Response, url_for
 from flask.testing import FlaskClient
 
+from tests.common.patient_form import example_answers, make_app, page_form
+
 from suitability.web.patient.questions import PAGE_OF, PAGES, QUESTIONS
 from suitability.web.practitioner import auth
 from suitability.web.security import HEADERS, add_headers
-from tests.common.patient_form import example_answers, make_app, page_form
 
 
 def _seen(client: FlaskClient) -> int:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from suitability import set_default_screener
-from suitability.ruleset import content_version
 from tests.common.governance_support import (
     WAIT,
     add_account,
@@ -20,6 +18,9 @@ from tests.common.governance_support import (
     signed_in,
 )
 from tests.common.patient_form import answer_all, example_answers, submit_token
+
+from suitability import set_default_screener
+from suitability.ruleset import content_version
 
 
 def approve(client, version: str, note: str = "catalogue and changed rules reviewed"):  # type: ignore[no-untyped-def]

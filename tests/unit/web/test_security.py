@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from suitability.web.patient.questions import PAGES
 from tests.common.patient_form import example_answers, make_app, page_form, stored, submit
+
+from suitability.web.patient.questions import PAGES
 
 
 def test_forms_without_a_csrf_token_are_refused(tmp_path: Path) -> None:

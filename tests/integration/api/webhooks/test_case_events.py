@@ -14,6 +14,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, text, update
 
+from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
+from tests.common.api_support import BOTH_BACKENDS, get_db_of
+from tests.common.minimal import SCREENING, days_ago, minimal_intake
+from tests.common.rules_support import copy_rules, reseal
+
 from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import Sender, SenderConfig
 from suitability.intake import Intake
@@ -22,10 +27,6 @@ from suitability.storage import Case, ReviewStatus, StorageError, get_case, subm
 from suitability.storage.checkin import check_in, due_questions
 from suitability.storage.errors import CheckInConflict, CheckInRefused, RescreenRefused
 from suitability.storage.rescreen import Scope, accept, preview
-from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
-from tests.common.api_support import BOTH_BACKENDS, get_db_of
-from tests.common.minimal import SCREENING, days_ago, minimal_intake
-from tests.common.rules_support import copy_rules, reseal
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,

@@ -15,6 +15,10 @@ from flask import Flask
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from tests.common.api_examples import example
+from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
+from tests.common.api_support import BOTH_BACKENDS, get_db_of, make_app, new_key
+
 from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import (
     SecretError,
@@ -30,9 +34,6 @@ from suitability.api.webhooks import (
 from suitability.api.webhooks.runtime import ensure_sender, sender_config
 from suitability.api.webhooks.sender import backoff
 from suitability.api.webhooks.signing import secret_key
-from tests.common.api_examples import example
-from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
-from tests.common.api_support import BOTH_BACKENDS, get_db_of, make_app, new_key
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,

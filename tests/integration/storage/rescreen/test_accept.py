@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from tests.common.rescreen_samples import peel, sample_intake
+
 from suitability.screening import Screener
 from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for, submit
 from suitability.storage.errors import RescreenRefused
 from suitability.storage.history import DecisionReason, history_of
 from suitability.storage.rescreen import accept, preview
 from suitability.storage.rescreen.accept import DECIDED, STALE
-from tests.common.rescreen_samples import peel, sample_intake
 
 
 def store(db: Database, *intakes: object) -> list[str]:

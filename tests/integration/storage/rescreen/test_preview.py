@@ -6,11 +6,12 @@ import datetime as dt
 
 from sqlalchemy import update
 
+from tests.common.rescreen_samples import peel, sample_intake
+
 from suitability.screening import Screener
 from suitability.storage import Case, Database, ReviewStatus, submit
 from suitability.storage.rescreen import Scope, preview
 from suitability.vocabulary import Outcome
-from tests.common.rescreen_samples import peel, sample_intake
 
 
 def store(db: Database, *intakes: object) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.common.rescreen_samples import peel
+
 from suitability.errors import RuleFileError
 from suitability.ruleset import version_of
 from suitability.screening import Screener
@@ -12,7 +14,6 @@ from suitability.storage import Case, Database, submit
 from suitability.storage.errors import RulesetNotArchived
 from suitability.storage.rescreen import accept, preview, reproduce, reproduce_history
 from suitability.storage.rescreen.reproduce import CaseNotFound
-from tests.common.rescreen_samples import peel
 
 
 @pytest.fixture
@@ -86,9 +87,10 @@ def test_the_history_is_reproduced_with_the_answers_each_decision_was_made_on(
     """A check-in replaces answers on the case; the decisions before it were made on the answers it replaced."""
     import datetime as dt
 
+    from tests.common.rescreen_samples import SCREENED_ON
+
     from suitability.storage import get_case_by_reference
     from suitability.storage.checkin import check_in, due_questions
-    from tests.common.rescreen_samples import SCREENED_ON
 
     with db.session() as session:
         case = get_case_by_reference(session, reference)

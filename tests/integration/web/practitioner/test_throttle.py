@@ -15,6 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from werkzeug.test import TestResponse
 
+from tests.common.pg import ServerInfo
+from tests.common.review_support import PASSWORD, make_app, make_user
+
 from suitability.storage import AuditEvent, Database
 from suitability.storage.accounts import SIGN_IN_FAILED
 from suitability.storage.sign_in_throttle import (
@@ -27,8 +30,6 @@ from suitability.storage.sign_in_throttle import (
 )
 from suitability.web.database import get_db
 from suitability.web.practitioner.throttle import network
-from tests.common.pg import ServerInfo
-from tests.common.review_support import PASSWORD, make_app, make_user
 
 LIMIT = 3
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)

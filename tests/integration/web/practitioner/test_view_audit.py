@@ -13,11 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
+from tests.common.pg import ServerInfo
+from tests.common.review_support import intake_data, make_app, make_user, sign_in, store_case
+
 from suitability.storage import AuditEvent, Case
 from suitability.storage.view_audit import CASE_VIEWED, QUEUE_SEARCHED, USERS_VIEWED, VIEWS
 from suitability.web.database import get_db
-from tests.common.pg import ServerInfo
-from tests.common.review_support import intake_data, make_app, make_user, sign_in, store_case
 
 SQLITE_REFUSAL = ("CREATE TRIGGER refuse_views BEFORE INSERT ON audit_events "
                   "WHEN NEW.action IN ('case.viewed', 'queue.searched', 'users.viewed') "

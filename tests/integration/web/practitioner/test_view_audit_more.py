@@ -15,15 +15,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
+from tests.common.minimal import SCREENING, minimal_intake
+from tests.common.pg import ServerInfo
+from tests.common.review_support import decide, make_app, make_user, sign_in, store_case
+from tests.common.rules_support import copy_rules, reseal
+
 from suitability.screening import Screener, default_screener, set_default_screener
 from suitability.storage import AuditEvent, submit
 from suitability.storage.view_audit import CASE_VIEWED, DECISIONS_EXPORTED, RESCREEN_PREVIEWED
 from suitability.validity import questions_to_reask
 from suitability.web.database import get_db
-from tests.common.minimal import SCREENING, minimal_intake
-from tests.common.pg import ServerInfo
-from tests.common.review_support import decide, make_app, make_user, sign_in, store_case
-from tests.common.rules_support import copy_rules, reseal
 
 ROOT = Path(__file__).resolve().parents[4]
 AUDITED = (CASE_VIEWED, RESCREEN_PREVIEWED, DECISIONS_EXPORTED)

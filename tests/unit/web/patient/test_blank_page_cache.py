@@ -8,8 +8,9 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from suitability.web.patient.questions import PAGES, QUESTIONS
 from tests.common.patient_form import answer_all, example_answers
+
+from suitability.web.patient.questions import PAGES, QUESTIONS
 
 
 def _pages(client: FlaskClient) -> dict[str, str]:

@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.common.minimal import SCREENING, minimal_intake
+
 from suitability import Outcome
 from suitability.screening import default_screener
 from suitability.validity import answers_at_checkin, questions_to_reask
 from suitability.web.patient.questions import QUESTIONS
-from tests.common.minimal import SCREENING, minimal_intake
 
 SCREENER = default_screener()
 LATE = SCREENING + dt.timedelta(days=400)  # every period of the validity table has run out

@@ -13,6 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from tests.common.patient_form import answer_all, example_answers, stored_case, submit
+from tests.common.strategies import intakes
+
 from suitability import Intake, screen
 from suitability.intake import MAX_TREATMENTS, parse_intake
 from suitability.storage import decision_of, intake_of
@@ -21,8 +24,6 @@ from suitability.web.patient import state
 from suitability.web.patient.answers import is_asked
 from suitability.web.patient.present import HEADLINES
 from suitability.web.patient.questions import PAGES, QUESTIONS
-from tests.common.patient_form import answer_all, example_answers, stored_case, submit
-from tests.common.strategies import intakes
 
 TODAY = dt.date.today()
 

@@ -10,8 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.exc import OperationalError
 
-from suitability.storage import StorageError
-from suitability.storage.database import SQLITE_FILE
 from tests.common.patient_form import (
     answer_all,
     example_answers,
@@ -21,6 +19,9 @@ from tests.common.patient_form import (
     submit,
     submit_token,
 )
+
+from suitability.storage import StorageError
+from suitability.storage.database import SQLITE_FILE
 
 
 def case_id_of(response_location: str) -> str:

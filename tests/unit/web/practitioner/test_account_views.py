@@ -14,6 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.common.review_support import PASSWORD, make_app, make_user, sign_in
+
 from suitability.cli import main
 from suitability.errors import AccountError
 from suitability.storage import AuditEvent
@@ -22,7 +24,6 @@ from suitability.storage.accounts import sign_in as check_sign_in
 from suitability.storage.review_models import User
 from suitability.web.database import get_db
 from suitability.web.practitioner import auth
-from tests.common.review_support import PASSWORD, make_app, make_user, sign_in
 
 
 def events(app: Flask, action: str) -> list[AuditEvent]:

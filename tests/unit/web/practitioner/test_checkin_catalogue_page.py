@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from tests.common.checkin_support import make_app, signed_in_client
+
 from suitability.cli import main
 from suitability.screening import default_screener
 from suitability.web.database import get_db
-from tests.common.checkin_support import make_app, signed_in_client
 
 ARTICLE = re.compile(r'<article[^>]*\bid="rule-([^"]+)"[^>]*>(.*?)</article>', re.DOTALL)
 LINE = re.compile(r"<dt>([^<]*)</dt>\s*<dd>([^<]*)</dd>")

@@ -13,14 +13,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.common.checkin_support import field_names, make_app, signed_in_client, store, stored_state
+from tests.common.minimal import SCREENING, minimal_intake
+
 from suitability.screening import default_screener
 from suitability.storage import ReviewStatus, events_for, get_case
 from suitability.storage.checkin import CHECKED_IN
 from suitability.validity import questions_to_reask
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
-from tests.common.checkin_support import field_names, make_app, signed_in_client, store, stored_state
-from tests.common.minimal import SCREENING, minimal_intake
 
 ON = SCREENING + dt.timedelta(days=15)
 DUE = questions_to_reask(minimal_intake(), ON, ruleset=default_screener().ruleset)

@@ -12,11 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from tests.common.review_support import decide, make_user, sign_in, store_case
+
 from suitability.intake import Intake
 from suitability.storage import AuditEvent
 from suitability.web.database import get_db
 from suitability.web.practitioner.export import COLUMNS, FORMULA_START, cell
-from tests.common.review_support import decide, make_user, sign_in, store_case
 
 TODAY = dt.date.today()
 

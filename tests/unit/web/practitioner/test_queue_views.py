@@ -8,11 +8,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.common.review_support import OUTCOME_CHANGES, decide, store_case
+
 from suitability.storage import Case, ReviewStatus
 from suitability.storage.review_queue import queue
 from suitability.vocabulary import Outcome
 from suitability.web.database import get_db
-from tests.common.review_support import OUTCOME_CHANGES, decide, store_case
 
 
 def listed(client: FlaskClient, query: str = "") -> list[str]:

@@ -10,10 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.common.review_support import decide, make_user, sign_in, store_case
+
 from suitability.storage import AuditEvent
 from suitability.storage.view_audit import CASE_VIEWED, recent_viewers
 from suitability.web.database import get_db
-from tests.common.review_support import decide, make_user, sign_in, store_case
 
 
 def others(html: str) -> list[str]:

@@ -11,6 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from tests.common.rescreen_samples import peel, sample_intake
+
 from suitability.intake import Intake
 from suitability.screening import Screener, set_default_screener
 from suitability.screening import screen as default_screen
@@ -18,7 +20,6 @@ from suitability.storage import AuditEvent, Case, ReviewStatus, submit
 from suitability.storage.accounts import add_user
 from suitability.web import create_app
 from suitability.web.database import get_db
-from tests.common.rescreen_samples import peel, sample_intake
 
 PASSWORD = "correct horse battery staple"
 

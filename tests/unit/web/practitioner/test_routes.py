@@ -11,10 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter, Rule
 
+from tests.common.review_support import make_user, patient_submits, store_case
+
 from suitability.storage import AuditEvent, Case
 from suitability.storage.review_models import Review
 from suitability.web.database import get_db
-from tests.common.review_support import make_user, patient_submits, store_case
 
 OPEN = {"practitioner.sign_in"}
 ADMIN_ONLY = {"practitioner.users", "practitioner.rulesets"}  # a practitioner gets 403 here

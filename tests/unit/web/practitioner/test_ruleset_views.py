@@ -8,13 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from tests.common.governance_support import WAIT, add_account, dispose, edit, make_app, signed_in
+
 from suitability.catalogue_diff import catalogue_diff
 from suitability.ruleset import content_version, default_rules_dir, load_rules_from_files, read_rule_files
 from suitability.seal import sealed
 from suitability.storage import AuditEvent
 from suitability.storage.approvals import approval_list
 from suitability.web.database import get_db
-from tests.common.governance_support import WAIT, add_account, dispose, edit, make_app, signed_in
 
 RENAMED = ("id: isotretinoin-current", "id: isotretinoin-now")
 

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
+from tests.common.security_support import make_app, make_user, sign_in, store_case
+
 from suitability.web.database import get_db
 from suitability.web.patient.questions import PAGES
-from tests.common.security_support import make_app, make_user, sign_in, store_case
 
 MARK = "zqechoqz"
 EXAMPLES = 100 if os.environ.get("CI") == "true" else 25

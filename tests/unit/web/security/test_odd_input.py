@@ -12,9 +12,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from suitability.fhir import response_from_intake
-from suitability.fhir.codes import QUESTIONNAIRE_URL
-from suitability.intake import parse_intake
 from tests.common.security_support import (
     api_key,
     assert_refused_quietly,
@@ -23,6 +20,10 @@ from tests.common.security_support import (
     sign_in,
     store_case,
 )
+
+from suitability.fhir import response_from_intake
+from suitability.fhir.codes import QUESTIONNAIRE_URL
+from suitability.intake import parse_intake
 
 FHIR = "application/fhir+json"
 CHUNKED = {"wsgi.input_terminated": True, "CONTENT_LENGTH": ""}  # what gunicorn hands on for a chunked body

@@ -12,11 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.common.security_support import PASSWORD, make_app, make_user, sign_in
+
 from suitability.cli import main
 from suitability.storage.accounts import set_active, set_password
 from suitability.web.database import get_db
 from suitability.web.practitioner.auth import SINCE
-from tests.common.security_support import PASSWORD, make_app, make_user, sign_in
 
 COOKIE = "suitability_session"
 PROTECTED = ("/practitioner/", "/practitioner/export?start=2026-01-01&end=2026-01-31", "/practitioner/rules")
