@@ -25,6 +25,10 @@ HELPERS = "common"
 # Helpers that serve one folder only stay beside its tests.
 LOCAL_HELPERS = {"docs/readme_blocks.py", "packaging/built_packages.py"}
 SPECIAL = {"__init__.py", "conftest.py"}
+# What a unit test may not use (a database server) and what neither a unit nor an integration test may use
+# (a browser, a server process): fixtures it requests, names it uses, modules it imports.
+SERVER_DATABASE = {"postgres_server", "db", "empty_url", "BOTH_BACKENDS"}
+BROWSER_OR_SERVER = {"playwright", "tests.common.gunicorn_support", "tests.common.nginx_support"}
 
 
 def _is_test_module(path: Path) -> bool:
@@ -52,7 +56,25 @@ def misplaced(tests: Path, package: Path) -> list[str]:
         elif path.name not in SPECIAL and top != HELPERS and relative.as_posix() not in LOCAL_HELPERS:
             problems.append(f"{relative}: a helper outside tests/{HELPERS}/")
         problems += [f"{relative}:{line}: {what}" for line, what in _path_edits_and_aliases(path)]
+        if top in MIRRORED:
+            problems += [f"{relative}: {what}" for what in _beyond_its_kind(path, top)]
     return problems
+
+
+def _beyond_its_kind(path: Path, kind: str) -> list[str]:
+    """A unit test that asks for a database server, or a unit or integration test that drives a browser or
+    starts a server process."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {arg.arg for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+             for arg in node.args.args} | {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    modules |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    found = []
+    if kind == "unit" and names & SERVER_DATABASE:
+        found.append(f"uses {', '.join(sorted(names & SERVER_DATABASE))}: a database server, so tests/integration/")
+    if any(module.split(".")[0] == "playwright" or module in BROWSER_OR_SERVER for module in modules):
+        found.append("drives a browser or starts a server process, so tests/e2e/ or tests/ops/")
+    return found
 
 
 def _path_edits_and_aliases(path: Path) -> list[tuple[int, str]]:
@@ -116,6 +138,10 @@ def test_a_tree_that_keeps_the_layout_passes(tree: tuple[Path, Path]) -> None:
     ("unit/test_y.py", "import site\nsite.addsitedir('x')\n", "adds a site folder"),
     ("unit/web/conftest.py", "from tests.common.helper import db_of_each_kind as db\n", "another name"),
     ("e2e/loose/test_z.py", "", "has no __init__.py"),
+    ("unit/test_y.py", "def test_y(db):\n    pass\n", "a database server"),
+    ("unit/web/test_y.py", "def test_y(postgres_server):\n    pass\n", "a database server"),
+    ("unit/test_y.py", "from playwright.sync_api import Page\n", "drives a browser"),
+    ("integration/test_y.py", "from tests.common.gunicorn_support import Gunicorn\n", "server process"),
 ])
 def test_a_break_of_the_layout_is_named(tree: tuple[Path, Path], name: str, text: str, problem: str) -> None:
     tests, package = tree
