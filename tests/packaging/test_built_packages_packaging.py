@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from built_packages import ROOT, Env
+
+from tests.packaging.built_packages import ROOT, Env
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(1800)]
 

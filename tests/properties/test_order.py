@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import given, settings
-from rules_support import reseal
-from strategies import intakes
+
+from tests.common.rules_support import reseal
+from tests.common.strategies import intakes
 
 from suitability import Intake, Screener
 from suitability.rules import conditions

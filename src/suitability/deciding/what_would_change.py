@@ -8,7 +8,7 @@ the wait ends (a product still in use is taken as stopped on the screening day).
 outcome only if it removes every decisive finding, so only those candidates are screened again; those that
 alter the outcome are reported, each naming the answers, the date, the findings it clears and the new outcome.
 Only if no single candidate does is the smallest combination looked for, and failing that all candidates
-together. At most MAX_VARIANTS screenings per decision; tests/test_counterfactual.py checks this by brute force."""
+together. At most MAX_VARIANTS screenings per decision; tests/unit/deciding/test_what_would_change.py checks this by brute force."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ RULE_KEYS = {
     "patient", "rationale", "sources", "evidence", "less_strict", "system",
 }
 # durable-rules refuses a rule whose condition has more than 15 $and/$or nodes (error 113, measured: see
-# tests/test_engine.py), and names no rule when it does; so the loader counts them and names the rule.
+# tests/unit/matching/test_engine.py), and names no rule when it does; so the loader counts them and names the rule.
 MAX_ENGINE_NODES = 15
 
 
