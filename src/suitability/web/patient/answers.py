@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_intake
 from ..numbers import whole_number
-from .questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Page, Question
+from .groups import ASKED_IF_BLANK, NONE, NOT_SURE
+from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, QUESTIONS, FormGroup, Page, Question
 
 Answers = dict[str, Any]
 # Stand-ins for required answers on later pages, so one page can be checked by the Intake model on its own.
@@ -40,7 +42,10 @@ class PageResult:
 
 
 def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
-    """Whether a question applies: always for a top-level one; a follow-up when its parent calls for it."""
+    """Whether a question applies: a top-level one unless the answer it stands in for was given (the age
+    beside a date of birth); a follow-up when its parent calls for it."""
+    if question.name in ASKED_IF_BLANK:
+        return not answers.get(ASKED_IF_BLANK[question.name])
     if question.parent is None:
         return True
     parent = QUESTIONS[question.parent]
@@ -64,18 +69,109 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def read_page(page: Page, form: FormData, answers: Mapping[str, Any], today: dt.date) -> PageResult:
-    """Read one page's controls into a copy of the answers; check them, then check them as an Intake would."""
+    """Read one screen's controls into a copy of the answers; check them, then check them as an Intake would.
+
+    A main screen also reads any details question whose control was sent with it (a client that posts a
+    whole page at once); one that was not sent keeps its answer, to be asked on the details screen."""
     result = PageResult(answers=dict(answers))
-    for question in page.all_questions():
+    read: list[Question] = []
+    if not page.details:
+        for group in page.groups:
+            _read_group(group, form, result)
+    for question in page.screen_questions():
+        if is_asked(question, result.answers):
+            _read(question, form, result, today)
+            read.append(question)
+    if not page.details and (more := details_page(page, result.answers)) is not None:
+        for question in more.screen_questions():
+            if is_asked(question, result.answers) and _posted(question, form):
+                _read(question, form, result, today)
+                read.append(question)
+    base = PAGE_BY_SLUG[page.slug]
+    for question in base.all_questions():
         if not is_asked(question, result.answers):
             result.answers.pop(question.name, None)
-            continue
-        _read(question, form, result, today)
     if not result.errors:
+        names = {q.name for q in read} | {q.name for g in page.groups for q in g.questions}
         for name, message in intake_errors(result.answers, today, placeholders=True).items():
-            if name in {q.name for q in page.all_questions()}:
+            if name in names:
                 result.errors[name] = message
     return result
+
+
+def _posted(question: Question, form: FormData) -> bool:
+    return any(key == question.name or key.startswith(question.name + "-") for key in form)
+
+
+def ticks(group: FormGroup, answers: Mapping[str, Any]) -> list[str]:
+    """The boxes ticked in a group: as the patient last sent them, else as their answers say."""
+    kept = answers.get(group.key)
+    if isinstance(kept, list):
+        return [str(v) for v in kept]
+    values = [answers.get(name) for name in group.names]
+    if any(v is None for v in values):
+        return []
+    out = [name for name in group.names if answers.get(name) == "yes"]
+    if any(v == "not_sure" for v in values):
+        out.append(NOT_SURE)
+    return out or [NONE]
+
+
+def one_by_one(group: FormGroup, answers: Mapping[str, Any]) -> tuple[Question, ...]:
+    """The group's questions asked one by one: those left unticked beside "I am not sure about some"."""
+    chosen = ticks(group, answers)
+    if NOT_SURE not in chosen:
+        return ()
+    return tuple(q for q in group.questions if q.name not in chosen)
+
+
+def _read_group(group: FormGroup, form: FormData, result: PageResult) -> None:
+    """Ticked boxes are "yes"; unticked ones "no" only beside a tick or "None of these" (never by default),
+    or asked one by one when the patient is not sure about some."""
+    chosen = form.getlist(group.key)
+    before = ticks(group, result.answers)
+    result.shown[group.key] = chosen
+    allowed = {*group.names, NONE, NOT_SURE}
+    error = None
+    if not chosen:
+        error = _("Select the ones that apply to you, or ‘None of these’")
+    elif set(chosen) - allowed:
+        error = _("Select from the answers listed")
+    elif NONE in chosen and len(set(chosen)) > 1:
+        error = _("Select ‘None of these’ on its own, or only the ones that apply to you")
+    if error is not None:
+        result.errors[group.key] = error
+        result.answers.pop(group.key, None)
+        for name in group.names:  # nothing is implied from a group the patient has not answered
+            result.answers.pop(name, None)
+        return
+    unsure = NOT_SURE in chosen
+    for name in group.names:
+        if name in chosen:
+            result.answers[name] = "yes"
+        elif not unsure:
+            result.answers[name] = "no"
+        elif NOT_SURE not in before or name in before:  # not yet asked one by one
+            result.answers.pop(name, None)
+    result.answers[group.key] = [v for v in (*group.names, NOT_SURE, NONE) if v in chosen]
+
+
+def details_page(page: Page, answers: Mapping[str, Any]) -> Page | None:
+    """The details screen of a page for these answers, or None when there is nothing more to ask."""
+    base = PAGE_BY_SLUG[page.slug]
+    questions: list[Question] = []
+    for group in base.groups:
+        alone = one_by_one(group, answers)
+        questions.extend(alone)
+        for q in group.questions:
+            if q not in alone:
+                questions.extend(f for f in q.followups if is_asked(f, answers))
+    for q in base.questions:
+        if q.name in ASKED_IF_BLANK and is_asked(q, answers):
+            questions.append(q)
+    if not questions:
+        return None
+    return Page(base.slug, base.title, tuple(questions), details=True)
 
 
 def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> None:
@@ -92,11 +188,13 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         else:
             out[name] = value
     elif q.kind == "date":
-        text = form.get(name, "").strip()
-        result.shown[name] = text
+        text, parts = _date_text(q, form)
+        result.shown[name] = parts if parts is not None else text
         day = parse_date(text) if text else None
         if not text:
             out.pop(name, None)
+        elif parts is not None and not all(parts.values()):
+            errors[name] = _("Enter a day, a month and a year")
         elif day is None:
             errors[name] = "Enter a real date, for example 27 3 2025 (day, month, year)"
         elif q.is_past_date and day > today:
@@ -127,6 +225,16 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
             out[name] = result.shown[name]
     elif q.kind == "treatments":
         _read_treatments(q, form, result)
+
+
+def _date_text(q: Question, form: FormData) -> tuple[str, dict[str, str] | None]:
+    """A date's text, and for a three-box date the boxes as typed (a single field is read as well)."""
+    if not q.in_three_parts or q.name in form:
+        return form.get(q.name, "").strip(), None
+    parts = {part: form.get(f"{q.name}-{part}", "").strip()[:4] for part in ("day", "month", "year")}
+    if not any(parts.values()):
+        return "", parts
+    return f"{parts['day']}/{parts['month']}/{parts['year']}", parts
 
 
 def _read_treatments(q: Question, form: FormData, result: PageResult) -> None:
