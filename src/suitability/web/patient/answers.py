@@ -96,6 +96,9 @@ def read_page(page: Page, form: FormData, answers: Mapping[str, Any], today: dt.
         for name, message in intake_errors(result.answers, today, placeholders=True).items():
             if name in names:
                 result.errors[name] = message
+    order = [b.key if isinstance(b, FormGroup) else b.name for b in page.blocks] + [q.name for q in read]
+    result.errors = dict(sorted(result.errors.items(),  # in the order the screen shows them
+                                key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
     return result
 
 
