@@ -6,6 +6,7 @@ groups and drop-down lists need to change their choice (a radio group is one Tab
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from suitability.vocabulary import Outcome
 from suitability.web.patient.present import HEADLINES
-from suitability.web.patient.questions import Question
+from suitability.web.patient.questions import FormGroup, Question
 
 pytestmark = pytest.mark.e2e
 FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
@@ -89,8 +90,12 @@ def test_the_whole_pre_screen_can_be_done_with_the_keyboard(keyboard_patient: Pa
 
     for form_page in PAGES:
         expect(page.get_by_role("heading", level=1)).to_have_text(form_page.heading)
-        for question in form_page.questions:
-            if question.kind == "choice" and not question.default:
+        for question in form_page.blocks:
+            if isinstance(question, FormGroup):  # "None of these", by Tab and Space
+                state = tab_to(page, lambda f, key=question.key: f["name"] == key and f["value"] == "none")
+                assert_focus_visible(state)
+                page.keyboard.press("Space")
+            elif question.kind == "choice" and not question.default:
                 values = [o.value for o in question.options]
                 choose(page, question, "no" if "no" in values else values[0])
             elif question.kind == "treatments":
@@ -99,6 +104,10 @@ def test_the_whole_pre_screen_can_be_done_with_the_keyboard(keyboard_patient: Pa
         if form_page.slug == "request":
             keyboard_patient.check_page("request-by-keyboard")
         press_button(page, "Continue")
+        if form_page.slug == "about-you":  # no date of birth: the age is asked next, and left blank
+            expect(page).to_have_url(re.compile(r"/questions/about-you/details$"))
+            keyboard_patient.check_page("about-you-details-by-keyboard")
+            press_button(page, "Continue")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending them")
     press_button(page, "Send my answers")
