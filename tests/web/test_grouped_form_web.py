@@ -7,13 +7,13 @@ import re
 from typing import Any
 
 import pytest
+from app_support import group_ticks
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from patient_form import errors_in
 from strategies import intakes
 
-from app_support import group_ticks
 from suitability import Intake
 from suitability.intake import parse_intake
 from suitability.web.patient import state
