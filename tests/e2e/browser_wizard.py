@@ -42,6 +42,8 @@ class Patient:
         `status` 400 is for a page re-shown with errors: Chromium logs the document's own 4xx status as a
         console error, and only that message is then allowed."""
         self.shots += 1
+        description = self.page.locator('head meta[name="description"]')
+        assert description.count() == 1 and len(description.get_attribute("content") or "") > 20, name
         self.page.screenshot(path=str(self.artifacts / f"{self.shots:02d}-{name}.png"), full_page=True)
         if not self.javascript:
             return
