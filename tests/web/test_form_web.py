@@ -20,9 +20,8 @@ from suitability.intake import MAX_TREATMENTS, parse_intake
 from suitability.storage import decision_of, intake_of
 from suitability.vocabulary import Area, Concern
 from suitability.web.patient import state
-from suitability.web.patient.answers import is_asked
 from suitability.web.patient.present import HEADLINES
-from suitability.web.patient.questions import PAGES, QUESTIONS
+from suitability.web.patient.questions import PAGES, QUESTIONS, is_asked
 
 TODAY = dt.date.today()
 

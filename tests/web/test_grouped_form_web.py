@@ -17,9 +17,9 @@ from strategies import intakes
 from suitability import Intake
 from suitability.intake import parse_intake
 from suitability.web.patient import state
-from suitability.web.patient.answers import is_asked, to_intake
+from suitability.web.patient.answers import to_intake
 from suitability.web.patient.groups import GROUPS
-from suitability.web.patient.questions import PAGES, QUESTIONS, Page
+from suitability.web.patient.questions import PAGES, QUESTIONS, Page, is_asked
 
 
 def per_question_answers(intake: Intake) -> dict[str, Any]:

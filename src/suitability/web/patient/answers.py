@@ -19,8 +19,17 @@ from werkzeug.datastructures import MultiDict
 
 from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_intake
 from ..numbers import whole_number
-from .groups import ASKED_IF_BLANK, NONE, NOT_SURE
-from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, QUESTIONS, FormGroup, Page, Question
+from .grouping import details_page, read_group
+from .questions import (
+    AREA_OPTIONS,
+    CONCERN_OPTIONS,
+    PAGE_BY_SLUG,
+    QUESTIONS,
+    FormGroup,
+    Page,
+    Question,
+    is_asked,
+)
 
 Answers = dict[str, Any]
 # Stand-ins for required answers on later pages, so one page can be checked by the Intake model on its own.
@@ -39,17 +48,6 @@ class PageResult:
     answers: Answers
     errors: dict[str, str] = field(default_factory=dict)
     shown: dict[str, Any] = field(default_factory=dict)
-
-
-def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
-    """Whether a question applies: a top-level one unless the answer it stands in for was given (the age
-    beside a date of birth); a follow-up when its parent calls for it."""
-    if question.name in ASKED_IF_BLANK:
-        return not answers.get(ASKED_IF_BLANK[question.name])
-    if question.parent is None:
-        return True
-    parent = QUESTIONS[question.parent]
-    return is_asked(parent, answers) and answers.get(parent.name) in question.parent_values
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -77,7 +75,7 @@ def read_page(page: Page, form: FormData, answers: Mapping[str, Any], today: dt.
     read: list[Question] = []
     if not page.details:
         for group in page.groups:
-            _read_group(group, form, result)
+            read_group(group, form, result.answers, result.errors, result.shown)
     for question in page.screen_questions():
         if is_asked(question, result.answers):
             _read(question, form, result, today)
@@ -104,77 +102,6 @@ def read_page(page: Page, form: FormData, answers: Mapping[str, Any], today: dt.
 
 def _posted(question: Question, form: FormData) -> bool:
     return any(key == question.name or key.startswith(question.name + "-") for key in form)
-
-
-def ticks(group: FormGroup, answers: Mapping[str, Any]) -> list[str]:
-    """The boxes ticked in a group: as the patient last sent them, else as their answers say."""
-    kept = answers.get(group.key)
-    if isinstance(kept, list):
-        return [str(v) for v in kept]
-    values = [answers.get(name) for name in group.names]
-    if any(v is None for v in values):
-        return []
-    out = [name for name in group.names if answers.get(name) == "yes"]
-    if any(v == "not_sure" for v in values):
-        out.append(NOT_SURE)
-    return out or [NONE]
-
-
-def one_by_one(group: FormGroup, answers: Mapping[str, Any]) -> tuple[Question, ...]:
-    """The group's questions asked one by one: those left unticked beside "I am not sure about some"."""
-    chosen = ticks(group, answers)
-    if NOT_SURE not in chosen:
-        return ()
-    return tuple(q for q in group.questions if q.name not in chosen)
-
-
-def _read_group(group: FormGroup, form: FormData, result: PageResult) -> None:
-    """Ticked boxes are "yes"; unticked ones "no" only beside a tick or "None of these" (never by default),
-    or asked one by one when the patient is not sure about some."""
-    chosen = form.getlist(group.key)
-    before = ticks(group, result.answers)
-    result.shown[group.key] = chosen
-    allowed = {*group.names, NONE, NOT_SURE}
-    error = None
-    if not chosen:
-        error = _("Select the ones that apply to you, or ‘None of these’")
-    elif set(chosen) - allowed:
-        error = _("Select from the answers listed")
-    elif NONE in chosen and len(set(chosen)) > 1:
-        error = _("Select ‘None of these’ on its own, or only the ones that apply to you")
-    if error is not None:
-        result.errors[group.key] = error
-        result.answers.pop(group.key, None)
-        for name in group.names:  # nothing is implied from a group the patient has not answered
-            result.answers.pop(name, None)
-        return
-    unsure = NOT_SURE in chosen
-    for name in group.names:
-        if name in chosen:
-            result.answers[name] = "yes"
-        elif not unsure:
-            result.answers[name] = "no"
-        elif NOT_SURE not in before or name in before:  # not yet asked one by one
-            result.answers.pop(name, None)
-    result.answers[group.key] = [v for v in (*group.names, NOT_SURE, NONE) if v in chosen]
-
-
-def details_page(page: Page, answers: Mapping[str, Any]) -> Page | None:
-    """The details screen of a page for these answers, or None when there is nothing more to ask."""
-    base = PAGE_BY_SLUG[page.slug]
-    questions: list[Question] = []
-    for group in base.groups:
-        alone = one_by_one(group, answers)
-        questions.extend(alone)
-        for q in group.questions:
-            if q not in alone:
-                questions.extend(f for f in q.followups if is_asked(f, answers))
-    for q in base.questions:
-        if q.name in ASKED_IF_BLANK and is_asked(q, answers):
-            questions.append(q)
-    if not questions:
-        return None
-    return Page(base.slug, base.title, tuple(questions), details=True)
 
 
 def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> None:

@@ -13,11 +13,12 @@ from werkzeug.wrappers import Response
 
 from ...intake import MAX_TREATMENTS
 from . import bp, navigation, state
-from .answers import details_page, intake_errors, is_asked, read_page, ticks, unanswered
+from .answers import intake_errors, read_page, unanswered
+from .grouping import details_page, ticks
 from .groups import NONE, NOT_SURE
 from .navigation import Screen
 from .present import summary
-from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, PAGES, QUESTIONS, Page
+from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, PAGES, QUESTIONS, Page, is_asked
 
 View = str | Response | tuple[str, int]
 ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what url_for leaves unquoted in an anchor

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .answers import details_page, one_by_one, unanswered
+from .answers import unanswered
+from .grouping import details_page, one_by_one
 from .questions import GROUP_BY_KEY, PAGE_BY_SLUG, PAGE_OF, PAGE_OF_GROUP, PAGES
 
 

@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from ...clock import fmt_date
 from ...decision import Decision, Instruction, Phase
 from ...vocabulary import Area, Concern, Outcome
-from .answers import is_asked, ticks
+from .grouping import ticks
 from .groups import NONE
 from .labels import LABELS
-from .questions import PAGES, Question
+from .questions import PAGES, Question, is_asked
 
 HEADLINES = {
     Outcome.SUITABLE: "You can go ahead with microneedling",

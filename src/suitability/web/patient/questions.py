@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -193,6 +194,17 @@ def _with_followups(q: Question, children: dict[str, list[Question]]) -> Questio
         return q
     followups = tuple(_with_followups(c, children) for c in children[q.name])
     return Question(**{**q.__dict__, "followups": followups})
+
+
+def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether a question applies: a top-level one unless the answer it stands in for was given (the age
+    beside a date of birth); a follow-up when its parent calls for it."""
+    if question.name in ASKED_IF_BLANK:
+        return not answers.get(ASKED_IF_BLANK[question.name])
+    if question.parent is None:
+        return True
+    parent = QUESTIONS[question.parent]
+    return is_asked(parent, answers) and answers.get(parent.name) in question.parent_values
 
 
 PAGES: tuple[Page, ...] = _build()
