@@ -27,6 +27,7 @@ BLANK_PAGES_KEPT = 4 * len(PAGES)  # blank pages rendered once each: every page,
 
 @bp.get("/")
 def start() -> View:
+    """The start page, with a link back to the first screen left to answer when there are answers."""
     answers = state.answers()
     resume_at = _url(navigation.resume(answers)) if state.has_consent() and answers else None
     return render_template("patient/start.html", errors={}, resume=resume_at, first=PAGES[0])
@@ -34,6 +35,7 @@ def start() -> View:
 
 @bp.post("/start")
 def give_consent() -> View:
+    """Consent given: on to the first page; not given: the start page again, with the error."""
     if request.form.get("consent") != "yes":
         errors = {"consent": _("Tick the box to say you understand and agree, if you want to continue")}
         return render_template("patient/start.html", errors=errors, resume=None, first=PAGES[0]), 400
@@ -43,21 +45,25 @@ def give_consent() -> View:
 
 @bp.get("/questions/<slug>")
 def page(slug: str) -> View:
+    """A page's main screen."""
     return _show(Screen(slug))
 
 
 @bp.get("/questions/<slug>/details")
 def details(slug: str) -> View:
+    """A page's details screen (or on to the next screen when it has nothing to ask)."""
     return _show(Screen(slug, True))
 
 
 @bp.post("/questions/<slug>")
 def save_page(slug: str) -> View:
+    """A page's main screen sent: its answers kept, then its details screen or the next page."""
     return _save(Screen(slug))
 
 
 @bp.post("/questions/<slug>/details")
 def save_details(slug: str) -> View:
+    """A details screen sent: its answers kept, then the next page."""
     return _save(Screen(slug, True))
 
 
@@ -122,6 +128,7 @@ def _url(screen: Screen | None) -> str:
 
 @bp.get("/check")
 def check() -> View:
+    """Check your answers: every answer with a Change link, what is missing, and the send button."""
     if not state.has_consent():
         return redirect(url_for("patient.start"))
     answers = state.answers()
