@@ -130,3 +130,19 @@ def test_not_sure_asks_the_unticked_ones_one_by_one_and_keeps_the_ticked_yes(cli
     with client.session_transaction() as session:
         answers = session["answers"]
     assert all(answers[n] == "not_sure" for n in names) and answers["bleeding_disorder"] == "yes"
+
+
+def test_a_box_ticked_from_the_check_page_asks_its_follow_up_then_returns(client: FlaskClient) -> None:
+    from patient_form import answer_all, example_answers
+
+    data = {**example_answers(), "retinoid": "no", "retinoid_last_use": None}
+    answer_all(client, data)
+    change = client.get("/check").get_data(as_text=True)
+    assert 'href="/questions/medicines?return=check#q-medicines-group"' in change
+    form = {"isotretinoin": "no", "medicines-group": ["retinoid"], "return_to": "check"}
+    response = client.post("/questions/medicines", data=form)
+    assert response.location.endswith("/questions/medicines/details?return=check")
+    html = client.get(response.location).get_data(as_text=True)
+    assert 'name="retinoid_last_use"' in html and 'name="return_to" value="check"' in html
+    response = client.post("/questions/medicines/details", data={"retinoid_last_use": "", "return_to": "check"})
+    assert response.location.endswith("/check")
