@@ -27,9 +27,23 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
     return create_app(settings)
 
 
+def group_ticks(page: Page, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The boxes a person ticks in each checkbox group of `page` to give the answers in `data`: each "yes";
+    "I am not sure about some" when any is "not sure" or left out; "None of these" when all are "no"."""
+    form: dict[str, list[str]] = {}
+    for group in page.groups:
+        values = [data.get(name) for name in group.names]
+        ticked = [name for name, value in zip(group.names, values, strict=True) if value == "yes"]
+        if any(value != "yes" and value != "no" for value in values):
+            ticked.append("not_sure")
+        form[group.key] = ticked or ["none"]
+    return form
+
+
 def page_form(page: Page, data: dict[str, Any]) -> dict[str, Any]:
-    """The form fields a person would fill on `page` to give the answers in `data` (intake JSON names)."""
-    form: dict[str, Any] = {}
+    """The form fields a person would fill on `page` and its details screen to give the answers in `data`
+    (intake JSON names), posted at once: the group ticks, then every answer a screen of the page asks."""
+    form: dict[str, Any] = dict(group_ticks(page, data))
     for question in page.all_questions():
         value = data.get(question.name)
         if value is None:

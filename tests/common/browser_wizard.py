@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from suitability.vocabulary import Area, Concern
 from suitability.web.patient.labels import LABELS
-from suitability.web.patient.questions import PAGES, QUESTIONS, Question
+from suitability.web.patient.questions import PAGES, QUESTIONS, FormGroup, Question
 from suitability.web.patient.questions import Page as FormPage
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -28,6 +29,7 @@ class Patient:
         self.axe_source = axe_source
         self.artifacts = artifacts
         self.shots = 0
+        self.screens = 0  # screens answered (the start page's consent counts as one)
         self.console_errors: list[str] = []
         page.on("console", lambda message: self.console_errors.append(message.text)
                 if message.type == "error" else None)
@@ -40,6 +42,8 @@ class Patient:
         `status` 400 is for a page re-shown with errors: Chromium logs the document's own 4xx status as a
         console error, and only that message is then allowed."""
         self.shots += 1
+        description = self.page.locator('head meta[name="description"]')
+        assert description.count() == 1 and len(description.get_attribute("content") or "") > 20, name
         self.page.screenshot(path=str(self.artifacts / f"{self.shots:02d}-{name}.png"), full_page=True)
         if not self.javascript:
             return
@@ -64,18 +68,54 @@ class Patient:
         expect(heading).to_have_text("Check if microneedling is suitable for you")
         self.check_page("start")
         self.page.get_by_label("I understand this does not replace a consultation").check()
+        self.screens += 1
         self.page.get_by_role("button", name="Start now").click()
 
     def answer_page(self, form_page: FormPage, answers: dict[str, Any], shot: bool = True) -> None:
-        """Answer what `answers` says, and "No" (or the first choice) to every other question on the page."""
+        """Answer what `answers` says, and "No" (or the first choice) to every other question on the page: its
+        main screen, then its details screen if the answers lead there."""
         expect(self.page.get_by_role("heading", level=1)).to_have_text(form_page.heading)
         if shot:
             self.check_page(form_page.slug)
-        for question in form_page.questions:
-            self.answer(question, answers.get(question.name, default_answer(question)))
-            for follow_up in question.followups:
+        for block in form_page.blocks:
+            if isinstance(block, FormGroup):
+                self.tick(block, answers)
+                continue
+            self.answer(block, answers.get(block.name, default_answer(block)))
+            for follow_up in block.followups:
                 if follow_up.name in answers:
                     self.answer(follow_up, answers[follow_up.name])
+        self.screens += 1
+        self.page.get_by_role("button", name="Continue", exact=True).click()
+        self.page.wait_for_load_state()
+        if self.page.url.split("?")[0].endswith(f"/questions/{form_page.slug}/details"):
+            self.answer_details(form_page, answers, shot)
+
+    def tick(self, group: FormGroup, answers: dict[str, Any]) -> None:
+        """Tick each "yes"; "not sure about some" if any answer is neither yes nor no; else "None of these"."""
+        block = self.page.locator(f"#group-{group.key}")
+        values = [answers.get(name, "no") for name in group.names]
+        for question, value in zip(group.questions, values, strict=True):
+            if value == "yes":
+                block.get_by_role("checkbox", name=question.text, exact=True).check()
+        if any(value not in ("yes", "no") for value in values):
+            block.get_by_role("checkbox", name=re.compile("^I am not sure about some of these")).check()
+        elif "yes" not in values:
+            block.get_by_role("checkbox", name="None of these", exact=True).check()
+
+    def answer_details(self, form_page: FormPage, answers: dict[str, Any], shot: bool) -> None:
+        """The details screen: each question on it as `answers` says ("No" to a choice it leaves out)."""
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(form_page.heading)
+        if shot:
+            self.check_page(form_page.slug + "-details")
+        for question in form_page.all_questions():
+            if question in form_page.screen_questions() or self.page.locator(f"#group-{question.name}").count() == 0:
+                continue
+            if not self.page.locator(f"#group-{question.name}").is_visible():
+                continue
+            value = answers.get(question.name, default_answer(question) if question.kind == "choice" else None)
+            self.answer(question, value)
+        self.screens += 1
         self.page.get_by_role("button", name="Continue", exact=True).click()
 
     def answer(self, question: Question, value: Any) -> None:
@@ -86,6 +126,10 @@ class Patient:
         if question.kind == "choice":
             group = block.get_by_role("group", name=question.text, exact=True)
             group.get_by_role("radio", name=option_label(question, value), exact=True).check()
+        elif question.in_three_parts:
+            year, month, day = str(value).split("-")
+            for word, part in (("Day", day), ("Month", month), ("Year", year)):
+                block.get_by_label(word, exact=True).fill(part)
         elif question.kind in ("date", "number"):
             block.get_by_label(question.text, exact=True).fill(str(value))
         elif question.kind == "areas":
@@ -115,6 +159,7 @@ class Patient:
         heading = self.page.get_by_role("heading", level=1)
         expect(heading).to_have_text("Check your answers before sending them")
         self.check_page("check")
+        self.screens += 1
         self.page.get_by_role("button", name="Send my answers").click()
         expect(self.page.get_by_text("Your pre-screen result")).to_be_visible()
         self.check_page("result")

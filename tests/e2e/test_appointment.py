@@ -50,13 +50,14 @@ def test_a_too_early_appointment_is_said_first_with_both_dates(patient: Patient)
 
 def test_a_follow_up_typed_then_hidden_by_no_is_dropped_not_refused(patient: Patient) -> None:
     page = patient.page
-    medicines = patient.open_page(5)
-    page.locator("#group-retinoid").get_by_role("radio", name="Yes", exact=True).check()
-    page.locator("#group-retinoid_last_use").get_by_label("When did you last use it?", exact=True).fill(
+    medicines = patient.open_page(2)
+    stopped = page.locator("#group-isotretinoin").get_by_role("radio", name="Yes, but I have stopped", exact=True)
+    stopped.check()
+    page.locator("#group-isotretinoin_last_dose").get_by_role("textbox").fill(
         (TODAY - dt.timedelta(days=1)).isoformat())
-    patient.answer_page(medicines, {"retinoid": "no"}, shot=False)  # "no" after "yes": the date is now hidden
-    expect(page.get_by_role("heading", level=1)).to_have_text(PAGES[6].heading)
-    for form_page in PAGES[6:]:
+    patient.answer_page(medicines, {"isotretinoin": "no"}, shot=False)  # "no" after "yes": the date is hidden
+    expect(page.get_by_role("heading", level=1)).to_have_text(PAGES[3].heading)
+    for form_page in PAGES[3:]:
         patient.answer_page(form_page, {}, shot=False)
     patient.send()
     assert patient.result_headline() == "You can go ahead with microneedling"

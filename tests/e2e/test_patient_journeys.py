@@ -32,7 +32,7 @@ def test_a_pregnant_patient_is_told_it_is_not_suitable(patient: Patient) -> None
     patient.answer_all({"pregnant": "yes"})
     patient.send()
     assert patient.result_headline() == "Microneedling is not advised for you at the moment"
-    expect(patient.page.get_by_role("heading", name="Why")).to_be_visible()
+    expect(patient.page.get_by_role("heading", name="Why microneedling is not advised")).to_be_visible()
     expect(patient.page.get_by_text("pregnan").first).to_be_visible()
 
 
@@ -74,10 +74,9 @@ def test_mistakes_are_explained_and_every_other_answer_is_kept(patient: Patient)
     page = patient.page
     patient.start()
     first = PAGES[0]
-    # about you: a date of birth in the future, a made-up age, and no answer to "do you smoke"
-    future = (TODAY + dt.timedelta(days=3)).isoformat()
-    page.get_by_label(QUESTIONS["date_of_birth"].text, exact=True).fill(future)
-    page.get_by_label(QUESTIONS["age"].text, exact=True).fill("abc")
+    # about you: a date of birth in the future, and the "Do any of these apply?" group left without a tick
+    future = TODAY + dt.timedelta(days=3)
+    patient.answer(QUESTIONS["date_of_birth"], future.isoformat())
     fitzpatrick = page.locator("#group-fitzpatrick")
     type_2 = fitzpatrick.get_by_role("radio", name="Type II: usually burns, tans a little", exact=True)
     type_2.check()
@@ -89,30 +88,43 @@ def test_mistakes_are_explained_and_every_other_answer_is_kept(patient: Patient)
     assert page.title().startswith("Error: ")
     patient.check_page("about-you-errors", status=400)
     links = summary.get_by_role("link")
-    assert links.count() == 4  # date of birth, age, smoker, expectations
-    expect(page.locator("#error-smoker")).to_contain_text("Select an answer")
+    assert links.count() == 2  # date of birth, the group
+    expect(page.locator("#error-about-you-group")).to_contain_text("‘None of these’")
     expect(type_2).to_be_checked()  # the answer given is kept
-    summary.get_by_role("link", name="Enter a whole number, like 34").click()
-    expect(page.locator("#q-age")).to_be_focused()  # the link takes you to the field
+    summary.get_by_role("link", name=re.compile("Select the ones that apply")).click()
+    expect(page.locator("#q-about-you-group")).to_be_focused()  # the link takes you to the first box
 
-    page.get_by_label(QUESTIONS["date_of_birth"].text, exact=True).fill("1990-05-05")
-    page.get_by_label(QUESTIONS["age"].text, exact=True).fill("")
-    patient.answer_page(first, {"fitzpatrick": "II"}, shot=False)
+    patient.answer_page(first, {"fitzpatrick": "II", "date_of_birth": "1990-05-05"}, shot=False)
     expect(page.get_by_role("heading", level=1)).to_have_text(PAGES[1].heading)
 
 
 def test_follow_up_questions_appear_in_place_and_are_announced(patient: Patient) -> None:
     page = patient.page
-    patient.open_page(5)  # the medicines page
-    follow_up = page.locator("#followup-retinoid_last_use")
+    patient.open_page(2)  # the medicines page
+    follow_up = page.locator("#followup-isotretinoin_last_dose")
     expect(follow_up).to_be_hidden()
-    page.locator("#group-retinoid").get_by_role("radio", name="Yes", exact=True).check()
+    page.locator("#group-isotretinoin").get_by_role("radio", name="Yes, but I have stopped", exact=True).check()
     expect(follow_up).to_be_visible()
-    expect(page.locator("#announcer")).to_have_text("New question below: When did you last use it?")
+    expect(page.locator("#announcer")).to_have_text(
+        f"New question below: {QUESTIONS['isotretinoin_last_dose'].text}")
     patient.check_page("medicines-follow-up-open")
-    page.locator("#group-retinoid").get_by_role("radio", name="No", exact=True).check()
+    page.locator("#group-isotretinoin").get_by_role("radio", name="No", exact=True).check()
     expect(follow_up).to_be_hidden()
     expect(page.locator("#announcer")).to_contain_text("Question removed")
+
+
+def test_a_ticked_box_asks_its_follow_up_on_the_next_screen(patient: Patient) -> None:
+    page = patient.page
+    patient.open_page(2)
+    page.locator("#group-isotretinoin").get_by_role("radio", name="No", exact=True).check()
+    page.get_by_role("checkbox", name=QUESTIONS["retinoid"].text, exact=True).check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/questions/medicines/details$"))
+    expect(page.get_by_label(QUESTIONS["retinoid_last_use"].text, exact=True)).to_be_visible()
+    patient.check_page("medicines-details")
+    page.locator("main .back-link").click()
+    expect(page).to_have_url(re.compile(r"/questions/medicines$"))
+    expect(page.get_by_role("checkbox", name=QUESTIONS["retinoid"].text, exact=True)).to_be_checked()
 
 
 def test_check_your_answers_lets_you_change_an_answer(patient: Patient) -> None:
@@ -120,9 +132,10 @@ def test_check_your_answers_lets_you_change_an_answer(patient: Patient) -> None:
     patient.start()
     patient.answer_all({})
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending them")
-    page.get_by_role("link", name=f"Change your answer to: {QUESTIONS['smoker'].text}").click()
-    expect(page.locator("#q-smoker")).to_be_attached()
-    page.locator("#group-smoker").get_by_role("radio", name="Yes", exact=True).check()
+    page.get_by_role("link", name="Change your answer to: Do any of these apply to you?").first.click()
+    expect(page.locator("#q-about-you-group")).to_be_attached()
+    page.get_by_role("checkbox", name=QUESTIONS["smoker"].text, exact=True).check()
+    expect(page.get_by_role("checkbox", name="None of these").first).not_to_be_checked()  # unticked by the JS
     page.get_by_role("button", name="Save and return to your answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending them")
     row = page.locator(".summary-row", has_text=QUESTIONS["smoker"].text)
@@ -138,7 +151,7 @@ def test_adding_a_treatment_row_works_without_javascript(browser: Browser, live_
     patient.page.goto(patient.base + "/")
     page.get_by_label("I understand this does not replace a consultation").check()
     page.get_by_role("button", name="Start now").click()
-    for form_page in PAGES[:-2]:
+    for form_page in PAGES[:-1]:
         patient.answer_page(form_page, {}, shot=False)
     expect(page.locator(".conditional")).to_have_count(0)  # no follow-ups on the request page
     rows = page.locator(".treatment-row")
@@ -149,7 +162,6 @@ def test_adding_a_treatment_row_works_without_javascript(browser: Browser, live_
                                              ("neck", "laxity"), ("hands", "rejuvenation")])
     page.get_by_role("radio", name="In a clinic, by a practitioner").check()
     page.get_by_role("button", name="Continue", exact=True).click()
-    patient.answer_page(PAGES[-1], {}, shot=False)
     expect(page.get_by_text("Backs of the hands: glow")).to_be_visible()
     patient.check_page("check-without-js")
     context.close()
@@ -164,17 +176,17 @@ def test_the_follow_ups_show_without_javascript_and_are_ignored_when_not_needed(
     page.goto(patient.base + "/")
     page.get_by_label("I understand this does not replace a consultation").check()
     page.get_by_role("button", name="Start now").click()
-    for form_page in PAGES[:5]:
+    for form_page in PAGES[:2]:
         patient.answer_page(form_page, {}, shot=False)
-    follow_up = page.locator("#followup-retinoid_last_use")
+    follow_up = page.locator("#followup-isotretinoin_last_dose")
     expect(follow_up).to_be_visible()
-    expect(follow_up).to_contain_text("Only if you answered ‘Yes’ above")
+    expect(follow_up).to_contain_text("Only if you answered ‘Yes, but I have stopped’ above")
     patient.check_page("medicines-without-js")
-    page.locator("#group-retinoid_last_use").get_by_label("When did you last use it?").fill(
+    page.locator("#group-isotretinoin_last_dose").get_by_label(QUESTIONS["isotretinoin_last_dose"].text).fill(
         (TODAY - dt.timedelta(days=1)).isoformat())
-    for form_page in PAGES[5:]:
-        patient.answer_page(form_page, {}, shot=False)  # retinoid: "No"
-    expect(page.get_by_text("When did you last use it?")).to_have_count(0)  # dropped: its parent is "No"
+    for form_page in PAGES[2:]:
+        patient.answer_page(form_page, {}, shot=False)  # isotretinoin: "No"
+    expect(page.get_by_text(QUESTIONS["isotretinoin_last_dose"].text)).to_have_count(0)  # dropped: "No"
     context.close()
 
 
@@ -187,7 +199,7 @@ def test_pages_reflow_at_320_px_and_200_percent_zoom(browser: Browser, live_serv
     patient.start()
     for form_page in PAGES:
         patient.answer_page(form_page, {"melasma": "yes", "melasma_areas": ["cheeks"]},
-                            shot=form_page.slug in ("skin-today-2", "request"))
+                            shot=form_page.slug in ("your-skin", "request"))
     patient.send()
     context.close()
 

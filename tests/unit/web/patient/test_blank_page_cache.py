@@ -37,10 +37,11 @@ def test_answers_are_never_kept_for_reuse_nor_hidden_by_it(app: Flask) -> None:
     patient = app.test_client()
     answer_all(patient, data)
     answered = _pages(patient)
-    assert data["date_of_birth"] in answered["about-you"]
-    assert data["date_of_birth"] not in empty["about-you"]
+    year = 'name="date_of_birth-year"\n                 value="' + data["date_of_birth"][:4] + '"'
+    assert year in answered["about-you"]
+    assert year not in empty["about-you"]
     kept = "".join(app.extensions["patient_blank_fields"].values())
-    assert data["date_of_birth"] not in kept
+    assert year not in kept
     ticked = re.findall(r'name="([^"]+)" value="([^"]+)"(?: checked| selected)', kept)
     assert ticked == [(q.name, q.default) for q in QUESTIONS.values() if q.default]  # only the defaults
     assert _pages(blank) == empty  # the other browser still gets the blank pages

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from tests.common.patient_form import answer_all, example_answers, stored_case, submit
+from tests.common.patient_form import answer_all, example_answers, page_form, stored_case, submit
 from tests.common.strategies import intakes
 
 from suitability import Intake, screen
@@ -21,9 +21,8 @@ from suitability.intake import MAX_TREATMENTS, parse_intake
 from suitability.storage import decision_of, intake_of
 from suitability.vocabulary import Area, Concern
 from suitability.web.patient import state
-from suitability.web.patient.answers import is_asked
 from suitability.web.patient.present import HEADLINES
-from suitability.web.patient.questions import PAGES, QUESTIONS
+from suitability.web.patient.questions import PAGES, QUESTIONS, is_asked
 
 TODAY = dt.date.today()
 
@@ -48,7 +47,7 @@ def coverage_answers(round_: int) -> dict[str, Any]:
     born = dt.date(TODAY.year - 30 - round_, 1, 1)
     if round_ % 2:
         data["date_of_birth"] = born.isoformat()
-    if round_ % 3:
+    elif round_ % 3:  # the age is asked only without a date of birth
         data["age"] = TODAY.year - born.year - 1 + (TODAY >= born.replace(year=TODAY.year))
     rows = MAX_TREATMENTS if round_ == 6 else 3
     areas, concerns = list(Area), list(Concern)
@@ -104,6 +103,8 @@ def test_any_valid_intake_survives_the_form(app: Flask, monkeypatch: pytest.Monk
     monkeypatch.setattr(state, "today", lambda: intake.screening_date)
     client = app.test_client()
     data = intake.model_dump(mode="json", exclude={"screening_date"})
+    if data.get("date_of_birth"):  # the form asks the age only without a date of birth
+        data["age"] = None
     for name, question in QUESTIONS.items():  # the form asks every choice; unanswered means "not sure"
         if question.kind == "choice" and data.get(name) is None and is_asked(question, data):
             data[name] = "not_sure"
@@ -134,21 +135,38 @@ def test_a_blank_still_using_date_stays_blank(app: Flask, client: FlaskClient) -
 
 
 def test_every_question_with_a_not_sure_answer_offers_it(client: FlaskClient) -> None:
+    """On its own screen as a "Not sure" answer; in a checkbox group as "I am not sure about some of these",
+    which asks each unticked question one by one, with "Not sure" (and a ticked one's follow-ups likewise)."""
     client.post("/start", data={"consent": "yes"})
+    offered: set[str] = set()
     for page in PAGES:
         text = client.get(f"/questions/{page.slug}").get_data(as_text=True)
-        for question in page.all_questions():
-            if question.kind == "choice" and any(o.value == "not_sure" for o in question.options):
-                assert f'name="{question.name}" value="not_sure"' in text
-                assert "Not sure" in text
+        for question in page.screen_questions():
+            if f'name="{question.name}" value="not_sure"' in text:
+                offered.add(question.name)
+        for group in page.groups:
+            assert f'name="{group.key}" value="not_sure"' in text
+        form = {**page_form(page, {}), **{g.key: ["not_sure"] for g in page.groups}}
+        assert client.post(f"/questions/{page.slug}", data=form).status_code in (302, 400)
+        if page.groups:
+            more = client.get(f"/questions/{page.slug}/details").get_data(as_text=True)
+            offered |= {q.name for q in QUESTIONS.values() if f'name="{q.name}" value="not_sure"' in more}
+            form = {**page_form(page, {}), **{g.key: list(g.names) for g in page.groups}}
+            client.post(f"/questions/{page.slug}", data=form)
+            more = client.get(f"/questions/{page.slug}/details").get_data(as_text=True)
+            offered |= {q.name for q in QUESTIONS.values() if f'name="{q.name}" value="not_sure"' in more}
+    wanted = {q.name for q in QUESTIONS.values()
+              if q.kind == "choice" and any(o.value == "not_sure" for o in q.options)}
+    assert wanted == offered
 
 
-def test_pages_follow_the_topics_in_order() -> None:
+def test_pages_follow_the_topics_in_order_and_every_group_offers_none_and_not_sure() -> None:
     from suitability.intake import TOPICS
 
-    order = list(dict.fromkeys(page.topic for page in PAGES))
-    assert order == list(TOPICS)
-    assert all(len(page.questions) <= 8 for page in PAGES)
+    order = [q.topic for page in PAGES for q in page.questions]
+    assert list(dict.fromkeys(order)) == list(TOPICS)
+    assert len(PAGES) <= 6
+    assert all(len(page.screen_questions()) <= 8 for page in PAGES)
 
 
 @given(st.sampled_from(PAGES))
@@ -176,29 +194,35 @@ def test_a_page_with_mistakes_comes_back_with_a_summary_and_the_other_answers_ke
     from tests.common.patient_form import errors_in
 
     client.post("/start", data={"consent": "yes"})
-    response = client.post("/questions/about-you", data={"fitzpatrick": "II", "age": "abc",
-                                                          "expects_complete_result": "no"})
+    response = client.post("/questions/about-you", data={"fitzpatrick": "II", "date_of_birth-day": "12",
+                                                          "date_of_birth-month": "", "date_of_birth-year": "1990"})
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "<title>Error: " in text
     assert errors_in(response) == [
-        f"{QUESTIONS['age'].text} – Enter a whole number, like 34",
-        f"{QUESTIONS['smoker'].text} – Select an answer (or ‘Not sure’)",
+        f"{QUESTIONS['date_of_birth'].text} – Enter a day, a month and a year",
+        "Do any of these apply to you? – Select the ones that apply to you, or ‘None of these’",
     ]
-    assert 'href="#q-age"' in text and 'href="#q-smoker"' in text
-    assert 'value="abc"' in text  # what was typed is shown again, to be corrected
+    assert 'href="#q-date_of_birth"' in text and 'href="#q-about-you-group"' in text
+    assert 'name="date_of_birth-day"\n                 value="12"' in text  # shown again, to be corrected
     assert 'id="q-fitzpatrick-II" name="fitzpatrick" value="II" checked' in text
-    assert 'id="q-expects_complete_result-no" name="expects_complete_result" value="no" checked' in text
     again = client.get("/questions/about-you").get_data(as_text=True)  # the good answers were saved
     assert 'value="II" checked' in again
 
 
-def test_an_age_that_contradicts_the_date_of_birth_is_caught_on_its_page(client: FlaskClient) -> None:
-    from tests.common.patient_form import errors_in
-
+def test_the_age_is_asked_only_without_a_date_of_birth(client: FlaskClient) -> None:
     client.post("/start", data={"consent": "yes"})
-    form = {"date_of_birth": "1990-01-01", "age": "5", "fitzpatrick": "II", "smoker": "no",
-            "expects_complete_result": "no"}
-    response = client.post("/questions/about-you", data=form)
+    base = {"fitzpatrick": "II", "about-you-group": "none"}
+    born = {"date_of_birth-day": "2", "date_of_birth-month": "4", "date_of_birth-year": "1988"}
+    response = client.post("/questions/about-you", data={**base, **born, "age": "5"})
+    assert response.status_code == 302 and response.location.endswith("/questions/your-skin")
+    assert 'name="age"' not in client.get("/questions/about-you").get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert session["answers"]["date_of_birth"] == "1988-04-02" and "age" not in session["answers"]
+    response = client.post("/questions/about-you", data=base)
+    assert response.location.endswith("/questions/about-you/details")
+    assert 'name="age"' in client.get("/questions/about-you/details").get_data(as_text=True)
+    response = client.post("/questions/about-you/details", data={"age": "abc"})
     assert response.status_code == 400
-    assert errors_in(response) == [f"{QUESTIONS['age'].text} – Your age does not match your date of birth"]
+    response = client.post("/questions/about-you/details", data={"age": "36"})
+    assert response.location.endswith("/questions/your-skin")

@@ -13,13 +13,13 @@ from flask.testing import FlaskClient
 from suitability.web.patient.questions import PAGES
 
 COOKIE = "suitability_session"
-ANSWERS = {"pregnant": "not_sure", "breastfeeding": "yes"}
+ANSWERS = {"about-you-group": ["breastfeeding", "not_sure"], "fitzpatrick": "II"}
 
 
 def answered(client: FlaskClient) -> str:
-    """Consent, the pregnancy page answered; the session cookie's value."""
+    """Consent, the page with the pregnancy questions answered; the session cookie's value."""
     assert client.post("/start", data={"consent": "yes"}).status_code == 302
-    assert client.post("/questions/pregnancy", data=ANSWERS).status_code == 302
+    assert client.post("/questions/about-you", data=ANSWERS).status_code == 302
     cookie = client.get_cookie(COOKIE)
     assert cookie is not None
     return cookie.value
@@ -42,8 +42,8 @@ def test_the_answers_in_the_cookie_are_not_readable(client: FlaskClient) -> None
 
 def test_the_cookie_still_carries_the_answers_to_the_server(client: FlaskClient) -> None:
     answered(client)
-    page = client.get("/questions/pregnancy").get_data(as_text=True)
-    assert 'value="not_sure" checked' in page or "checked" in page
+    page = client.get("/questions/about-you").get_data(as_text=True)
+    assert 'value="breastfeeding" checked' in page and 'value="not_sure" checked' in page
 
 
 def test_a_cookie_taken_to_another_browser_shows_nothing_readable(app: Flask, client: FlaskClient) -> None:
@@ -62,7 +62,7 @@ def test_a_changed_seal_is_refused(app: Flask, client: FlaskClient) -> None:
     cookie = answered(client)
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     sealed = serializer.loads(cookie)
-    assert sealed["answers"]["pregnant"] == "not_sure"
+    assert sealed["answers"]["breastfeeding"] == "yes" and "pregnant" not in sealed["answers"]
     inner = serializer.serializer
     forged = bytearray(inner.dumps({"consent": True, "answers": {"pregnant": "no"}}))
     forged[-1] ^= 1
