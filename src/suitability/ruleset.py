@@ -16,6 +16,7 @@ from .errors import RuleFileError
 from .less_strict import apply_profile
 from .rule import InstructionSpec, Rule, RuleSet, Source, Wait
 from .rule_fields import texts as rule_texts
+from .rule_translations import check_translations, parse_languages
 from .rule_parsing import (
     CATALOGUE,
     MAX_ENGINE_NODES,
@@ -132,6 +133,8 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
     bibliography = parse_bibliography(files[BIBLIOGRAPHY]) if BIBLIOGRAPHY in files else {}
     check_sources(rules, bibliography, catalogue)
     validity = parse_validity(manifest.get("validity"), MANIFEST)
+    languages = parse_languages(manifest.get("languages"), MANIFEST)
+    check_translations(rules, catalogue, languages, CATALOGUE)
     profiled = tuple(r for r in (apply_profile(rule, profile) for rule in rules) if r is not None)
     for rule in profiled:
         check_engine_limits(rule)
@@ -139,7 +142,7 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
         rules=profiled, instructions=catalogue, general_instructions=general,
         depth_flag_above_mm=float(manifest.get("depth_flag_above_mm", 1.5)),
         version=version_of(files), profile=profile, name=str(manifest.get("name", "suitability")),
-        sources=bibliography, validity=validity, files=files,
+        sources=bibliography, validity=validity, files=files, languages=languages,
     )
     from .coverage import NEUTRAL_KEY, check_coverage, parse_neutral  # late import: coverage needs RuleSet
 
