@@ -10,9 +10,12 @@ from collections.abc import Mapping
 from babel.dates import format_date
 
 from .clock import fmt_date
+from .combine import instruction_anchor
 from .decision import Decision, Finding, Instruction
+from .intake import Intake
 from .rule import RuleSet, Translation
 from .rule_translations import SOURCE_LANGUAGE
+from .validity import asked_again
 
 # Sentences the core writes itself (not a rule's), per language; {appointment} and {earliest} are dates.
 TOO_EARLY = {
@@ -68,8 +71,9 @@ def _waits(decision: Decision, ruleset: RuleSet, language: str) -> tuple[str, ..
     return tuple(words.get(wait) or wait for wait in decision.wait_for)
 
 
-def localise(decision: Decision, ruleset: RuleSet, language: str) -> Decision:
+def localise(decision: Decision, ruleset: RuleSet, language: str, intake: Intake | None = None) -> Decision:
     """The decision with its patient texts in `language` (a code of `ruleset.languages`); English unchanged.
+    With the `intake` it was screened from, the sentence on what is asked again on the day is reworded too.
 
     A text the rule set has no translation for stays in English rather than disappearing: loading refuses a
     rule set with a gap, so this happens only for a decision screened under an older rule set."""
@@ -79,7 +83,12 @@ def localise(decision: Decision, ruleset: RuleSet, language: str) -> Decision:
     if headline and decision.appointment_date and decision.earliest_date and language in TOO_EARLY:
         headline = TOO_EARLY[language].format(appointment=format_day(decision.appointment_date, language),
                                               earliest=format_day(decision.earliest_date, language))
+    again = decision.asked_again
+    if again and intake is not None:
+        again = asked_again(ruleset.validity, intake, decision.valid_until,
+                            instruction_anchor(intake, decision.earliest_date), decision.earliest_date, language)
     return decision.model_copy(update={
+        "asked_again": again,
         "findings": tuple(_finding(f, ruleset, language) for f in decision.findings),
         "instructions": tuple(_instruction(i, ruleset, language) for i in decision.instructions),
         "wait_for": _waits(decision, ruleset, language),

@@ -115,10 +115,12 @@ def check_translations(rules: Iterable[Rule], catalogue: Mapping[str, Instructio
 def unreviewed(rules: Iterable[Rule], catalogue: Mapping[str, InstructionSpec]) -> dict[str, list[str]]:
     """Language -> the rule and instruction ids whose translation no clinician has reviewed yet."""
     out: dict[str, list[str]] = {}
-    for entry in (*rules, *catalogue.values()):
-        for code, translation in entry.translations.items():
+    entries: list[tuple[str, Mapping[str, Translation]]] = [(r.id, r.translations) for r in rules]
+    entries += [(spec.id, spec.translations) for spec in catalogue.values()]
+    for entry_id, translations in entries:
+        for code, translation in translations.items():
             if not translation.reviewed:
-                out.setdefault(code, []).append(entry.id)
+                out.setdefault(code, []).append(entry_id)
     return out
 
 

@@ -16,7 +16,6 @@ from .errors import RuleFileError
 from .less_strict import apply_profile
 from .rule import InstructionSpec, Rule, RuleSet, Source, Wait
 from .rule_fields import texts as rule_texts
-from .rule_translations import check_translations, parse_languages
 from .rule_parsing import (
     CATALOGUE,
     MAX_ENGINE_NODES,
@@ -28,6 +27,7 @@ from .rule_parsing import (
     parse_rule_files,
     parse_yaml,
 )
+from .rule_translations import check_translations, parse_languages
 from .seal import SEAL, check_seal
 from .settings import load_settings
 from .validity import parse_validity

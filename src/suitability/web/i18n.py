@@ -3,13 +3,45 @@ Accept-Language, else the clinic's SUITABILITY_DEFAULT_LANGUAGE; Flask-Babel tra
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request, session
+from urllib.parse import quote
+
+from flask import Flask, Response, current_app, request, session, url_for
 from flask_babel import Babel, get_locale
+from flask_babel import gettext as _gettext
+from flask_babel import ngettext as _ngettext
+from werkzeug.exceptions import HTTPException
 
 from .assets import web_dir
 
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}  # code -> the language's name in itself
 SESSION_KEY = "lang"
+
+
+def _(text: str, **variables: object) -> str:
+    """`text` in this request's language; %(name)s placeholders filled from `variables` (flask_babel.gettext)."""
+    return str(_gettext(text, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    """The singular or plural form for `num` in this request's language (flask_babel.ngettext)."""
+    return str(_ngettext(singular, plural, num, **variables))
+
+
+def page_language() -> str:
+    """This request's language code."""
+    return str(get_locale() or "en")
+
+
+def N_(text: str) -> str:
+    """Mark a text for the catalogue (pybabel extract -k N_) where it is defined; it is translated where it is
+    shown, with `gettext` or the templates' `tr` filter, in the language of that request."""
+    return text
+
+
+def translated(text: object) -> str:
+    """A text held in code or data (a question, an answer's label, an error) in this request's language: the
+    templates' `tr` filter. Plain gettext, so a '%' in the text is never read as a placeholder."""
+    return str(_gettext(str(text))) if text else ""
 
 
 def chosen_language() -> str:
@@ -25,15 +57,32 @@ def chosen_language() -> str:
     return request.accept_languages.best_match(list(LANGUAGES), default=default) or default
 
 
+def language_link(code: str) -> str:
+    """This page again in another language: a plain link (works without JavaScript). A page answering a form
+    (POST) links to its address when that can be opened, else to the start; the answers kept are not lost."""
+    path = request.path
+    if request.method != "GET":
+        try:
+            current_app.url_map.bind("").match(path, method="GET")
+        except HTTPException:
+            path = url_for("patient.start")
+        return f"{path}?lang={code}"
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    query = "&".join(f"{quote(key)}={quote(value)}" for key, value in [*args, ("lang", code)])
+    return f"{path}?{query}"
+
+
 def init_app(app: Flask) -> None:
     """Flask-Babel with the catalogues under web/translations; `current_language` and LANGUAGES in templates."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(web_dir() / "translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=chosen_language)
+    app.jinja_env.filters["tr"] = translated
 
     @app.context_processor
     def _language() -> dict[str, object]:
-        return {"current_language": str(get_locale() or "en"), "LANGUAGES": LANGUAGES}
+        return {"current_language": str(get_locale() or "en"), "LANGUAGES": LANGUAGES,
+                "language_link": language_link}
 
     @app.after_request
     def _content_language(response: Response) -> Response:
@@ -41,4 +90,4 @@ def init_app(app: Flask) -> None:
         return response
 
 
-__all__ = ["LANGUAGES", "chosen_language", "init_app"]
+__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "ngettext", "page_language", "translated"]

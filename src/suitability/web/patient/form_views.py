@@ -11,6 +11,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ...intake import MAX_TREATMENTS
+from ..i18n import _, page_language
 from . import bp, state
 from .answers import intake_errors, is_asked, read_page, unanswered
 from .present import summary
@@ -30,7 +31,7 @@ def start() -> View:
 @bp.post("/start")
 def give_consent() -> View:
     if request.form.get("consent") != "yes":
-        errors = {"consent": "Tick the box to say you understand and agree, if you want to continue"}
+        errors = {"consent": _("Tick the box to say you understand and agree, if you want to continue")}
         return render_template("patient/start.html", errors=errors, resume=False, first=PAGES[0]), 400
     state.give_consent()
     return redirect(url_for("patient.page", slug=PAGES[0].slug))
@@ -73,7 +74,7 @@ def check() -> View:
         return redirect(url_for("patient.start"))
     answers = state.answers()
     missing = unanswered(answers)
-    errors = {q.name: f"Answer this question: {q.text}" for q in missing}
+    errors = {q.name: _("Answer this question: %(question)s", question=_(q.text)) for q in missing}
     if not missing:
         errors = intake_errors(answers, state.today())
     change = _change_links()
@@ -117,7 +118,7 @@ def _render(current: Page, values: dict[str, Any], errors: dict[str, str], back_
     rows = min(MAX_TREATMENTS, _row_count(values.get("treatments") or []))
     return render_template(
         "patient/page.html", page=current, errors=errors, step=index + 1, steps=len(PAGES), back=previous,
-        question_texts={q.name: q.text for q in current.all_questions()}, back_to_check=back_to_check,
+        question_texts={q.name: _(q.text) for q in current.all_questions()}, back_to_check=back_to_check,
         fields=_fields(current, values, errors, state.today().isoformat(), rows),
     )
 
@@ -126,8 +127,8 @@ def _fields(current: Page, values: dict[str, Any], errors: dict[str, str], today
     """The page's controls. A page holding no answer of the patient's (only the defaults) and no error looks the
     same for everyone on a given day: it is rendered once and reused, so the cache never holds an answer."""
     blank = not errors and all(values.get(q.name) == q.default for q in current.all_questions())
-    cache: dict[tuple[str, str, int], Markup] = current_app.extensions.setdefault("patient_blank_fields", {})
-    key = (current.slug, today, rows)
+    cache: dict[tuple[str, str, int, str], Markup] = current_app.extensions.setdefault("patient_blank_fields", {})
+    key = (current.slug, today, rows, page_language())
     if blank and key in cache and not current_app.jinja_env.auto_reload:
         return cache[key]
     html = Markup(render_template(
@@ -148,5 +149,5 @@ def _parent_labels(name: str) -> str:
     parent = QUESTIONS[question.parent] if question.parent else None
     if parent is None:
         return ""
-    words = [o.label for o in parent.options if o.value in question.parent_values]
-    return " or ".join(f"‘{w}’" for w in words)
+    words = [f"‘{_(o.label)}’" for o in parent.options if o.value in question.parent_values]
+    return _(" or ").join(words)

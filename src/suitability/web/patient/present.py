@@ -6,28 +6,32 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ...clock import fmt_date
+from ... import clock
 from ...decision import Decision, Instruction, Phase
+from ...intake import Intake
+from ...localise import format_day, localise
+from ...screening import default_screener
 from ...vocabulary import Area, Concern, Outcome
+from ..i18n import N_, _, ngettext, page_language
 from .answers import is_asked
 from .labels import LABELS
 from .questions import PAGES, Question
 
 HEADLINES = {
-    Outcome.SUITABLE: "You can go ahead with microneedling",
-    Outcome.SUITABLE_WITH_PRECAUTIONS: "You can go ahead, with some precautions",
-    Outcome.REVIEW: "A practitioner needs to look at your answers",
-    Outcome.DEFER: "Not yet: please wait before having microneedling",
-    Outcome.NOT_SUITABLE: "Microneedling is not advised for you at the moment",
+    Outcome.SUITABLE: N_("You can go ahead with microneedling"),
+    Outcome.SUITABLE_WITH_PRECAUTIONS: N_("You can go ahead, with some precautions"),
+    Outcome.REVIEW: N_("A practitioner needs to look at your answers"),
+    Outcome.DEFER: N_("Not yet: please wait before having microneedling"),
+    Outcome.NOT_SUITABLE: N_("Microneedling is not advised for you at the moment"),
 }
 NEXT_STEPS = {
-    Outcome.SUITABLE: "Book your appointment and follow the checklist below.",
-    Outcome.SUITABLE_WITH_PRECAUTIONS: "Book your appointment and follow the checklist below carefully.",
-    Outcome.REVIEW: "Please do not book yet. The clinic will look at your answers and contact you. "
-                    "Give them your reference code if you call.",
-    Outcome.DEFER: "Please wait until the date below (or the condition below has passed) before booking.",
-    Outcome.NOT_SUITABLE: "Please talk to the clinic or your doctor about other treatments that may suit "
-                          "you.",
+    Outcome.SUITABLE: N_("Book your appointment and follow the checklist below."),
+    Outcome.SUITABLE_WITH_PRECAUTIONS: N_("Book your appointment and follow the checklist below carefully."),
+    Outcome.REVIEW: N_("Please do not book yet. The clinic will look at your answers and contact you. "
+                    "Give them your reference code if you call."),
+    Outcome.DEFER: N_("Please wait until the date below (or the condition below has passed) before booking."),
+    Outcome.NOT_SUITABLE: N_("Please talk to the clinic or your doctor about other treatments that may suit "
+                          "you."),
 }
 
 
@@ -37,8 +41,8 @@ class ChecklistItem:
     when: str
 
 
-TOO_EARLY_NEXT_STEPS = ("Please move your appointment to the earliest date below or later, then follow the "
-                        "checklist below: its dates count from the earliest date.")
+TOO_EARLY_NEXT_STEPS = N_("Please move your appointment to the earliest date below or later, then follow the "
+                          "checklist below: its dates count from the earliest date.")
 
 
 @dataclass(frozen=True)
@@ -56,39 +60,65 @@ class Result:
 
 
 def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+    return ngettext("%(num)s day", "%(num)s days", n)
+
+
+def _day(day: dt.date) -> str:
+    return format_day(day, _language())
+
+
+def _language() -> str:
+    return page_language()
 
 
 def _when(item: Instruction) -> str:
     """A short 'when' above each checklist item; blank where the text itself already gives the date."""
-    if any(fmt_date(day) in item.text for day in (item.starts, item.ends) if day):
-        return "On the day" if item.phase is Phase.DAY_OF else ""
+    if any(_day(day) in item.text for day in (item.starts, item.ends) if day):
+        return _("On the day") if item.phase is Phase.DAY_OF else ""
     if item.phase is Phase.DAY_OF:
-        return "On the day" + (f" ({fmt_date(item.starts)})" if item.starts else "")
+        return _("On the day (%(date)s)", date=_day(item.starts)) if item.starts else _("On the day")
     if item.phase is Phase.AFTER:
         if item.ends:
-            return f"Until {fmt_date(item.ends)}"
-        return f"For {_days(item.days_after)} after" if item.days_after else ""
+            return _("Until %(date)s", date=_day(item.ends))
+        return _("For %(days)s after", days=_days(item.days_after)) if item.days_after else ""
     if item.starts:
-        return f"From {fmt_date(item.starts)}"
-    return f"{_days(item.days_before)} before" if item.days_before else ""
+        return _("From %(date)s", date=_day(item.starts))
+    return _("%(days)s before", days=_days(item.days_before)) if item.days_before else ""
 
 
 def _item(instruction: Instruction) -> ChecklistItem:
     return ChecklistItem(instruction.text, _when(instruction))
 
 
-def present(decision: Decision) -> Result:
-    """The result page's content; findings' texts once each, in the decision's order."""
+def sent_at(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """When the answers were sent, in the clinic's zone and this request's language."""
+    if _language() == "en":
+        return clock.shown(moment, zone)
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(zone)
+    return f"{_day(local.date())}, {local:%H:%M} ({clock.zone_name(zone)})"
+
+
+def in_patient_language(decision: Decision, intake: Intake | None = None) -> Decision:
+    """The decision's patient texts in this request's language, from the rule set that made it (else the one
+    serving now: a text it does not have stays as decided)."""
+    screener = default_screener()
+    ruleset = screener.ruleset_for(decision.ruleset_version) or screener.ruleset
+    return localise(decision, ruleset, _language(), intake)
+
+
+def present(decision: Decision, intake: Intake | None = None) -> Result:
+    """The result page's content in this request's language; findings' texts once each, in the decision's order.
+    The `intake` it was screened from lets the sentence on what is asked again be reworded."""
+    decision = in_patient_language(decision, intake)
     reasons = tuple(dict.fromkeys(f.patient_text for f in decision.findings))
     return Result(
         outcome=decision.outcome.value,
-        headline=HEADLINES[decision.outcome],
-        next_steps=TOO_EARLY_NEXT_STEPS if decision.headline else NEXT_STEPS[decision.outcome],
+        headline=_(HEADLINES[decision.outcome]),
+        next_steps=_(TOO_EARLY_NEXT_STEPS) if decision.headline else _(NEXT_STEPS[decision.outcome]),
         first=decision.headline,
         asked_again=decision.asked_again,
         reasons=reasons,
-        earliest_date=fmt_date(decision.earliest_date) if decision.earliest_date else None,
+        earliest_date=_day(decision.earliest_date) if decision.earliest_date else None,
         wait_for=decision.wait_for,
         before=tuple(_item(i) for i in decision.instructions if i.phase is not Phase.AFTER),
         aftercare=tuple(_item(i) for i in decision.instructions if i.phase is Phase.AFTER),
@@ -99,16 +129,16 @@ def show_answer(question: Question, value: Any) -> str:
     """One answer in words, for the check page."""
     if value in (None, "", []):
         if question.kind == "date":
-            return "Left blank" + (" (still using it)" if question.blank_means == "still_using" else "")
-        return "Not answered" if question.required else "Left blank"
+            return _("Left blank (still using it)") if question.blank_means == "still_using" else _("Left blank")
+        return _("Not answered") if question.required else _("Left blank")
     if question.kind == "choice" and question.enum is not None:
-        return LABELS[question.enum][value]
+        return _(LABELS[question.enum][value])
     if question.kind == "date":
-        return fmt_date(dt.date.fromisoformat(value))
+        return _day(dt.date.fromisoformat(value))
     if question.kind == "areas":
-        return ", ".join(LABELS[Area][v] for v in value)
+        return ", ".join(_(LABELS[Area][v]) for v in value)
     if question.kind == "treatments":
-        return "; ".join(f"{LABELS[Area][a]}: {LABELS[Concern][c].lower()}" for a, c in value)
+        return "; ".join(f"{_(LABELS[Area][a])}: {_(LABELS[Concern][c]).lower()}" for a, c in value)
     return str(value)
 
 
@@ -124,7 +154,7 @@ def summary(answers: dict[str, Any]) -> list[tuple[Any, list[SummaryRow]]]:
     """Every page with the questions that apply on it and the answers given, for the check page."""
     out = []
     for page in PAGES:
-        rows = [SummaryRow(q.name, q.text, show_answer(q, answers.get(q.name)),
+        rows = [SummaryRow(q.name, _(q.text), show_answer(q, answers.get(q.name)),
                            q.required and not answers.get(q.name))
                 for q in page.all_questions() if is_asked(q, answers)]
         out.append((page, rows))
