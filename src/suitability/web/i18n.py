@@ -11,6 +11,10 @@ from flask_babel import gettext as _gettext
 from flask_babel import ngettext as _ngettext
 from werkzeug.exceptions import HTTPException
 
+from ..decision import Decision
+from ..intake import Intake
+from ..localise import language_of, localise
+from ..screening import default_screener
 from .assets import web_dir
 
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}  # code -> the language's name in itself
@@ -30,6 +34,14 @@ def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
 def page_language() -> str:
     """This request's language code."""
     return str(get_locale() or "en")
+
+
+def localised(decision: Decision, intake: Intake | None = None) -> Decision:
+    """The decision's patient texts in this request's language, from the rule set that made it (else the one
+    serving now: a text it does not have stays as decided). `intake` rewords what is asked again on the day."""
+    screener = default_screener()
+    ruleset = screener.ruleset_for(decision.ruleset_version) or screener.ruleset
+    return localise(decision, ruleset, language_of(page_language(), ruleset), intake)
 
 
 def N_(text: str) -> str:
@@ -90,4 +102,4 @@ def init_app(app: Flask) -> None:
         return response
 
 
-__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "ngettext", "page_language", "translated"]
+__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "localised", "ngettext", "page_language", "translated"]

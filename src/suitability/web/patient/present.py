@@ -9,10 +9,9 @@ from typing import Any
 from ... import clock
 from ...decision import Decision, Instruction, Phase
 from ...intake import Intake
-from ...localise import format_day, localise
-from ...screening import default_screener
+from ...localise import format_day
 from ...vocabulary import Area, Concern, Outcome
-from ..i18n import N_, _, ngettext, page_language
+from ..i18n import N_, _, localised, ngettext, page_language
 from .answers import is_asked
 from .labels import LABELS
 from .questions import PAGES, Question
@@ -98,18 +97,10 @@ def sent_at(moment: dt.datetime, zone: dt.tzinfo) -> str:
     return f"{_day(local.date())}, {local:%H:%M} ({clock.zone_name(zone)})"
 
 
-def in_patient_language(decision: Decision, intake: Intake | None = None) -> Decision:
-    """The decision's patient texts in this request's language, from the rule set that made it (else the one
-    serving now: a text it does not have stays as decided)."""
-    screener = default_screener()
-    ruleset = screener.ruleset_for(decision.ruleset_version) or screener.ruleset
-    return localise(decision, ruleset, _language(), intake)
-
-
 def present(decision: Decision, intake: Intake | None = None) -> Result:
     """The result page's content in this request's language; findings' texts once each, in the decision's order.
     The `intake` it was screened from lets the sentence on what is asked again be reworded."""
-    decision = in_patient_language(decision, intake)
+    decision = localised(decision, intake)
     reasons = tuple(dict.fromkeys(f.patient_text for f in decision.findings))
     return Result(
         outcome=decision.outcome.value,
