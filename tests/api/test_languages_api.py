@@ -54,3 +54,50 @@ def test_a_stored_case_records_the_language_and_reads_back_in_the_one_asked(app:
     spanish = client.get(url, headers={**auth, "Accept-Language": "es"})
     assert spanish.headers["Content-Language"] == "es"
     assert spanish.get_json()["decision"]["findings"][0]["patient_text"].startswith("La micropunción")
+
+
+def _walk(items: list[dict[str, Any]]) -> Any:
+    for item in items:
+        yield item
+        yield from _walk(item.get("item", []))
+
+
+def _spanish(element: dict[str, Any], key: str) -> str:
+    (extension,) = element[f"_{key}"]["extension"]
+    parts = {part["url"]: part for part in extension["extension"]}
+    assert extension["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
+    assert parts["lang"]["valueCode"] == "es"
+    return str(parts["content"]["valueString"])
+
+
+def test_the_questionnaire_carries_its_language_and_a_spanish_translation_of_every_text(
+        client: FlaskClient, auth: dict[str, str]) -> None:
+    response = client.get("/fhir/Questionnaire/microneedling-prescreen", headers=auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["language"] == "en"
+    untranslated = []
+    for item in _walk(body["item"]):
+        if _spanish(item, "text") == item["text"]:
+            untranslated.append(item["text"])
+        for option in item.get("answerOption", []):
+            coding = option["valueCoding"]
+            if _spanish(coding, "display") == coding["display"] and coding["display"] not in ("No", "Melasma"):
+                untranslated.append(coding["display"])
+    assert not untranslated
+
+
+def test_the_questionnaire_words_its_options_as_the_web_form_does(client: FlaskClient,
+                                                                  auth: dict[str, str]) -> None:
+    from suitability.web.patient.labels import LABELS
+    from suitability.vocabulary import Fitzpatrick, PeelDepth
+
+    body = client.get("/fhir/Questionnaire/microneedling-prescreen", headers=auth).get_json()
+    items = {item["linkId"]: item for item in _walk(body["item"])}
+    skin = {o["valueCoding"]["code"]: o["valueCoding"]["display"] for o in items["fitzpatrick"]["answerOption"]}
+    peel = {o["valueCoding"]["code"]: o["valueCoding"]["display"] for o in items["chemical_peel"]["answerOption"]}
+    assert skin == LABELS[Fitzpatrick] and skin["I"] == "Type I: always burns, never tans"
+    assert peel == LABELS[PeelDepth] and peel["superficial"] == "Yes, a light (superficial) peel"
+    spanish = {o["valueCoding"]["code"]: _spanish(o["valueCoding"], "display")
+               for o in items["fitzpatrick"]["answerOption"]}
+    assert spanish["I"] == "Tipo I: siempre se quema, nunca se broncea"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..intake import TreatmentRequest
 from .patient.labels import LABELS
 from .patient.questions import PAGES
 
@@ -20,6 +21,10 @@ def form_texts() -> list[tuple[str, str]]:
             found.setdefault(question.text, f"question {question.name}")
             if question.help:
                 found.setdefault(question.help, f"hint of {question.name}")
+    for name, info in TreatmentRequest.model_fields.items():  # the FHIR Questionnaire asks these one by one
+        found.setdefault(info.title or name, f"treatment {name}")
+        if info.description:
+            found.setdefault(info.description, f"hint of treatment {name}")
     for enum, words in LABELS.items():
         for value, text in words.items():
             found.setdefault(text, f"answer {enum.__name__}.{value}")

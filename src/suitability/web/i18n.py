@@ -3,10 +3,11 @@ Accept-Language, else the clinic's SUITABILITY_DEFAULT_LANGUAGE; Flask-Babel tra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request, session, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _gettext
 from flask_babel import ngettext as _ngettext
 from werkzeug.exceptions import HTTPException
@@ -42,6 +43,14 @@ def localised(decision: Decision, intake: Intake | None = None) -> Decision:
     screener = default_screener()
     ruleset = screener.ruleset_for(decision.ruleset_version) or screener.ruleset
     return localise(decision, ruleset, language_of(page_language(), ruleset), intake)
+
+
+def translator(code: str) -> Callable[[str], str]:
+    """A function giving a text's translation into `code` from the catalogue, whatever this request's language."""
+    def translate(text: str) -> str:
+        with force_locale(code):
+            return str(_gettext(text))
+    return translate
 
 
 def N_(text: str) -> str:
@@ -102,4 +111,4 @@ def init_app(app: Flask) -> None:
         return response
 
 
-__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "localised", "ngettext", "page_language", "translated"]
+__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "localised", "ngettext", "page_language", "translated", "translator"]
