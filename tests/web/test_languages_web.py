@@ -148,7 +148,7 @@ def pseudo(tmp_path: Path) -> Flask:
             catalog.add(message.id, tuple(OPEN + form + CLOSE for form in (message.id[0], *message.id[1:],
                                                                                message.id[-1])))
         else:
-            catalog.add(message.id, OPEN + message.id + CLOSE)
+            catalog.add(message.id, OPEN + message.id + CLOSE, context=message.context)
     folder = tmp_path / "pseudo" / "es" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     with (folder / "messages.mo").open("wb") as out:
@@ -243,14 +243,18 @@ def test_the_shipped_catalogue_is_compiled_and_complete() -> None:
     po = read_catalogue(TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po")
     with (TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
         mo = read_mo(handle)
-    template = {_key(m.id) for m in read_catalogue(TRANSLATIONS / "messages.pot") if m.id}
-    assert {_key(m.id) for m in po if m.id and m.string and not m.fuzzy} >= template, "run pybabel update, translate"
-    assert {_key(m.id): _key(m.string) for m in mo if m.id} == {
-        _key(m.id): _key(m.string) for m in po if m.id and not m.fuzzy}, "run pybabel compile -d web/translations"
+    template = {_key(m) for m in read_catalogue(TRANSLATIONS / "messages.pot") if m.id}
+    assert {_key(m) for m in po if m.id and m.string and not m.fuzzy} >= template, "run pybabel update, translate"
+    assert {_key(m): _text(m.string) for m in mo if m.id} == {
+        _key(m): _text(m.string) for m in po if m.id and not m.fuzzy}, "run pybabel compile -d web/translations"
 
 
-def _key(value: Any) -> str | tuple[str, ...]:
+def _text(value: Any) -> str | tuple[str, ...]:
     return value if isinstance(value, str) else tuple(value)
+
+
+def _key(message: Any) -> tuple[str | None, str | tuple[str, ...]]:
+    return message.context, _text(message.id)
 
 
 def test_a_question_page_in_spanish_shows_the_form_words_translated(client: FlaskClient) -> None:
@@ -259,4 +263,5 @@ def test_a_question_page_in_spanish_shows_the_form_words_translated(client: Flas
     html = client.get(f"/questions/{PAGES[0].slug}").get_data(as_text=True)
     assert "Tipo I: siempre se quema, nunca se broncea" in html
     assert "Type I" not in html
+    assert ">Atrás</a>" in html  # "Back" the link, not "Back" the part of the body (Espalda)
     assert page_form(PAGES[0], example_answers())  # the page still takes the same answers
