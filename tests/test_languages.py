@@ -129,3 +129,17 @@ def test_a_localised_decision_decides_the_same_and_leaves_no_rule_text_in_englis
     left = english & ({f.patient_text for f in spanish.findings} | {i.text for i in spanish.instructions}
                       | set(spanish.wait_for))
     assert not left
+
+
+def test_rules_check_refuses_a_missing_translation_naming_the_file_rule_and_field(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from suitability.cli import main
+
+    rules = copy_rules(tmp_path / "rules")
+    assert main(["rules", "check", "--rules", str(rules)]) == 0
+    assert "languages: en, es (" in capsys.readouterr().out
+    text = (rules / "pregnancy.yaml").read_text(encoding="utf-8")
+    start = text.index("translations:")
+    edit(rules / "pregnancy.yaml", text[start - 4:text.index("\n\n", start) + 1], "")
+    assert main(["rules", "check", "--rules", str(rules)]) == 1
+    assert "file pregnancy.yaml, rule pregnant, field translations.es.patient" in capsys.readouterr().err

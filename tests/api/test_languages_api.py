@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api_examples import example
-from api_support import get_db_of
+from api_support import BOTH_BACKENDS, get_db_of
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -40,6 +40,7 @@ def test_a_language_not_shipped_gets_english(client: FlaskClient, auth: dict[str
     assert response.get_json()["decision"]["findings"][0]["patient_text"].startswith("Microneedling")
 
 
+@BOTH_BACKENDS
 def test_a_stored_case_records_the_language_and_reads_back_in_the_one_asked(app: Flask, client: FlaskClient,
                                                                           auth: dict[str, str]) -> None:
     created = post(client, auth, {"intake": example({"pregnant": "yes"}), "store": True}, "es")
@@ -76,6 +77,7 @@ def test_the_questionnaire_carries_its_language_and_a_spanish_translation_of_eve
     assert response.status_code == 200
     body = response.get_json()
     assert body["language"] == "en"
+    assert _spanish(body, "title") == "Evaluación previa para micropunción"
     untranslated = []
     for item in _walk(body["item"]):
         if _spanish(item, "text") == item["text"]:

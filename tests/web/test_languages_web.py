@@ -224,7 +224,7 @@ SCENARIOS = parse_scenarios(dict(load_rules().files))
 
 
 def test_every_scenario_decision_reads_in_spanish_with_no_english_left(app: Flask) -> None:
-    english = english_strings()
+    english = english_strings() - {app.config["CLINIC_NAME"]}  # the clinic's name is the clinic's own
     leaks: dict[str, list[str]] = {}
     for scenario in SCENARIOS:
         with app.test_request_context("/?lang=es"):

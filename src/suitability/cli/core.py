@@ -19,6 +19,7 @@ from ..engine import Engine
 from ..errors import SuitabilityError
 from ..intake import Intake, field_errors, parse_intake
 from ..report import render_text
+from ..rule_translations import unreviewed
 from ..ruleset import PROFILES, default_rules_dir, load_rules, read_rule_files
 from ..scenarios import parse_scenarios, run_scenarios
 from ..screening import Screener
@@ -183,7 +184,8 @@ def _repository_file(path: str) -> str | None:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    """Load (seal, coverage, scenarios), then check that every cited document section can be opened."""
+    """Load (seal, coverage, scenarios, every patient text in every shipped language), then check that every
+    cited document section can be opened; say how many translations no clinician has reviewed yet."""
     screener = _load(args)
     if screener is None:
         return 1
@@ -194,6 +196,10 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     if problems:
         return 1
     print(f"ok: {len(ruleset.rules)} rules, version {ruleset.version}, profile {ruleset.profile}")
+    drafts = unreviewed(ruleset.rules, ruleset.instructions)
+    languages = ", ".join(f"{code} ({len(drafts.get(code, []))} not reviewed by a clinician)" if drafts.get(code)
+                          else code for code in ruleset.languages)
+    print(f"languages: {languages}")
     return 0
 
 

@@ -28,6 +28,16 @@ from .fields import ItemKind, bound, intake_fields, kind_of
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 
+def N_(text: str) -> str:
+    """Mark a text for the web catalogue (pybabel extract -k N_): its translations come from there."""
+    return text
+
+
+TITLE = N_("Microneedling pre-screen")
+DESCRIPTION = N_("A pre-screen for microneedling. It never replaces the practitioner's consultation. A missing "
+                 "answer means 'not sure'.")
+
+
 @dataclass(frozen=True)
 class Wording:
     """The words of the Questionnaire: each answer's label as the web form shows it (enum -> value -> words),
@@ -135,12 +145,13 @@ def questionnaire(ruleset_version: str, words: Wording | None = None) -> dict[st
         "language": words.language,
         "version": questionnaire_version(ruleset_version),
         "name": "MicroneedlingPrescreen",
-        "title": "Microneedling pre-screen",
+        "title": TITLE,
+        **words.translated("title", TITLE),
         "status": "active",
         "subjectType": ["Patient"],
         "publisher": "suitability",
-        "description": "A pre-screen for microneedling. It never replaces the practitioner's consultation. "
-                       "A missing answer means 'not sure'.",
+        "description": DESCRIPTION,
+        **words.translated("description", DESCRIPTION),
         "item": [{"linkId": topic, "type": "group", **words.text(TOPICS[topic]), "item": items}
                  for topic, items in groups.items() if items],
     })
