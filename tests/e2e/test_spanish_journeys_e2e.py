@@ -73,3 +73,15 @@ def test_several_not_sure_answers_and_a_recent_peel_wait_then_see_a_practitioner
     expect(main.get_by_role("heading", name=es("Earliest date for treatment"))).to_be_visible()
     assert re.fullmatch(r"\d{1,2} de [a-z]+ de \d{4}", paciente.page.locator(".date-callout").inner_text())
     no_english(paciente)
+
+
+def test_the_error_pages_are_in_spanish_and_accessible(paciente: SpanishPatient) -> None:
+    paciente.start()
+    paciente.page.get_by_role("button", name=es("Continue"), exact=True).click()
+    summary = paciente.page.locator(".error-summary")
+    expect(summary.get_by_role("heading", name=es("There is a problem"))).to_be_visible()
+    expect(summary.get_by_text(es("Select an answer (or ‘Not sure’)")).first).to_be_visible()
+    paciente.check_page("errores", status=400)
+    paciente.page.goto(paciente.base + "/no-such-page")
+    expect(paciente.page.get_by_role("heading", level=1)).to_have_text(es("Page not found"))
+    paciente.check_page("no-encontrada", status=404)
