@@ -143,3 +143,17 @@ def test_rules_check_refuses_a_missing_translation_naming_the_file_rule_and_fiel
     edit(rules / "pregnancy.yaml", text[start - 4:text.index("\n\n", start) + 1], "")
     assert main(["rules", "check", "--rules", str(rules)]) == 1
     assert "file pregnancy.yaml, rule pregnant, field translations.es.patient" in capsys.readouterr().err
+
+
+def test_what_is_asked_again_on_the_day_is_said_in_spanish() -> None:
+    intake = minimal_intake(retinoid="yes", appointment_date="2026-03-20")
+    decision = screen(intake)
+    assert decision.asked_again and decision.asked_again.startswith("Some answers can change")
+    spanish = localise(decision, RULES, "es", intake).asked_again
+    assert spanish and spanish.startswith("Algunas respuestas pueden cambiar en días o semanas, así que el día de "
+                                          "su tratamiento (su cita del 20 de marzo de 2026) el profesional le "
+                                          "volverá a preguntar por el embarazo, el acné activo, ")
+    assert spanish.endswith(". Si alguna respuesta ha cambiado, el resultado se calcula de nuevo en ese momento; el "
+                            "resto de esta evaluación previa sigue siendo válido y no tendrá que repetirla entera.")
+    assert not [word for word in ("pregnancy", "sunburn", "retinoid creams", " and ") if word in spanish]
+    assert localise(decision, RULES, "es").asked_again == decision.asked_again  # without the intake: unchanged

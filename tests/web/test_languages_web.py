@@ -20,11 +20,12 @@ from flask.testing import FlaskClient
 from patient_form import answer_all, example_answers, make_app, page_form, submit_token
 from sqlalchemy import select
 
-from suitability.localise import localise
+from suitability.localise import TOO_EARLY, localise
 from suitability.ruleset import load_rules
 from suitability.scenarios import parse_scenarios
 from suitability.screening import default_screener
 from suitability.storage import Case, decision_of, intake_of
+from suitability.validity import _SENTENCES as SENTENCES
 from suitability.web.assets import web_dir
 from suitability.web.database import get_db
 from suitability.web.patient.present import present
@@ -215,6 +216,7 @@ def english_strings() -> set[str]:
     texts |= {r.patient for r in rules.rules} | {r.wait_for or "" for r in rules.rules}
     for spec in rules.instructions.values():
         texts |= {spec.text, spec.dated or "", spec.now or ""}
+    texts |= set(SENTENCES["en"].values()) | {TOO_EARLY["en"]}  # the sentences the core writes itself
     # a text shown with its placeholders filled is matched by its longest literal part
     parts = {max(re.split(r"%\(\w+\)s|\{\w+\}", text), key=len).strip() for text in texts}
     return {p for p in parts if len(p) >= 12 and p not in ("Microneedling", "Melasma")}
