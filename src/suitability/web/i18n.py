@@ -12,9 +12,9 @@ from flask_babel import gettext as _gettext
 from flask_babel import ngettext as _ngettext
 from werkzeug.exceptions import HTTPException
 
+from ..deciding.localise import language_of, localise
 from ..decision import Decision
 from ..intake import Intake
-from ..localise import language_of, localise
 from ..screening import default_screener
 from .assets import web_dir
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_intake
+from ...intake import is_asked as is_asked_in_intake
 from ..i18n import _
 from ..numbers import whole_number
 from .questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Page, Question
@@ -42,10 +43,7 @@ class PageResult:
 
 def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
     """Whether a question applies: always for a top-level one; a follow-up when its parent calls for it."""
-    if question.parent is None:
-        return True
-    parent = QUESTIONS[question.parent]
-    return is_asked(parent, answers) and answers.get(parent.name) in question.parent_values
+    return is_asked_in_intake(question.name, answers)
 
 
 def parse_date(text: str) -> dt.date | None:

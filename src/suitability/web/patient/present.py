@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ... import clock
+from ...deciding.localise import format_day
 from ...decision import Decision, Instruction, Phase
 from ...intake import Intake
-from ...localise import format_day
 from ...vocabulary import Area, Concern, Outcome
 from ..i18n import N_, _, localised, ngettext, page_language
 from .answers import is_asked
