@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint bench clean serve-prod
+.PHONY: run test install lint bench clean serve-prod messages translations
 
 $(BIN)/suitability: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ lint: install
 # `make bench QUICK=1`: a first look in well under a minute (fewer, shorter runs); progress goes to stderr.
 bench: install
 	$(BIN)/python benchmarks/screening.py $(if $(QUICK),--quick)
+
+# The catalogue (README "Languages"): `make messages` after changing a page's words, translate the new entries
+# of web/translations/<lang>/LC_MESSAGES/messages.po, then `make translations`.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -c TRANSLATORS: -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -w 118
+
+translations: install
+	$(BIN)/pybabel compile -d web/translations
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -9,9 +9,12 @@ from flask import Response, current_app, g, request, url_for
 
 from ..fhir import FHIR_JSON, ResponseInvalid, decision_to_fhir, intake_from_response, questionnaire
 from ..fhir.codes import BASE
+from ..fhir.questionnaire import Wording
 from ..screening import default_screener
 from ..storage import Source
+from ..web.i18n import LANGUAGES, translator
 from ..web.observe import observed
+from ..web.patient.labels import LABELS
 from . import db
 from .problems import Problem
 from .service import canonical_hash, check_idempotency_key, read_json, store
@@ -24,7 +27,9 @@ def _fhir(body: dict[str, Any], status: int = 200, headers: dict[str, str] | Non
 
 
 def get_questionnaire() -> Response:
-    return _fhir(questionnaire(default_screener().ruleset.version))
+    """The Questionnaire in English with every text's translation; options worded as the web form words them."""
+    words = Wording(labels=LABELS, translations={code: translator(code) for code in LANGUAGES if code != "en"})
+    return _fhir(questionnaire(default_screener().ruleset.version, words))
 
 
 def _posted() -> Any:

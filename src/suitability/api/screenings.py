@@ -9,7 +9,8 @@ from flask import Response, current_app, g, request, url_for
 from sqlalchemy import select
 
 from ..decision import Decision
-from ..storage import Case, Source, get_case
+from ..storage import Case, Source, get_case, intake_of
+from ..web.i18n import localised, page_language
 from ..web.observe import observed
 from . import db
 from .models import ApiSubmission
@@ -28,15 +29,17 @@ def case_link(case: Case) -> dict[str, str]:
 
 
 def create_screening() -> Response:
-    """Screen an intake; with "store": true also keep it as a case (once per Idempotency-Key)."""
+    """Screen an intake; with "store": true also keep it as a case (once per Idempotency-Key). The patient texts
+    are in the language Accept-Language asks for (said in Content-Language); the case keeps the English."""
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
     call = parse_screening(request.get_data(cache=False), current_app.config["CLINIC_ZONE"])
     decision: Decision = observed("api")(call.intake)
     if not call.store:
-        return _json({"decision": decision.model_dump(mode="json")}, 200)
+        return _json({"decision": localised(decision, call.intake).model_dump(mode="json")}, 200)
     case, created, stored = store(db.session(), call.intake, decision, api_key_id=g.api_key_id,
-                                  idempotency_key=key, digest=call.digest, source=Source.API)
-    body = {"decision": stored.model_dump(mode="json"), "case": case_link(case)}
+                                  idempotency_key=key, digest=call.digest, source=Source.API,
+                                  language=page_language())
+    body = {"decision": localised(stored, call.intake).model_dump(mode="json"), "case": case_link(case)}
     headers = {"Location": case_link(case)["url"]}
     if not created:
         headers["Idempotent-Replayed"] = "true"
@@ -50,7 +53,7 @@ def get_screening(case_id: str) -> Response:
     case = get_case(session, case_id) if owner == g.api_key_id else None
     if case is None:
         raise Problem(404, None, "There is no case with this id for this API key.")
-    decision = Decision.model_validate(case.decision)
+    decision = localised(Decision.model_validate(case.decision), intake_of(case))
     return _json({
         "id": case.id, "reference": case.reference, "created_at": case.created_at.isoformat(),
         "source": case.source.value, "outcome": case.outcome.value, "needs_review": case.needs_review,

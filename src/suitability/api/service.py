@@ -111,14 +111,14 @@ def check_idempotency_key(value: str | None) -> str | None:
 
 
 def store(session: Session, intake: Intake, decision: Decision, *, api_key_id: int, idempotency_key: str | None,
-          digest: str, source: Source) -> tuple[Case, bool, Decision]:
+          digest: str, source: Source, language: str | None = None) -> tuple[Case, bool, Decision]:
     """Store the case (and, in the same transaction, its webhook events and owner); replay a known key. The
     decision returned is the stored one: a new case's is the one just stored, a replayed case's is read back."""
     key = f"{source.value}:{api_key_id}:{idempotency_key}" if idempotency_key else None
     session.info[API_KEY_INFO] = api_key_id
     try:
         case, created = store_submission(session, intake, decision, idempotency_key=key, body_hash=digest,
-                                         source=source, actor=f"api-key:{api_key_id}")
+                                         source=source, actor=f"api-key:{api_key_id}", language=language)
     finally:
         session.info.pop(API_KEY_INFO, None)
     return case, created, decision if created else decision_of(case)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from babel.dates import format_date
 
 from ..clock import fmt_date
 from ..intake import Intake
@@ -127,43 +129,96 @@ _SHORT = {
 }
 
 
-def _short(name: str) -> str:
-    return _SHORT.get(name, name.replace("_", " "))
+# The same in Spanish; a language without its own words here is told in English (localise.py checks none is
+# missing for a shipped language).
+_SHORT_IN: dict[str, dict[str, str]] = {"es": {
+    "pregnant": "el embarazo", "breastfeeding": "la lactancia", "acne_inflamed": "el acné activo",
+    "acne_comedonal": "los puntos negros y blancos", "cold_sore_now": "el herpes labial",
+    "skin_infection": "las infecciones de la piel", "open_wounds": "las heridas abiertas o la piel irritada",
+    "eczema_flaring": "los brotes de eccema", "psoriasis_in_area": "las placas de psoriasis",
+    "rosacea_active": "los granos de rosácea", "autoimmune_flare": "los brotes autoinmunes",
+    "sunburn": "las quemaduras solares", "tan": "el bronceado", "self_tanner": "el autobronceador",
+    "retinoid": "las cremas con retinoides", "exfoliant_acids": "los exfoliantes con ácidos y granulados",
+    "benzoyl_peroxide": "el peróxido de benzoilo", "nsaid": "los analgésicos antiinflamatorios",
+    "aspirin": "la aspirina", "supplements": "los suplementos", "isotretinoin": "la isotretinoína",
+    "chemical_peel": "los peelings químicos", "hair_removal": "la depilación",
+    "nonablative_laser": "los tratamientos con láser o luz pulsada (IPL)",
+    "ablative_resurfacing": "el láser ablativo (resurfacing) o la cirugía",
+    "botulinum_toxin": "las inyecciones antiarrugas", "dermal_filler": "los rellenos dérmicos",
+    "facial_surgery": "la cirugía facial",
+    "photosensitising_medication": "los medicamentos que hacen la piel sensible al sol",
+    "anticoagulant": "los anticoagulantes", "warts": "las verrugas", "immunosuppressed": "su sistema inmunitario",
+    "chemo_or_radiotherapy": "la quimioterapia o la radioterapia",
+}}
+_AND = {"en": " and ", "es": " y "}
+_SENTENCES: dict[str, dict[str, str]] = {
+    "en": {
+        "on_appointment": "your appointment on {day}",
+        "at_earliest": "{day} at the earliest",
+        "nothing_due": "Your answers can be relied on up to {when}: nothing needs asking again on the day unless "
+                       "something changes.",
+        "due": "Some answers can change within days or weeks, so on the day of your treatment ({when}) the "
+               "practitioner will ask you again about {listed}. If an answer has changed, the result is worked "
+               "out again then; the rest of this pre-screen stands and you will not need to take the whole "
+               "pre-screen again.",
+        "undated": "Some answers can change within days or weeks. If you are treated after {valid}, the "
+                   "practitioner will ask you again on the day about {listed}, and about more of them the later "
+                   "it is; if an answer has changed, the result is worked out again then. You will not need to "
+                   "take the whole pre-screen again.",
+    },
+    "es": {
+        "on_appointment": "su cita del {day}",
+        "at_earliest": "el {day} como muy pronto",
+        "nothing_due": "Sus respuestas sirven hasta {when}: no hace falta volver a preguntar nada ese día, salvo "
+                       "que algo cambie.",
+        "due": "Algunas respuestas pueden cambiar en días o semanas, así que el día de su tratamiento ({when}) el "
+               "profesional le volverá a preguntar por {listed}. Si alguna respuesta ha cambiado, el resultado se "
+               "calcula de nuevo en ese momento; el resto de esta evaluación previa sigue siendo válido y no "
+               "tendrá que repetirla entera.",
+        "undated": "Algunas respuestas pueden cambiar en días o semanas. Si se trata después del {valid}, el "
+                   "profesional le volverá a preguntar ese día por {listed}, y por más de ellas cuanto más tarde "
+                   "sea; si alguna respuesta ha cambiado, el resultado se calcula de nuevo en ese momento. No "
+                   "tendrá que repetir entera la evaluación previa.",
+    },
+}
+_DATES: dict[str, Callable[[dt.date], str]] = {
+    "es": lambda day: format_date(day, format="long", locale="es"),
+}
+LANGUAGES = tuple(_SENTENCES)  # the languages this module words its sentence in
 
 
-def _listed(names: list[str]) -> str:
-    words = list(dict.fromkeys(_short(n) for n in names))
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _short(name: str, language: str = "en") -> str:
+    return _SHORT_IN.get(language, {}).get(name) or _SHORT.get(name, name.replace("_", " "))
+
+
+def _listed(names: list[str], language: str = "en") -> str:
+    words = list(dict.fromkeys(_short(n, language) for n in names))
+    joined = _AND.get(language, _AND["en"])
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + joined + words[-1]
 
 
 def asked_again(table: Mapping[str, Period], intake: Intake, valid: dt.date | None,
-                treatment_day: dt.date | None, earliest: dt.date | None = None) -> str | None:
+                treatment_day: dt.date | None, earliest: dt.date | None = None, language: str = "en") -> str | None:
     """In plain words: which answers are asked again on the day of treatment, and why (they can change within
     days or weeks). Never implies the answers expire before the patient could be treated without saying what
     happens then: the questions are asked again on the day, and only the result of those can change.
 
     treatment_day: the day the instructions count from (the appointment, or the earliest date when the
-    appointment is too early); None without an appointment."""
+    appointment is too early); None without an appointment. language: one of _SENTENCES (else English)."""
     if valid is None:
         return None
+    words = _SENTENCES.get(language, _SENTENCES["en"])
+    day_of = _DATES.get(language, fmt_date)
     start = intake.screening_date
     asked = [name for name, period in table.items() if is_asked(name, intake.__dict__) and not _parents(name)]
     treatment_day = treatment_day or earliest  # without an appointment, the first day treatment can happen
     if treatment_day is not None:
         due = [name for name in asked if treatment_day > _expires(start, table[name])]
-        day = fmt_date(treatment_day)
+        day = day_of(treatment_day)
         on_appointment = treatment_day == intake.appointment_date
-        when = f"your appointment on {day}" if on_appointment else f"{day} at the earliest"
+        when = (words["on_appointment"] if on_appointment else words["at_earliest"]).format(day=day)
         if not due:
-            return (f"Your answers can be relied on up to {when}: nothing needs asking again on the day unless "
-                    "something changes.")
-        return (f"Some answers can change within days or weeks, so on the day of your treatment ({when}) the "
-                f"practitioner will ask you again about {_listed(due)}. If an "
-                "answer has changed, the result is worked out again then; the rest of this pre-screen stands and "
-                "you will not need to take the whole pre-screen again.")
+            return words["nothing_due"].format(when=when)
+        return words["due"].format(when=when, listed=_listed(due, language))
     due = [name for name in asked if _expires(start, table[name]) == valid] or asked
-    return (f"Some answers can change within days or weeks. If you are treated after {fmt_date(valid)}, the "
-            f"practitioner will ask you again on the day about {_listed(due)}, and about more of them the later it "
-            "is; if an answer has changed, the result is worked out again then. You will not need to take the "
-            "whole pre-screen again.")
-
+    return words["undated"].format(valid=day_of(valid), listed=_listed(due, language))

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import RuleFileError
 from . import fields as rule_fields
 from .conditions import Test, suggest
-from .model import Rule, Wait
+from .model import Rule, Translation, Wait
 
 KEYS = {"reading", "held_by", "outcome", "wait", "depth_cap_mm", "drop", "patient", "wait_for", "instructions"}
 EFFECTS = KEYS - {"reading", "held_by"}
@@ -101,7 +101,18 @@ def apply_profile(rule: Rule, profile: str) -> Rule | None:
         changes["wait_for"] = None if less["wait_for"].strip() == NONE else less["wait_for"].strip()
     if "instructions" in less:
         changes["instructions"] = tuple(less["instructions"])
+    if "patient" in less or "wait_for" in less:
+        changes["translations"] = {code: _read_less_strictly(t) for code, t in rule.translations.items()}
     return replace(rule, **changes)
+
+
+def _read_less_strictly(translation: Translation) -> Translation:
+    """A translation whose less strict texts stand in for the rule's own, as the English ones do."""
+    texts = dict(translation.texts)
+    for key in ("patient", "wait_for"):
+        if f"less_strict_{key}" in texts:
+            texts[key] = texts[f"less_strict_{key}"]
+    return Translation(texts=texts, reviewed=translation.reviewed)
 
 
 def _with_window(alternatives: tuple[tuple[Test, ...], ...], wait: Wait) -> tuple[tuple[Test, ...], ...]:

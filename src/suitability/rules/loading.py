@@ -32,6 +32,7 @@ from .parsing import (
 )
 from .seal import SEAL, check_seal
 from .sources import BIBLIOGRAPHY, TIERS, check_sources, parse_bibliography
+from .translations import check_translations, parse_languages
 from .validity_table import parse_validity
 
 PROFILES = ("conservative", "standard")
@@ -135,6 +136,8 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
     bibliography = parse_bibliography(files[BIBLIOGRAPHY]) if BIBLIOGRAPHY in files else {}
     check_sources(rules, bibliography, catalogue)
     validity = parse_validity(manifest.get("validity"), MANIFEST)
+    languages = parse_languages(manifest.get("languages"), MANIFEST)
+    check_translations(rules, catalogue, languages, CATALOGUE)
     profiled = tuple(r for r in (apply_profile(rule, profile) for rule in rules) if r is not None)
     for rule in profiled:
         check_engine_limits(rule)
@@ -142,7 +145,7 @@ def load_rules_from_files(files: Mapping[str, str], profile: str = "conservative
         rules=profiled, instructions=catalogue, general_instructions=general,
         depth_flag_above_mm=float(manifest.get("depth_flag_above_mm", 1.5)),
         version=version_of(files), profile=profile, name=str(manifest.get("name", "suitability")),
-        sources=bibliography, validity=validity, files=files,
+        sources=bibliography, validity=validity, files=files, languages=languages,
     )
     check_coverage(ruleset, parse_neutral(manifest.get(NEUTRAL_KEY), MANIFEST))
     return ruleset

@@ -34,6 +34,15 @@ class Wait:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A rule's or an instruction's patient-facing texts in one language, and whether a clinician has reviewed
+    them (a machine-drafted clinical text is shipped marked `reviewed: false`)."""
+
+    texts: Mapping[str, str]
+    reviewed: bool = False
+
+
+@dataclass(frozen=True)
 class Rule:
     """One validated rule. `alternatives` is a tuple of AND-groups, any of which makes the rule match."""
 
@@ -53,6 +62,7 @@ class Rule:
     flags: tuple[str, ...] = ()
     less_strict: dict[str, Any] = field(default_factory=dict)
     system: bool = False
+    translations: Mapping[str, Translation] = field(default_factory=dict)  # language -> its texts
 
     @property
     def topic(self) -> str:
@@ -81,6 +91,7 @@ class InstructionSpec:
     days_before: int | None = None
     days_after: int | None = None
     sources: tuple[str, ...] = ()
+    translations: Mapping[str, Translation] = field(default_factory=dict)  # language -> its texts
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,7 @@ class RuleSet:
     name: str = "suitability"
     sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, if the folder has one
     validity: dict[str, Period] = field(default_factory=dict)  # ruleset.yaml `validity:` (see deciding/validity.py)
+    languages: tuple[str, ...] = ("en",)  # ruleset.yaml `languages:`: every one has every patient text
     # the exact text the rule set was parsed from (relative name -> text): `version` is the hash of these, and
     # `load_rules_from_files(files, profile)` rebuilds the same rule set from a stored snapshot
     files: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)

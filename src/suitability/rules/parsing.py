@@ -16,11 +16,12 @@ from . import less_strict
 from .compiler import compile_rule
 from .conditions import Test, is_treatment_rule, parse_when, suggest, topic_of
 from .model import InstructionSpec, Rule
+from .translations import INSTRUCTION_FIELDS, RULE_FIELDS, parse_translations
 
 CATALOGUE = "instructions.yaml"
 RULE_KEYS = {
     "id", "title", "when", "when_any", "outcome", "wait", "wait_for", "depth_cap_mm", "instructions", "flags",
-    "patient", "rationale", "sources", "evidence", "less_strict", "system",
+    "patient", "rationale", "sources", "evidence", "less_strict", "system", "translations",
 }
 # durable-rules refuses a rule whose condition has more than 15 $and/$or nodes (error 113, measured: see
 # tests/unit/matching/test_engine.py), and names no rule when it does; so the loader counts them and names the rule.
@@ -124,6 +125,7 @@ def parse_rule(raw: Any, file: str) -> Rule:
         instructions=rule_fields.texts(raw.get("instructions"), where, "instructions"),
         flags=rule_fields.texts(raw.get("flags"), where, "flags"),
         less_strict=dict(less or {}), system=system,
+        translations=parse_translations(raw.get("translations"), where, RULE_FIELDS),
     )
     rule_fields.check_wait_kind(rule.outcome, rule.wait, where)
     if less:
@@ -179,5 +181,6 @@ def parse_instructions(raw: Any) -> dict[str, InstructionSpec]:
             id=item["id"], phase=phase, text=item["text"].strip(), dated=(item.get("dated") or "").strip() or None,
             now=now,
             days_before=item.get("days_before"), days_after=item.get("days_after"),
-            sources=rule_fields.texts(item.get("sources"), where, "sources"))
+            sources=rule_fields.texts(item.get("sources"), where, "sources"),
+            translations=parse_translations(item.get("translations"), where, INSTRUCTION_FIELDS))
     return specs

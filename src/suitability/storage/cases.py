@@ -54,12 +54,13 @@ def body_hash(body: bytes | str) -> str:
 
 def store_submission(session: Session, intake: Intake, decision: Decision, *, idempotency_key: str | None,
                      body_hash: str | None, source: Source | str,
-                     actor: str = "patient") -> tuple[Case, bool]:
+                     actor: str = "patient", language: str | None = None) -> tuple[Case, bool]:
     """Store a case and its `case.submitted` audit event in one transaction, and commit it.
 
     Returns (case, True) for a new case. A repeat with the same key returns (existing case, False) when the
     body hash matches and raises IdempotencyConflict when it does not. Any database failure rolls back and
-    raises StorageError: either the case and its event are both stored, or neither is.
+    raises StorageError: either the case and its event are both stored, or neither is. `language`: the one the
+    patient answered in, kept on the case.
     """
     source = Source(source)
     for _ in range(_ATTEMPTS):
@@ -68,7 +69,7 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
                 existing = _replay(session, idempotency_key, body_hash)
                 if existing is not None:
                     return existing, False
-            case = _new_case(intake, decision, idempotency_key, body_hash, source)
+            case = _new_case(intake, decision, idempotency_key, body_hash, source, language)
             session.add(case)
             session.flush()  # the case row first: the event refers to it
             record_event(session, action=SUBMITTED, actor=actor, case_id=case.id,
@@ -112,7 +113,7 @@ def _replay(session: Session, key: str, digest: str | None) -> Case | None:
 
 
 def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str | None,
-              source: Source) -> Case:
+              source: Source, language: str | None = None) -> Case:
     return Case(
         reference=new_reference(),
         source=source,
@@ -126,6 +127,7 @@ def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str |
         idempotency_key=key,
         body_hash=digest,
         appointment_date=intake.appointment_date,
+        language=language,
     )
 
 

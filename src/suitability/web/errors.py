@@ -9,22 +9,23 @@ from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..errors import SuitabilityError, where_it_failed
+from .i18n import N_
 
 log = logging.getLogger(__name__)
 
 # status -> (title, message); anything unlisted gets the 500 words with its own status.
 PAGES = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
-    404: ("Page not found", ("If you typed the web address, check it is correct. "
-                             "Result pages can only be opened in the browser that sent the answers.")),
-    405: ("Page not found", "Please start again from the first page."),
-    413: ("That was too much to send", "Please go back and try again."),
-    500: ("Sorry, there is a problem with the service",
-          "Please try again later. Your answers on this page were not sent."),
-    503: ("Sorry, the service is unavailable", "Please try again in a few minutes."),
+    400: (N_("Something was wrong with that request"), N_("Please go back and try again.")),
+    404: (N_("Page not found"), N_("If you typed the web address, check it is correct. Result pages can only be "
+                                   "opened in the browser that sent the answers.")),
+    405: (N_("Page not found"), N_("Please start again from the first page.")),
+    413: (N_("That was too much to send"), N_("Please go back and try again.")),
+    500: (N_("Sorry, there is a problem with the service"),
+          N_("Please try again later. Your answers on this page were not sent.")),
+    503: (N_("Sorry, the service is unavailable"), N_("Please try again in a few minutes.")),
 }
-EXPIRED = ("This page has expired", ("For your security, pages expire after a while. Please go back, reload "
-                                     "the page and try again. Answers you already saved are kept."))
+EXPIRED = (N_("This page has expired"), N_("For your security, pages expire after a while. Please go back, reload "
+                                           "the page and try again. Answers you already saved are kept."))
 
 
 def render_error(status: int, title: str | None = None, message: str | None = None) -> tuple[str, int]:

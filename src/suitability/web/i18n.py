@@ -3,13 +3,68 @@ Accept-Language, else the clinic's SUITABILITY_DEFAULT_LANGUAGE; Flask-Babel tra
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request, session
-from flask_babel import Babel, get_locale
+from collections.abc import Callable
 
+from flask import Flask, Response, current_app, request, session, url_for
+from flask_babel import Babel, force_locale, get_locale
+from flask_babel import gettext as _gettext
+from flask_babel import ngettext as _ngettext
+from werkzeug.exceptions import HTTPException
+
+from ..deciding.localise import language_of, localise
+from ..decision import Decision
+from ..intake import Intake
+from ..screening import default_screener
 from .assets import web_dir
 
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}  # code -> the language's name in itself
 SESSION_KEY = "lang"
+# Query words a language switch keeps, by exact value (a question page opened from the check page returns there);
+# nothing else the request sent is written back.
+KEPT_ARGS = {"return": "check"}
+
+
+def _(text: str, **variables: object) -> str:
+    """`text` in this request's language; %(name)s placeholders filled from `variables` (flask_babel.gettext)."""
+    return str(_gettext(text, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    """The singular or plural form for `num` in this request's language (flask_babel.ngettext)."""
+    return str(_ngettext(singular, plural, num, **variables))
+
+
+def page_language() -> str:
+    """This request's language code."""
+    return str(get_locale() or "en")
+
+
+def localised(decision: Decision, intake: Intake | None = None) -> Decision:
+    """The decision's patient texts in this request's language, from the rule set that made it (else the one
+    serving now: a text it does not have stays as decided). `intake` rewords what is asked again on the day."""
+    screener = default_screener()
+    ruleset = screener.ruleset_for(decision.ruleset_version) or screener.ruleset
+    return localise(decision, ruleset, language_of(page_language(), ruleset), intake)
+
+
+def translator(code: str) -> Callable[[str], str]:
+    """A function giving a text's translation into `code` from the catalogue, whatever this request's language."""
+    def translate(text: str) -> str:
+        with force_locale(code):
+            return str(_gettext(text))
+    return translate
+
+
+def N_(text: str) -> str:
+    """Mark a text for the catalogue (pybabel extract -k N_) where it is defined; it is translated where it is
+    shown, with `gettext` or the templates' `tr` filter, in the language of that request."""
+    return text
+
+
+def translated(text: object) -> str:
+    """A text held in code or data (a question, an answer's label, an error) in this request's language: the
+    templates' `tr` filter. Plain gettext, so a '%' in the text is never read as a placeholder."""
+    return str(_gettext(str(text))) if text else ""
 
 
 def chosen_language() -> str:
@@ -25,15 +80,30 @@ def chosen_language() -> str:
     return request.accept_languages.best_match(list(LANGUAGES), default=default) or default
 
 
+def language_link(code: str) -> str:
+    """This page again in another language: a plain link (works without JavaScript). The link is relative
+    (`?lang=es`), so the page never writes back the address or the query it was sent (an error page must not
+    echo them); a page answering a form (POST) whose address cannot be opened links to the start instead."""
+    if request.method != "GET":
+        try:
+            current_app.url_map.bind("").match(request.path, method="GET")
+        except HTTPException:
+            return f"{url_for('patient.start')}?lang={code}"
+    kept = "".join(f"{key}={value}&" for key, value in KEPT_ARGS.items() if request.args.get(key) == value)
+    return f"?{kept}lang={code}"
+
+
 def init_app(app: Flask) -> None:
     """Flask-Babel with the catalogues under web/translations; `current_language` and LANGUAGES in templates."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(web_dir() / "translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=chosen_language)
+    app.jinja_env.filters["tr"] = translated
 
     @app.context_processor
     def _language() -> dict[str, object]:
-        return {"current_language": str(get_locale() or "en"), "LANGUAGES": LANGUAGES}
+        return {"current_language": str(get_locale() or "en"), "LANGUAGES": LANGUAGES,
+                "language_link": language_link}
 
     @app.after_request
     def _content_language(response: Response) -> Response:
@@ -41,4 +111,4 @@ def init_app(app: Flask) -> None:
         return response
 
 
-__all__ = ["LANGUAGES", "chosen_language", "init_app"]
+__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "localised", "ngettext", "page_language", "translated", "translator"]

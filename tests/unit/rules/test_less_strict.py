@@ -19,7 +19,8 @@ RETINOID = "retinoid"
 
 
 def files_with(rule_id: str, **less: Any) -> dict[str, str]:
-    """The shipped rule files with keys added to (None: removed from) one rule's less_strict block."""
+    """The shipped rule files with keys added to (None: removed from) one rule's less_strict block; a patient
+    text or wait given gets a stand-in translation in every other shipped language, as loading requires."""
     files = dict(load_rules().files)
     for name, text in files.items():
         data = yaml.load(text, Loader=_TextLoader)
@@ -32,6 +33,11 @@ def files_with(rule_id: str, **less: Any) -> dict[str, str]:
                         block.pop(key, None)
                     else:
                         block[key] = value
+                    for translation in (rule.get("translations") or {}).values():
+                        if key in ("patient", "wait_for"):
+                            translation.pop(f"less_strict_{key}", None)
+                            if isinstance(value, str) and value != "none":
+                                translation[f"less_strict_{key}"] = f"(traducido) {value}"
                 files[name] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
                 return sealed(files)
     raise AssertionError(f"no rule {rule_id}")

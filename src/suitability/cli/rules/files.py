@@ -11,6 +11,7 @@ from ...matching.engine import Engine
 from ...rules.loading import default_rules_dir, load_rules, read_rule_files
 from ...rules.seal import SEAL, check_seal, seal_changes, sealed
 from ...rules.sources import dangling_documents
+from ...rules.translations import unreviewed
 from ...scenarios import parse_scenarios, run_scenarios
 from ...screening import Screener
 from ..commands import Commands
@@ -64,7 +65,8 @@ def repository_file(path: str) -> str | None:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    """Load (seal, coverage, scenarios), then check that every cited document section can be opened."""
+    """Load (seal, coverage, scenarios, every patient text in every shipped language), then check that every
+    cited document section can be opened; say how many translations no clinician has reviewed yet."""
     screener = _screener(args)
     if screener is None:
         return 1
@@ -75,6 +77,10 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     if problems:
         return 1
     print(f"ok: {len(ruleset.rules)} rules, version {ruleset.version}, profile {ruleset.profile}")
+    drafts = unreviewed(ruleset.rules, ruleset.instructions)
+    languages = ", ".join(f"{code} ({len(drafts.get(code, []))} not reviewed by a clinician)" if drafts.get(code)
+                          else code for code in ruleset.languages)
+    print(f"languages: {languages}")
     return 0
 
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_intake
+from ..i18n import _
 from ..numbers import whole_number
 from .grouping import details_page, read_group
 from .questions import (
@@ -112,9 +112,9 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         if not value:
             out.pop(name, None)
             if q.required:
-                errors[name] = "Select an answer" + (" (or ‘Not sure’)" if _has_not_sure(q) else "")
+                errors[name] = _("Select an answer (or ‘Not sure’)") if _has_not_sure(q) else _("Select an answer")
         elif value not in {o.value for o in q.options}:
-            errors[name] = "Select one of the answers"
+            errors[name] = _("Select one of the answers")
         else:
             out[name] = value
     elif q.kind == "date":
@@ -126,13 +126,13 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         elif parts is not None and not all(parts.values()):
             errors[name] = _("Enter a day, a month and a year")
         elif day is None:
-            errors[name] = "Enter a real date, for example 27 3 2025 (day, month, year)"
+            errors[name] = _("Enter a real date, for example 27 3 2025 (day, month, year)")
         elif q.is_past_date and day > today:
-            errors[name] = "The date must be today or in the past"
+            errors[name] = _("The date must be today or in the past")
         elif day < OLDEST_DATE:
-            errors[name] = "The date must be after 1900"
+            errors[name] = _("The date must be after 1900")
         elif not q.is_past_date and day < today:
-            errors[name] = "The appointment must be today or later"
+            errors[name] = _("The appointment must be today or later")
         else:
             out[name] = day.isoformat()
             result.shown[name] = day.isoformat()
@@ -142,7 +142,7 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         if not text:
             out.pop(name, None)
         elif (number := whole_number(text, 3)) is None:
-            errors[name] = "Enter a whole number, like 34"
+            errors[name] = _("Enter a whole number, like 34")
         else:
             out[name] = number
     elif q.kind == "areas":
@@ -150,7 +150,7 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         allowed = [o.value for o in AREA_OPTIONS]
         result.shown[name] = [v for v in allowed if v in chosen]
         if chosen - set(allowed):
-            errors[name] = "Choose from the areas listed"
+            errors[name] = _("Choose from the areas listed")
         else:
             out[name] = result.shown[name]
     elif q.kind == "treatments":
@@ -177,17 +177,17 @@ def _read_treatments(q: Question, form: FormData, result: PageResult) -> None:
             continue
         shown.append([area, concern])
         if not area or not concern:
-            message = f"Row {len(shown)}: choose both the area and what to improve there"
+            message = _("Row %(row)s: choose both the area and what to improve there", row=len(shown))
             result.errors.setdefault(q.name, message)
         elif area not in areas or concern not in concerns:
-            result.errors.setdefault(q.name, "Choose from the areas and concerns listed")
+            result.errors.setdefault(q.name, _("Choose from the areas and concerns listed"))
         elif [area, concern] in rows:
-            result.errors.setdefault(q.name, "You have chosen the same area and concern twice")
+            result.errors.setdefault(q.name, _("You have chosen the same area and concern twice"))
         else:
             rows.append([area, concern])
     result.shown[q.name] = shown
     if not shown:
-        result.errors[q.name] = "Choose at least one area and what you would like to improve there"
+        result.errors[q.name] = _("Choose at least one area and what you would like to improve there")
     if rows:
         result.answers[q.name] = rows
     else:

@@ -7,11 +7,11 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ...intake import MAX_TREATMENTS
+from ..i18n import _, page_language, translated
 from . import bp, navigation, state
 from .answers import intake_errors, read_page, unanswered
 from .grouping import details_page, ticks
@@ -133,7 +133,7 @@ def check() -> View:
         return redirect(url_for("patient.start"))
     answers = state.answers()
     missing = unanswered(answers)
-    errors = {q.name: _("Answer this question: %(question)s", question=q.text) for q in missing}
+    errors = {q.name: _("Answer this question: %(question)s", question=_(q.text)) for q in missing}
     if not missing:
         errors = intake_errors(answers, state.today())
     change = _change_links(answers)
@@ -170,7 +170,7 @@ def _render(current: Page, screen: Screen, values: dict[str, Any], errors: dict[
     back = url_for("patient.check") if back_to_check else (
         _url(previous) if previous else url_for("patient.start"))
     rows = min(MAX_TREATMENTS, _row_count(values.get("treatments") or []))
-    texts = {q.name: q.text for q in current.all_questions()} | {g.key: g.legend for g in current.groups}
+    texts = {q.name: translated(q.text) for q in current.all_questions()} | {g.key: translated(g.legend) for g in current.groups}
     action = url_for("patient.save_details" if screen.details else "patient.save_page", slug=screen.slug)
     return render_template(
         "patient/page.html", page=current, errors=errors, step=PAGES.index(PAGE_BY_SLUG[screen.slug]) + 1,
@@ -185,8 +185,8 @@ def _fields(current: Page, values: dict[str, Any], errors: dict[str, str], today
     details screen is never reused: which questions it holds depends on the answers."""
     blank = (not errors and not current.details and all(values.get(g.key) is None for g in current.groups)
              and all(values.get(q.name) == q.default for q in current.all_questions()))
-    cache: dict[tuple[str, str, int], Markup] = current_app.extensions.setdefault("patient_blank_fields", {})
-    key = (current.slug, today, rows)
+    cache: dict[tuple[str, str, int, str], Markup] = current_app.extensions.setdefault("patient_blank_fields", {})
+    key = (current.slug, today, rows, page_language())
     if blank and key in cache and not current_app.jinja_env.auto_reload:
         return cache[key]
     html = Markup(render_template(
@@ -219,5 +219,5 @@ def _parent_labels(name: str) -> str:
     parent = QUESTIONS[question.parent] if question.parent else None
     if parent is None:
         return ""
-    words = [o.label for o in parent.options if o.value in question.parent_values]
-    return " or ".join(f"‘{w}’" for w in words)
+    words = [f"‘{_(o.label)}’" for o in parent.options if o.value in question.parent_values]
+    return _(" or ").join(words)

@@ -8,29 +8,32 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from ...clock import fmt_date
+from ... import clock
+from ...deciding.localise import format_day
 from ...decision import Decision, Instruction, Phase
+from ...intake import Intake
 from ...vocabulary import Area, Concern, Outcome
+from ..i18n import N_, _, localised, ngettext, page_language, translated
 from .grouping import ticks
 from .groups import NONE
 from .labels import LABELS
 from .questions import PAGES, Question, is_asked
 
 HEADLINES = {
-    Outcome.SUITABLE: "You can go ahead with microneedling",
-    Outcome.SUITABLE_WITH_PRECAUTIONS: "You can go ahead, with some precautions",
-    Outcome.REVIEW: "A practitioner needs to look at your answers",
-    Outcome.DEFER: "Not yet: please wait before having microneedling",
-    Outcome.NOT_SUITABLE: "Microneedling is not advised for you at the moment",
+    Outcome.SUITABLE: N_("You can go ahead with microneedling"),
+    Outcome.SUITABLE_WITH_PRECAUTIONS: N_("You can go ahead, with some precautions"),
+    Outcome.REVIEW: N_("A practitioner needs to look at your answers"),
+    Outcome.DEFER: N_("Not yet: please wait before having microneedling"),
+    Outcome.NOT_SUITABLE: N_("Microneedling is not advised for you at the moment"),
 }
 NEXT_STEPS = {
-    Outcome.SUITABLE: "Book your appointment and follow the checklist below.",
-    Outcome.SUITABLE_WITH_PRECAUTIONS: "Book your appointment and follow the checklist below carefully.",
-    Outcome.REVIEW: "Please do not book yet. The clinic will look at your answers and contact you. "
-                    "Give them your reference code if you call.",
-    Outcome.DEFER: "Please wait until the date below (or the condition below has passed) before booking.",
-    Outcome.NOT_SUITABLE: "Please talk to the clinic or your doctor about other treatments that may suit "
-                          "you.",
+    Outcome.SUITABLE: N_("Book your appointment and follow the checklist below."),
+    Outcome.SUITABLE_WITH_PRECAUTIONS: N_("Book your appointment and follow the checklist below carefully."),
+    Outcome.REVIEW: N_("Please do not book yet. The clinic will look at your answers and contact you. "
+                    "Give them your reference code if you call."),
+    Outcome.DEFER: N_("Please wait until the date below (or the condition below has passed) before booking."),
+    Outcome.NOT_SUITABLE: N_("Please talk to the clinic or your doctor about other treatments that may suit "
+                          "you."),
 }
 
 
@@ -59,8 +62,8 @@ class ChecklistItem:
     when: str
 
 
-TOO_EARLY_NEXT_STEPS = ("Please move your appointment to the earliest date below or later, then follow the "
-                        "checklist below: its dates count from the earliest date.")
+TOO_EARLY_NEXT_STEPS = N_("Please move your appointment to the earliest date below or later, then follow the "
+                          "checklist below: its dates count from the earliest date.")
 
 
 @dataclass(frozen=True)
@@ -79,30 +82,48 @@ class Result:
 
 
 def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+    return ngettext("%(num)s day", "%(num)s days", n)
+
+
+def _day(day: dt.date) -> str:
+    return format_day(day, _language())
+
+
+def _language() -> str:
+    return page_language()
 
 
 def _when(item: Instruction) -> str:
     """A short 'when' above each checklist item; blank where the text itself already gives the date."""
-    if any(fmt_date(day) in item.text for day in (item.starts, item.ends) if day):
-        return "On the day" if item.phase is Phase.DAY_OF else ""
+    if any(_day(day) in item.text for day in (item.starts, item.ends) if day):
+        return _("On the day") if item.phase is Phase.DAY_OF else ""
     if item.phase is Phase.DAY_OF:
-        return "On the day" + (f" ({fmt_date(item.starts)})" if item.starts else "")
+        return _("On the day (%(date)s)", date=_day(item.starts)) if item.starts else _("On the day")
     if item.phase is Phase.AFTER:
         if item.ends:
-            return f"Until {fmt_date(item.ends)}"
-        return f"For {_days(item.days_after)} after" if item.days_after else ""
+            return _("Until %(date)s", date=_day(item.ends))
+        return _("For %(days)s after", days=_days(item.days_after)) if item.days_after else ""
     if item.starts:
-        return f"From {fmt_date(item.starts)}"
-    return f"{_days(item.days_before)} before" if item.days_before else ""
+        return _("From %(date)s", date=_day(item.starts))
+    return _("%(days)s before", days=_days(item.days_before)) if item.days_before else ""
 
 
 def _item(instruction: Instruction) -> ChecklistItem:
     return ChecklistItem(instruction.text, _when(instruction))
 
 
-def present(decision: Decision) -> Result:
-    """The result page's content; findings' texts once each, in the decision's order."""
+def sent_at(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """When the answers were sent, in the clinic's zone and this request's language."""
+    if _language() == "en":
+        return clock.shown(moment, zone)
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(zone)
+    return f"{_day(local.date())}, {local:%H:%M} ({clock.zone_name(zone)})"
+
+
+def present(decision: Decision, intake: Intake | None = None) -> Result:
+    """The result page's content in this request's language; findings' texts once each, in the decision's order.
+    The `intake` it was screened from lets the sentence on what is asked again be reworded."""
+    decision = localised(decision, intake)
     reasons = tuple(dict.fromkeys(f.patient_text for f in decision.findings))
     sections = []
     for outcome, heading in REASON_HEADINGS.items():
@@ -111,8 +132,8 @@ def present(decision: Decision) -> Result:
             sections.append((str(heading), texts))
     also_review = decision.outcome in ALSO_REVIEW_HEADLINES and any(
         f.outcome is Outcome.REVIEW for f in decision.findings)
-    headline = str(ALSO_REVIEW_HEADLINES[decision.outcome] if also_review else HEADLINES[decision.outcome])
-    next_steps = TOO_EARLY_NEXT_STEPS if decision.headline else NEXT_STEPS[decision.outcome]
+    headline = str(ALSO_REVIEW_HEADLINES[decision.outcome]) if also_review else _(HEADLINES[decision.outcome])
+    next_steps = _(TOO_EARLY_NEXT_STEPS) if decision.headline else _(NEXT_STEPS[decision.outcome])
     if also_review:
         next_steps = f"{next_steps} {ALSO_REVIEW_NEXT_STEPS}"
     return Result(
@@ -123,7 +144,7 @@ def present(decision: Decision) -> Result:
         asked_again=decision.asked_again,
         reasons=reasons,
         reason_sections=tuple(sections),
-        earliest_date=fmt_date(decision.earliest_date) if decision.earliest_date else None,
+        earliest_date=_day(decision.earliest_date) if decision.earliest_date else None,
         wait_for=decision.wait_for,
         before=tuple(_item(i) for i in decision.instructions if i.phase is not Phase.AFTER),
         aftercare=tuple(_item(i) for i in decision.instructions if i.phase is Phase.AFTER),
@@ -134,16 +155,16 @@ def show_answer(question: Question, value: Any) -> str:
     """One answer in words, for the check page."""
     if value in (None, "", []):
         if question.kind == "date":
-            return "Left blank" + (" (still using it)" if question.blank_means == "still_using" else "")
-        return "Not answered" if question.required else "Left blank"
+            return _("Left blank (still using it)") if question.blank_means == "still_using" else _("Left blank")
+        return _("Not answered") if question.required else _("Left blank")
     if question.kind == "choice" and question.enum is not None:
-        return LABELS[question.enum][value]
+        return _(LABELS[question.enum][value])
     if question.kind == "date":
-        return fmt_date(dt.date.fromisoformat(value))
+        return _day(dt.date.fromisoformat(value))
     if question.kind == "areas":
-        return ", ".join(LABELS[Area][v] for v in value)
+        return ", ".join(_(LABELS[Area][v]) for v in value)
     if question.kind == "treatments":
-        return "; ".join(f"{LABELS[Area][a]}: {LABELS[Concern][c].lower()}" for a, c in value)
+        return "; ".join(f"{_(LABELS[Area][a])}: {_(LABELS[Concern][c]).lower()}" for a, c in value)
     return str(value)
 
 
@@ -166,9 +187,9 @@ def summary(answers: dict[str, Any]) -> list[tuple[Any, list[SummaryRow]]]:
             group = next((g for g in none.values() if q.name in g.names), None)
             if group is not None:
                 if group.questions[0] is q:
-                    rows.append(SummaryRow(group.key, str(group.legend), str(_l("None of these")), False))
+                    rows.append(SummaryRow(group.key, translated(group.legend), str(_l("None of these")), False))
             elif is_asked(q, answers):
-                rows.append(SummaryRow(q.name, q.text, show_answer(q, answers.get(q.name)),
+                rows.append(SummaryRow(q.name, translated(q.text), show_answer(q, answers.get(q.name)),
                                        q.required and not answers.get(q.name)))
         out.append((page, rows))
     return out

@@ -7,7 +7,6 @@ import logging
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from ... import clock
 from ...errors import SuitabilityError
 from ...storage import (
     IdempotencyConflict,
@@ -16,16 +15,18 @@ from ...storage import (
     decision_of,
     find_by_idempotency_key,
     get_case,
+    intake_of,
     submit,
 )
 from ...storage.errors import failure_kinds
 from ...storage.models import Source
 from ..database import get_db
+from ..i18n import _, page_language
 from ..observe import observed
 from . import bp, state
 from .answers import to_intake, unanswered
 from .form_views import View
-from .present import present
+from .present import present, sent_at
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 def send() -> View:
     token = request.form.get("token", "")
     if not state.token_is_ours(token):
-        flash("This page had expired. Please check your answers and send them again.")
+        flash(_("This page had expired. Please check your answers and send them again."))
         return redirect(url_for("patient.check"))
     key = f"web:{token}"
     answers = state.answers()
@@ -49,9 +50,9 @@ def send() -> View:
     digest = body_hash(intake.model_dump_json(exclude={"screening_date"}))
     try:
         submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB,
-                            screen=observed("web"))
+                            screen=observed("web"), language=page_language())
     except IdempotencyConflict:
-        flash("Your answers changed after you opened this page. Please check them and send them again.")
+        flash(_("Your answers changed after you opened this page. Please check them and send them again."))
         return redirect(url_for("patient.check"))
     except SuitabilityError as exc:  # StorageError, or rules that could not load: nothing was stored
         log.error("submission not stored, \"not saved\" page: %s", failure_kinds(exc))
@@ -84,5 +85,5 @@ def result(case_id: str) -> View:
         abort(503)
     if case is None:
         abort(404)
-    return render_template("patient/result.html", case=case, result=present(decision_of(case)),
-                           sent=clock.shown(case.created_at, current_app.config["CLINIC_ZONE"]))
+    return render_template("patient/result.html", case=case, result=present(decision_of(case), intake_of(case)),
+                           sent=sent_at(case.created_at, current_app.config["CLINIC_ZONE"]))

@@ -13,6 +13,7 @@ from ...storage.models import AuditEvent, Case
 from ...storage.review_models import Review, User
 from ...storage.view_audit import VIEWS
 from ...vocabulary import Area, Concern
+from ..i18n import _
 from ..patient.labels import LABELS
 from ..patient.present import SummaryRow, summary
 
@@ -60,7 +61,7 @@ def treatments(case: Case, decision: Decision) -> list[Treatment]:
     limits = {limit.treatment: limit for limit in decision.depth_limits}
     out = []
     for index, item in enumerate(case.intake.get("treatments") or []):
-        label = f"{LABELS[Area][item['area']]}: {LABELS[Concern][item['concern']].lower()}"
+        label = f"{_(LABELS[Area][item['area']])}: {_(LABELS[Concern][item['concern']]).lower()}"
         out.append(Treatment(index, label, limits.get(index)))
     return out
 
