@@ -18,7 +18,6 @@ from flask import Flask
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import (
     SecretError,
     Sender,
@@ -33,6 +32,7 @@ from suitability.api.webhooks import (
 from suitability.api.webhooks.runtime import ensure_sender, sender_config
 from suitability.api.webhooks.sender import backoff
 from suitability.api.webhooks.signing import secret_key
+from suitability.storage.integration_models import DeliveryStatus, WebhookDelivery
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,

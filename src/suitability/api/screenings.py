@@ -9,12 +9,13 @@ from flask import Response, current_app, g, request, url_for
 from sqlalchemy import select
 
 from ..decision import Decision
-from ..storage import Case, Source, get_case
-from ..web.observe import observed
+from ..services.observe import observed
+from ..services.submission import Source, api_key, submit
+from ..storage import Case, get_case
+from ..storage.integration_models import ApiSubmission
 from . import db
-from .models import ApiSubmission
 from .problems import Problem
-from .service import check_idempotency_key, parse_screening, store
+from .service import check_idempotency_key, parse_screening
 
 
 def _json(body: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Response:
@@ -31,14 +32,17 @@ def create_screening() -> Response:
     """Screen an intake; with "store": true also keep it as a case (once per Idempotency-Key)."""
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
     call = parse_screening(request.get_data(cache=False), current_app.config["CLINIC_ZONE"])
-    decision: Decision = observed("api")(call.intake)
+    screener = observed("api", db.screener(), db.metrics())
     if not call.store:
+        decision: Decision = screener.screen(call.intake)
         return _json({"decision": decision.model_dump(mode="json")}, 200)
-    case, created, stored = store(db.session(), call.intake, decision, api_key_id=g.api_key_id,
-                                  idempotency_key=key, digest=call.digest, source=Source.API)
-    body = {"decision": stored.model_dump(mode="json"), "case": case_link(case)}
+    done = submit(db.database(), call.intake, screener=screener, events=db.events(), source=Source.API,
+                  idempotency_key=api_key(Source.API, g.api_key_id, key), body_hash=call.digest,
+                  actor=f"api-key:{g.api_key_id}", api_key_id=g.api_key_id)
+    case = done.case
+    body = {"decision": done.decision.model_dump(mode="json"), "case": case_link(case)}
     headers = {"Location": case_link(case)["url"]}
-    if not created:
+    if not done.created:
         headers["Idempotent-Replayed"] = "true"
     return _json(body, 201, headers)
 

@@ -69,6 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ..api import init_app as init_api
 
     init_api(app)
+    for name in ("api", "fhir"):  # they authenticate with API keys, never cookies
+        security.csrf.exempt(app.blueprints[name])
 
     app.jinja_env.globals["clinic_name"] = app.config["CLINIC_NAME"]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
