@@ -38,6 +38,7 @@ from suitability.screening import ENGINE_FAILED_FLAG, Screener
 from suitability.services.events import NO_EVENTS
 from suitability.services.rescreen import Scope, accept, preview
 from suitability.services.review import MAX_DEPTH_MM, NEW_STATUS, Proposal, check, record_review, reviews_for
+from suitability.services.submission import submit
 from suitability.storage import (
     Database,
     IdempotencyConflict,
@@ -49,7 +50,6 @@ from suitability.storage import (
     find_by_idempotency_key,
     get_case,
     list_cases,
-    submit,
 )
 from suitability.storage.accounts import add_user
 from suitability.storage.errors import RescreenRefused
@@ -136,11 +136,11 @@ class CaseStore(RuleBasedStateMachine):
                             else "same key, other body"))
         if known is not None and self.cases[known].body != digest:
             with pytest.raises(IdempotencyConflict):
-                submit(self.db, intake, idempotency_key=key, body_hash=digest, source="api",
-                       screen=self.screener.screen)
+                submit(self.db, intake, screener=self.screener, events=NO_EVENTS, idempotency_key=key,
+                       body_hash=digest, source="api")
             return
-        done = submit(self.db, intake, idempotency_key=key, body_hash=digest, source="api",
-                      screen=self.screener.screen)
+        done = submit(self.db, intake, screener=self.screener, events=NO_EVENTS, idempotency_key=key,
+                      body_hash=digest, source="api")
         if known is not None:  # a replay: the first case and the decision it was given, unchanged
             assert (done.created, done.case.id) == (False, known)
             assert done.decision == self.cases[known].decision
