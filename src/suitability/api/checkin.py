@@ -11,13 +11,12 @@ from typing import Any
 
 from flask import Response, current_app, g, request
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from .. import clock
 from ..intake import Intake, field_errors
 from ..services.checkin import CheckIn, DueQuestions, check_in, due_questions
 from ..services.errors import CaseNotFound, CheckInConflict, CheckInRefused
-from ..storage.integration_models import ApiSubmission
+from ..services.submission import owned_case
 from ..unknown_fields import UNKNOWN
 from ..web.patient.questions import QUESTIONS
 from . import db
@@ -43,9 +42,9 @@ def _json(body: dict[str, Any], status: int) -> Response:
 
 def _own_case(case_id: str) -> None:
     session = db.session()
-    owner = session.scalar(select(ApiSubmission.api_key_id).where(ApiSubmission.case_id == case_id))
+    case = owned_case(session, case_id, g.api_key_id)
     session.rollback()  # end the read: the check-in writes in a session of its own
-    if owner is None or owner != g.api_key_id:
+    if case is None:
         raise Problem(404, None, NOT_FOUND)
 
 

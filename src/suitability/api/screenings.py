@@ -6,13 +6,10 @@ import json
 from typing import Any
 
 from flask import Response, current_app, g, request, url_for
-from sqlalchemy import select
 
 from ..decision import Decision
 from ..services.observe import observed
-from ..services.submission import Source, api_key, submit
-from ..storage import Case, get_case
-from ..storage.integration_models import ApiSubmission
+from ..services.submission import Case, Source, api_key, owned_case, submit
 from . import db
 from .problems import Problem
 from .service import check_idempotency_key, parse_screening
@@ -49,9 +46,7 @@ def create_screening() -> Response:
 
 def get_screening(case_id: str) -> Response:
     """A case this key stored: its decision and review status (404 for any other id, so ids cannot be probed)."""
-    session = db.session()
-    owner = session.scalar(select(ApiSubmission.api_key_id).where(ApiSubmission.case_id == case_id))
-    case = get_case(session, case_id) if owner == g.api_key_id else None
+    case = owned_case(db.session(), case_id, g.api_key_id)
     if case is None:
         raise Problem(404, None, "There is no case with this id for this API key.")
     decision = Decision.model_validate(case.decision)

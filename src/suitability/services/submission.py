@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..decision import Decision
@@ -73,6 +74,12 @@ def submitted(database: Database, idempotency_key: str) -> Case | None:
         return find_by_idempotency_key(session, idempotency_key)
 
 
+def owned_case(session: Session, case_id: str, api_key_id: int) -> Case | None:
+    """The case if this API key stored it, else None: a key never learns whether another's case exists."""
+    owner = session.scalar(select(ApiSubmission.api_key_id).where(ApiSubmission.case_id == case_id))
+    return get_case(session, case_id) if owner is not None and owner == api_key_id else None
+
+
 def stored_case(database: Database, case_id: str) -> tuple[Case, Decision] | None:
     """A stored case and its decision, or None (StorageError if the database fails)."""
     with database.session() as session:
@@ -80,4 +87,4 @@ def stored_case(database: Database, case_id: str) -> tuple[Case, Decision] | Non
         return (case, decision_of(case)) if case is not None else None
 
 
-__all__ = ["Screens", "Source", "Submission", "api_key", "body_hash", "stored_case", "submit", "submitted"]
+__all__ = ["Case", "Screens", "Source", "Submission", "api_key", "body_hash", "owned_case", "stored_case", "submit", "submitted"]
