@@ -93,14 +93,13 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
         bar.close()
         report = None
         if args.accept and expected and _requires_approval():
-            from ..storage.approvals import approved_versions
+            from ..services.approval import approved
             from .shell import approvals_required
 
-            with database.session() as session:
-                if screener.ruleset.version not in approved_versions(session, approvals_required()):
-                    database.dispose()
-                    return _usage_error(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
-                                 "nothing accepted; approve it first (`suitability rules approve`)")
+            if screener.ruleset.version not in approved(database, approvals_required()):
+                database.dispose()
+                return _usage_error(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
+                                    "nothing accepted; approve it first (`suitability rules approve`)")
         if args.accept and expected:
             # the settings' webhook URLs; the servers' senders deliver the rows
             report = accept(database, screener, expected, new_version=screener.ruleset.version,
