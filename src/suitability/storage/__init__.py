@@ -69,8 +69,8 @@ API keys, rate windows, which key stored which case, webhook deliveries: `integr
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
     RulesetNotArchived(version).
 
-Adding tables: define models on `Base` (from `storage.models`) in a module of this package, add it to
-MODEL_MODULES and `models_all` below so Alembic and the schema test see it, and add a revision in
+Adding tables: define models on `Base` (from `storage.models`) in a module of this package, import it in
+`models_all` below so Alembic and the schema test see it, and add a revision in
 `migrations/versions/` whose down_revision is the current head (one line of history: check
 `suitability db current`). `tests/storage/test_schema_storage.py` fails if models and migrations differ.
 """
@@ -95,27 +95,15 @@ from .errors import AppendOnlyViolation, IdempotencyConflict, StorageError
 from .migrate import current_revision, head_revision, upgrade
 from .models import AuditEvent, Base, Case, ReviewStatus, Source
 
-# Every module that defines tables on `Base` (all of them in this package).
-MODEL_MODULES = (
-    "suitability.storage.models",
-    "suitability.storage.integration_models",
-    "suitability.storage.review_models",
-    "suitability.storage.history",
-    "suitability.storage.archive",
-    "suitability.storage.sign_in_throttle",
-    "suitability.storage.approvals",
-)
-
 
 def models_all() -> type[Base]:
-    """Import every model module so `Base.metadata` is complete (Alembic autogenerate and schema tests)."""
+    """Every table on `Base.metadata`: each model module of this package imported (Alembic and schema tests)."""
     from . import approvals, archive, history, integration_models, review_models, sign_in_throttle  # noqa: F401
 
     return Base
 
 
 __all__ = [
-    "MODEL_MODULES",
     "AppendOnlyViolation",
     "AuditEvent",
     "Base",
