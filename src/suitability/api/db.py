@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
 from ..screening import Screener
-from ..services import DATABASE, EVENTS, METRICS, SCREENER
+from ..services import DATABASE, EVENTS, METRICS, RULES, SCREENER
 from ..services.events import EventSink
 from ..services.observe import Record
 from ..storage.database import Database
@@ -37,6 +39,20 @@ def metrics() -> Record | None:
     """The app's screening recorder while metrics are on, else None."""
     record: Record | None = current_app.extensions.get(METRICS)
     return record
+
+
+class RulesState(Protocol):
+    """What the app's rules watcher says of the rules serving."""
+
+    version: str | None
+    status: str
+    error: str | None
+
+
+def ruleset_state() -> RulesState:
+    """The serving rule set's version and status (current, stale, unavailable), from the app's rules watcher."""
+    state: RulesState = current_app.extensions[RULES].state()
+    return state
 
 
 def session() -> Session:

@@ -18,5 +18,6 @@ DATABASE = "suitability.database"  # app.extensions: the storage.Database
 SCREENER = "suitability.screener"  # app.extensions: a callable giving the Screener that serves now
 EVENTS = "suitability.events"      # app.extensions: the EventSink (the webhook outbox)
 METRICS = "suitability.metrics"    # app.extensions, while metrics are on: record(door, outcome, seconds)
+RULES = "suitability.rules_reload"  # app.extensions: the rules watcher; `.state()` has version, status, error
 
-__all__ = ["DATABASE", "EVENTS", "METRICS", "SCREENER"]
+__all__ = ["DATABASE", "EVENTS", "METRICS", "RULES", "SCREENER"]

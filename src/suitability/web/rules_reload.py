@@ -23,11 +23,12 @@ from flask import current_app
 from ..errors import SuitabilityError
 from ..ruleset import content_version, default_rules_dir
 from ..screening import Screener, default_screener, set_default_screener
+from ..services import RULES
 from .collector import refreeze
 from .config import DEFAULTS
 
 log = logging.getLogger(__name__)
-KEY = "suitability.rules_reload"
+KEY = RULES
 DEFAULT_CHECK_SECONDS = DEFAULTS["RULES_CHECK_SECONDS"]
 RACY_NS = 2_000_000_000  # file timestamps are coarse (a clock tick, or 2 s on some file systems)
 Fingerprint = tuple[tuple[str, int, int, int], ...]
