@@ -54,7 +54,8 @@ def longer_peel_wait(tmp_path_factory: pytest.TempPathFactory) -> Screener:
 
 def store(app: Flask, intake: Intake) -> Case:
     with app.app_context():
-        return submit(get_db_of(app), intake, idempotency_key=None, body_hash=None, source="api", events=app_outbox(current_app), screener=default_screener()).case
+        return submit(get_db_of(app), intake, idempotency_key=None, body_hash=None, source="api",
+                      events=app_outbox(current_app), screener=default_screener()).case
 
 
 def rows(app: Flask, types: tuple[str, ...] = CHANGED) -> list[WebhookDelivery]:
@@ -96,7 +97,8 @@ def check_in_all_no(app: Flask, case_id: str, version: int = 0, **changes: str) 
     with app.app_context():
         due = due_questions(get_db_of(app), screener, case_id, ON).questions
         answers = {**{q: "no" for q in due if not q.endswith(("_date", "_last_use", "_last_dose"))}, **changes}
-        return check_in(get_db_of(app), screener, case_id, answers, ON, "practitioner:pat", version, events=app_outbox(current_app))
+        return check_in(get_db_of(app), screener, case_id, answers, ON, "practitioner:pat", version,
+                        events=app_outbox(current_app))
 
 
 @BOTH_BACKENDS
@@ -190,9 +192,11 @@ def test_a_refused_rescreen_sends_nothing(hooked: Flask, longer_peel_wait: Scree
     with hooked.app_context():
         with pytest.raises(RescreenRefused):  # previewed under other rules than the screener's now
             accept(get_db_of(hooked), longer_peel_wait, {case.id: case.ruleset_version},
-                   new_version=default_screener().ruleset.version, actor="practitioner:pat", events=app_outbox(current_app))
+                   new_version=default_screener().ruleset.version, actor="practitioner:pat",
+                   events=app_outbox(current_app))
         stale = accept(get_db_of(hooked), longer_peel_wait, {case.id: "sha256:not-its-version"},
-                       new_version=longer_peel_wait.ruleset.version, actor="practitioner:pat", events=app_outbox(current_app))
+                       new_version=longer_peel_wait.ruleset.version, actor="practitioner:pat",
+                       events=app_outbox(current_app))
     assert stale.accepted == [] and len(stale.skipped) == 1
     assert rows(hooked) == []
     assert statuses(hooked) == [DeliveryStatus.PENDING]  # only the screening event, not yet sent

@@ -23,7 +23,8 @@ from suitability.storage.review_models import OverrideReason, Review, ReviewActi
 
 def new_case(db: Database, **changes: object) -> str:
     intake = parse_intake(intake_data(**changes))
-    return submit(db, intake, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS, screener=default_screener()).case.id
+    return submit(db, intake, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                  screener=default_screener()).case.id
 
 
 @pytest.fixture

@@ -84,7 +84,8 @@ def refuse_view_events(app: Flask) -> None:
 def stored(app: Flask) -> tuple[str, str, str]:
     """A case whose answers run out before ON: (id, reference, rule-set version)."""
     with app.app_context():
-        case = submit(get_db(), ANSWERS, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS, screener=default_screener()).case
+        case = submit(get_db(), ANSWERS, idempotency_key=None, body_hash=None, source="web",
+                      events=NO_EVENTS, screener=default_screener()).case
     return case.id, case.reference, case.ruleset_version
 
 

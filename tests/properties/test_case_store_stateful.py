@@ -205,9 +205,11 @@ class CaseStore(RuleBasedStateMachine):
         with self.db.session() as session:
             if expected is not None:
                 with pytest.raises(expected):
-                    record_review(session, case_id, self.reviewer, proposal, expected_version=version, today=TODAY, events=NO_EVENTS)
+                    record_review(session, case_id, self.reviewer, proposal, expected_version=version,
+                                  today=TODAY, events=NO_EVENTS)
                 return False
-            stored = record_review(session, case_id, self.reviewer, proposal, expected_version=version, today=TODAY, events=NO_EVENTS)
+            stored = record_review(session, case_id, self.reviewer, proposal, expected_version=version,
+                                   today=TODAY, events=NO_EVENTS)
         reason = proposal.override_reason if found else None
         assert (stored.action, stored.override_reason, stored.case_version) == (action, reason, model.version + 1)
         model.status, model.version, model.reviews = NEW_STATUS[action], model.version + 1, model.reviews + 1

@@ -16,7 +16,8 @@ from suitability.storage.history import DecisionReason, history_of
 
 
 def store(db: Database, *intakes: object) -> list[str]:
-    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS, screener=default_screener()).case.id  # type: ignore[arg-type]
+    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                   screener=default_screener()).case.id  # type: ignore[arg-type]
             for i in intakes]
 
 
@@ -75,7 +76,8 @@ def test_accepting_under_another_rule_set_than_the_previewed_one_is_refused(
     (case_id,) = store(db, peel(10))
     expected = previewed(db, changed_screener)
     with pytest.raises(RescreenRefused):
-        accept(db, shipped_screener, expected, new_version=changed_screener.ruleset.version, actor="x", events=NO_EVENTS)
+        accept(db, shipped_screener, expected, new_version=changed_screener.ruleset.version, actor="x",
+               events=NO_EVENTS)
     with db.session() as session:
         assert session.get(Case, case_id).ruleset_version == shipped_screener.ruleset.version  # type: ignore[union-attr]
 
@@ -90,7 +92,8 @@ def test_decided_cases_are_shown_but_not_touched_unless_reopening_is_asked_for(
     expected = previewed(db, changed_screener, open_only=False)
     assert list(expected) == [case_id]
 
-    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a", events=NO_EVENTS)
+    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
+                    events=NO_EVENTS)
     assert report.accepted == [] and [s.reason for s in report.skipped] == [DECIDED]
     with db.session() as session:
         case = session.get(Case, case_id)
@@ -112,7 +115,8 @@ def test_only_the_previewed_cases_are_accepted(db: Database, changed_screener: S
     first, second = store(db, peel(10), peel(10))
     expected = previewed(db, changed_screener)
     del expected[second]
-    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a", events=NO_EVENTS)
+    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
+                    events=NO_EVENTS)
     assert [a.case_id for a in report.accepted] == [first]
     with db.session() as session:
         assert session.get(Case, second).outcome.value == "suitable_with_precautions"  # type: ignore[union-attr]
@@ -132,7 +136,8 @@ def test_a_case_stored_without_history_gets_its_old_decision_as_submitted_first(
         connection.exec_driver_sql("DELETE FROM case_decisions")
         connection.commit()
     expected = previewed(db, changed_screener)
-    accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a", events=NO_EVENTS)
+    accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
+           events=NO_EVENTS)
     with db.session() as session:
         reasons = [h.reason for h in session.scalars(select(CaseDecision).order_by(CaseDecision.id))]
     assert reasons == [DecisionReason.SUBMITTED, DecisionReason.RESCREEN]
@@ -152,6 +157,7 @@ def test_a_practitioner_who_opened_the_case_before_the_rescreen_sees_a_conflict(
     accept(db, changed_screener, previewed(db, changed_screener), new_version=changed_screener.ruleset.version,
            actor="a", events=NO_EVENTS)
     with db.session() as session, pytest.raises(ReviewConflict):
-        record_review(session, case_id, reviewer, Proposal(ReviewAction.DECLINE, note="n"), expected_version=seen, events=NO_EVENTS)
+        record_review(session, case_id, reviewer, Proposal(ReviewAction.DECLINE, note="n"),
+                      expected_version=seen, events=NO_EVENTS)
     with db.session() as session:
         assert session.get(Case, case_id).review_status is ReviewStatus.OPEN  # type: ignore[union-attr]

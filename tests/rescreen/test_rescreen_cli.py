@@ -33,7 +33,8 @@ def rules(tmp_path: Path) -> str:
 
 
 def store(db: Database, *intakes: object) -> list[Case]:
-    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS, screener=default_screener()).case  # type: ignore[arg-type]
+    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                   screener=default_screener()).case  # type: ignore[arg-type]
             for i in intakes]
 
 

@@ -16,7 +16,8 @@ from suitability.vocabulary import Outcome
 
 
 def store(db: Database, *intakes: object) -> list[str]:
-    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS, screener=default_screener()).case.id  # type: ignore[arg-type]
+    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                   screener=default_screener()).case.id  # type: ignore[arg-type]
             for i in intakes]
 
 

@@ -53,11 +53,13 @@ def test_a_submission_a_review_and_a_check_in_each_write_their_webhook(db: Datab
     assert deliveries(db) == [("screening.cleared", URL)] and woken == ["wake"]
     due = due_questions(db, default_screener(), case.id, LATER)
     answers = {q: "no" for q in due.questions if not q.endswith(("_date", "_last_use", "_last_dose"))}
-    done = check_in(db, default_screener(), case.id, answers, LATER, "practitioner:pat", due.version, events=outbox)
+    done = check_in(db, default_screener(), case.id, answers, LATER, "practitioner:pat", due.version,
+                    events=outbox)
     assert [t for t, _ in deliveries(db)] == ["screening.cleared", "case.checked_in"] and len(woken) == 2
     with db.session() as session:
         user = add_user(session, "pat", "a long enough password 1")
-        record_review(session, case.id, user.id, Proposal(ReviewAction.REQUEST_INFORMATION, note="which cream?"),
+        record_review(session, case.id, user.id, Proposal(ReviewAction.REQUEST_INFORMATION,
+                                                          note="which cream?"),
                       expected_version=done.version, events=outbox)
     assert [t for t, _ in deliveries(db)] == ["screening.cleared", "case.checked_in", "review.decided"]
     assert len(woken) == 3
@@ -65,7 +67,8 @@ def test_a_submission_a_review_and_a_check_in_each_write_their_webhook(db: Datab
 
 def test_a_submission_rolled_back_after_its_event_leaves_neither_case_nor_event(db: Database) -> None:
     with pytest.raises(RuntimeError):
-        submit(db, minimal_intake(), screener=default_screener(), events=Failing(lambda: (URL,)), source="api",
+        submit(db, minimal_intake(), screener=default_screener(), events=Failing(lambda: (URL,)),
+               source="api",
                idempotency_key="api:1:k", body_hash="h")
     assert count_cases(db) == 0 and deliveries(db) == []
     again = submit(db, minimal_intake(), screener=default_screener(), events=NO_EVENTS, source="api",
@@ -79,11 +82,13 @@ def test_a_review_or_check_in_rolled_back_after_its_event_emits_nothing(db: Data
     due = due_questions(db, default_screener(), case.id, LATER)
     answers = {q: "no" for q in due.questions if not q.endswith(("_date", "_last_use", "_last_dose"))}
     with pytest.raises(RuntimeError):
-        check_in(db, default_screener(), case.id, answers, LATER, "practitioner:pat", due.version, events=failing)
+        check_in(db, default_screener(), case.id, answers, LATER, "practitioner:pat", due.version,
+                 events=failing)
     with db.session() as session:
         user = add_user(session, "pat", "a long enough password 1")
         with pytest.raises(RuntimeError):
-            record_review(session, case.id, user.id, Proposal(ReviewAction.REQUEST_INFORMATION, note="which cream?"),
+            record_review(session, case.id, user.id, Proposal(ReviewAction.REQUEST_INFORMATION,
+                                                              note="which cream?"),
                           expected_version=0, events=failing)
         session.rollback()
     assert deliveries(db) == []
@@ -107,6 +112,7 @@ def test_storing_a_case_without_the_service_emits_no_webhook(db: Database) -> No
     """No listener on sessions turns a stored case into an event behind the caller's back."""
     intake = minimal_intake()
     with db.session() as session:
-        store_submission(session, intake, default_screener().screen(intake), idempotency_key=None, body_hash=None,
+        store_submission(session, intake, default_screener().screen(intake), idempotency_key=None,
+                         body_hash=None,
                          source="web")
     assert count_cases(db) == 1 and deliveries(db) == []

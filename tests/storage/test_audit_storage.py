@@ -16,7 +16,8 @@ from suitability.storage import AppendOnlyViolation, AuditEvent, Database, event
 @pytest.fixture
 def event_id(db: Database) -> int:
     intake, _ = screened()
-    case_id = submit(db, intake, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS, screener=default_screener()).case.id
+    case_id = submit(db, intake, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                     screener=default_screener()).case.id
     with db.session() as session:
         record_event(session, action="case.viewed", actor="practitioner:1", case_id=case_id,
                      detail={"why": "test"})
