@@ -14,10 +14,10 @@ from pydantic import ValidationError
 
 from .. import clock
 from ..intake import Intake, field_errors
+from ..intake.unknown_fields import UNKNOWN
 from ..services.checkin import CheckIn, DueQuestions, check_in, due_questions
 from ..services.errors import CaseNotFound, CheckInConflict, CheckInRefused
 from ..services.submission import owned_case
-from ..unknown_fields import UNKNOWN
 from ..web.patient.questions import QUESTIONS
 from . import db
 from .checkin_schemas import (

@@ -15,8 +15,8 @@ from .. import clock, settings
 from ..errors import SuitabilityError
 from ..fhir.outcome import redact
 from ..intake import Intake, field_errors, parse_intake
+from ..intake.unknown_fields import UNKNOWN
 from ..services.submission import body_hash
-from ..unknown_fields import UNKNOWN
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
 ENVELOPE = {"intake", "store"}

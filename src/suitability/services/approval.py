@@ -6,7 +6,7 @@ are archived or on disk and serve under every profile); this use case owns the t
 
 from __future__ import annotations
 
-from ..ruleset import RuleSet
+from ..rules.loading import RuleSet
 from ..storage.approvals import ApprovalRow, approval_list, approve, approved_versions, revoke, signatures
 from ..storage.database import Database
 

@@ -22,6 +22,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..deciding.validity import answers_at_checkin, questions_to_reask
 from ..decision import Decision
 from ..intake import Intake, field_errors, parse_intake
 from ..screening import Screener
@@ -34,7 +35,6 @@ from ..storage.history import DecisionReason, record_decision, record_submitted_
 from ..storage.models import Case, ReviewStatus
 from ..storage.rescreen.difference import CaseDifference, compare, summary_of
 from ..storage.rescreen.reproduce import CaseNotFound
-from ..validity import answers_at_checkin, questions_to_reask
 from .events import EventSink, decision_changed_payload
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pydantic import ValidationError
 
 from ..intake import parse_intake
-from ..ruleset import RuleSet, load_rules_from_files
+from ..rules.loading import RuleSet, load_rules_from_files
 from ..screening import ENGINE_FAILED_FLAG, Screener
 from ..storage.database import Database
 from ..storage.rescreen.difference import CaseDifference, compare, failed, summary_of

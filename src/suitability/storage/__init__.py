@@ -72,7 +72,7 @@ Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), Appe
 Adding tables: define models on `Base` (from `storage.models`) in a module of this package, import it in
 `models_all` below so Alembic and the schema test see it, and add a revision in
 `migrations/versions/` whose down_revision is the current head (one line of history: check
-`suitability db current`). `tests/storage/test_schema_storage.py` fails if models and migrations differ.
+`suitability db current`). `tests/integration/storage/test_migrate.py` fails if models and migrations differ.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..errors import SuitabilityError
-from ..ruleset import content_version, default_rules_dir
+from ..rules.loading import content_version, default_rules_dir
 from ..screening import Screener, default_screener, set_default_screener
 from ..services import RULES
 from .collector import refreeze

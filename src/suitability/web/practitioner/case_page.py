@@ -8,7 +8,7 @@ from typing import Any
 
 from ...clock import fmt_date
 from ...decision import Decision, DepthLimit, Finding
-from ...ruleset import RuleSet
+from ...rules.loading import RuleSet
 from ...storage.models import AuditEvent, Case
 from ...storage.review_models import Review, User
 from ...storage.view_audit import VIEWS
