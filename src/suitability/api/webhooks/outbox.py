@@ -31,7 +31,7 @@ def emit_event(session: Any, type: str, payload: dict[str, Any], *,
 
 
 def app_outbox(app: Flask) -> Outbox:
-    """The outbox `init_app` registered on the app."""
+    """The outbox the app factory registered on the app (web.database.init_app)."""
     outbox = app.extensions[EVENTS]
     assert isinstance(outbox, Outbox)
     return outbox
