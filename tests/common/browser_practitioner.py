@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask
 from playwright.sync_api import BrowserContext, Page, expect
 
+from suitability.services.review import reviews_for
 from suitability.storage import Case, get_case, get_case_by_reference
 from suitability.storage.review_models import Review, User
-from suitability.storage.reviews import reviews_for
 from suitability.web.database import get_db
 
 PASSWORD = "e2e practitioner passphrase 42"

@@ -13,7 +13,10 @@ from flask.testing import FlaskClient
 from tests.common.minimal import minimal_intake
 
 from suitability import Intake
-from suitability.storage import get_case, submit
+from suitability.screening import default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
+from suitability.storage import get_case
 from suitability.storage.accounts import add_user
 from suitability.storage.history import history_of
 from suitability.web import create_app
@@ -46,7 +49,7 @@ def signed_in_client(app: Flask, username: str = "pat") -> FlaskClient:
 def store(app: Flask, intake: Intake | None = None) -> str:
     with app.app_context():
         return submit(get_db(), intake or minimal_intake(), idempotency_key=None, body_hash=None,
-                      source="web").case.id
+                      source="web", events=NO_EVENTS, screener=default_screener()).case.id
 
 
 def stored_state(app: Flask, case_id: str) -> tuple[dict[str, Any], dict[str, Any], int, int]:

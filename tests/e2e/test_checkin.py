@@ -19,7 +19,8 @@ from tests.common.minimal import minimal_intake
 
 from suitability.deciding.validity import questions_to_reask
 from suitability.screening import default_screener
-from suitability.storage import submit
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
 from suitability.storage.history import history_of
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
@@ -55,7 +56,7 @@ def test_a_check_in_in_the_browser_asks_only_what_ran_out_and_a_blank_is_not_sur
     app = live_server.app
     with app.app_context():
         case = submit(get_db(), minimal_intake(screening_date=screened.isoformat()), idempotency_key=None,
-                      body_hash=None, source="web").case
+                      body_hash=None, source="web", events=NO_EVENTS, screener=default_screener()).case
     assert case.outcome.value == "suitable"
     due = questions_to_reask(minimal_intake(screening_date=screened.isoformat()), today,
                              ruleset=default_screener().ruleset)

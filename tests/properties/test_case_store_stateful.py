@@ -36,6 +36,10 @@ from suitability.decision import Decision
 from suitability.errors import ReviewConflict, ReviewRefused
 from suitability.intake import Intake
 from suitability.screening import ENGINE_FAILED_FLAG, Screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.rescreen import Scope, accept, preview
+from suitability.services.review import MAX_DEPTH_MM, NEW_STATUS, Proposal, check, record_review, reviews_for
+from suitability.services.submission import submit
 from suitability.storage import (
     Database,
     IdempotencyConflict,
@@ -47,15 +51,12 @@ from suitability.storage import (
     find_by_idempotency_key,
     get_case,
     list_cases,
-    submit,
 )
 from suitability.storage.accounts import add_user
 from suitability.storage.errors import RescreenRefused
 from suitability.storage.history import history_of
-from suitability.storage.rescreen import Scope, accept, preview
 from suitability.storage.review_models import OverrideReason, ReviewAction
 from suitability.storage.review_queue import decisions_between, queue
-from suitability.storage.reviews import MAX_DEPTH_MM, NEW_STATUS, Proposal, check, record_review, reviews_for
 from suitability.vocabulary import Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,11 +137,11 @@ class CaseStore(RuleBasedStateMachine):
                             else "same key, other body"))
         if known is not None and self.cases[known].body != digest:
             with pytest.raises(IdempotencyConflict):
-                submit(self.db, intake, idempotency_key=key, body_hash=digest, source="api",
-                       screen=self.screener.screen)
+                submit(self.db, intake, screener=self.screener, events=NO_EVENTS, idempotency_key=key,
+                       body_hash=digest, source="api")
             return
-        done = submit(self.db, intake, idempotency_key=key, body_hash=digest, source="api",
-                      screen=self.screener.screen)
+        done = submit(self.db, intake, screener=self.screener, events=NO_EVENTS, idempotency_key=key,
+                      body_hash=digest, source="api")
         if known is not None:  # a replay: the first case and the decision it was given, unchanged
             assert (done.created, done.case.id) == (False, known)
             assert done.decision == self.cases[known].decision
@@ -205,9 +206,11 @@ class CaseStore(RuleBasedStateMachine):
         with self.db.session() as session:
             if expected is not None:
                 with pytest.raises(expected):
-                    record_review(session, case_id, self.reviewer, proposal, expected_version=version, today=TODAY)
+                    record_review(session, case_id, self.reviewer, proposal, expected_version=version,
+                                  today=TODAY, events=NO_EVENTS)
                 return False
-            stored = record_review(session, case_id, self.reviewer, proposal, expected_version=version, today=TODAY)
+            stored = record_review(session, case_id, self.reviewer, proposal, expected_version=version,
+                                   today=TODAY, events=NO_EVENTS)
         reason = proposal.override_reason if found else None
         assert (stored.action, stored.override_reason, stored.case_version) == (action, reason, model.version + 1)
         model.status, model.version, model.reviews = NEW_STATUS[action], model.version + 1, model.reviews + 1
@@ -235,7 +238,7 @@ class CaseStore(RuleBasedStateMachine):
             assert (d.new_outcome, d.new_version) == (new[d.case_id].outcome.value, screener.ruleset.version)
         wanted = {d.case_id: d.old_version for d in differences if d.error is None and (d.changed or not only_changed)}
         report = accept(self.db, screener, wanted, new_version=screener.ruleset.version, actor="stateful",
-                        include_decided=include_decided)
+                        include_decided=include_decided, events=NO_EVENTS)
         takes = {i for i in wanted if (include_decided or self.cases[i].status is ReviewStatus.OPEN)
                  and ENGINE_FAILED_FLAG not in new[i].flags}
         event(f"rescreen: accepted {min(len(takes), 3)}+, reopened "
@@ -258,7 +261,7 @@ class CaseStore(RuleBasedStateMachine):
         wanted = {i: m.decision.ruleset_version for i, m in self.cases.items()}
         with pytest.raises(RescreenRefused):
             accept(self.db, self.screener, wanted, new_version=other.ruleset.version, actor="stateful",
-                   include_decided=True)
+                   include_decided=True, events=NO_EVENTS)
 
     # --- export --------------------------------------------------------------------------------------------
     @rule()

@@ -19,7 +19,7 @@ from suitability.rules.loading import content_version
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "suitability"
-SHELLS = {"web", "storage", "api", "fhir", "review", "cli"}  # the layers around the core
+SHELLS = {"web", "storage", "services", "api", "fhir", "review", "cli"}  # the layers around the core
 SHELL_WORDS = SHELLS | {"wsgi", "app", "server", "serve", "views", "shell"}
 SHELL_LIBRARIES = {"flask", "werkzeug", "sqlalchemy", "alembic", "flask_login", "flask_wtf", "jinja2", "gunicorn",
                    "psycopg", "argon2", "fhir", "prometheus_client", "requests", "standardwebhooks"}
@@ -326,3 +326,109 @@ def test_the_installed_package_finds_its_rules_without_the_source_tree(wheel: Pa
     assert Path(rules_dir) == site / "suitability" / "_data" / "rules"
     assert version == content_version(ROOT / "rules")
     assert outcome != "suitable"  # acne scars on the cheeks: at least precautions, never a silent pass
+
+# --- layers: core <- storage <- services <- doors -------------------------------------------------------------------
+
+DOORS = ("web", "api", "fhir", "cli")
+LAYERS = ("storage", "services", *DOORS)  # packages of src/suitability; everything else is the core
+# The allowed arrows between layers, declared once: a layer imports itself, the layers listed, nothing else.
+ALLOWED: dict[str, set[str]] = {
+    "core": set(),
+    "storage": {"core"},
+    "services": {"core", "storage"},
+    **{door: {"core", "services"} for door in DOORS},
+}
+# Arrows a module may draw against the layers, each declared with its reason.
+DECLARED: dict[tuple[str, str], str] = {
+    ("suitability.web", "api"): "the app factory registers the API and FHIR blueprints",
+    ("suitability.api.fhir_routes", "fhir"): "FHIR's HTTP routes are API blueprints; fhir/ is the format",
+    ("suitability.api.openapi", "fhir"): "the API's documentation names the FHIR media type and questionnaire",
+    ("suitability.api.problems", "fhir"): "a FHIR request's problem is an OperationOutcome",
+    ("suitability.api.service", "fhir"): "redacting posted values from messages is shared with FHIR",
+    ("suitability.api.catalogue", "fhir"): "the rules catalogue names the FHIR package version",
+    ("suitability.web.database", "storage"): "the app factory opens the app's database",
+    ("suitability.api.db", "storage"): "the API's per-request session of the app's database",
+    ("suitability.cli.db", "storage"): "`suitability db` runs the migrations",
+    ("suitability.cli.shell", "storage"): "the CLI opens the database it hands to services",
+    ("suitability.api.fhir_routes", "web"): "the Questionnaire carries the web form's catalogue translations",
+    ("suitability.api.screenings", "web"): "the API answers in the language asked, with the web's catalogue",
+}
+# Arrows not yet behind a service (reads of storage by views, the CLI's account and key commands, ...). The list
+# may only shrink: a new arrow fails the test, and so does an entry that no longer holds.
+NOT_YET_BEHIND_SERVICES = {
+    ("suitability.api.checkin", "web"),
+    ("suitability.api.keys", "storage"), ("suitability.api.ratelimit", "storage"),
+    ("suitability.api.webhooks.admin", "storage"),
+    ("suitability.api.webhooks.outbox", "storage"), ("suitability.api.webhooks.runtime", "storage"),
+    ("suitability.api.webhooks.sender", "storage"),
+    ("suitability.cli.core", "web"), ("suitability.cli.integrations", "api"), ("suitability.cli.integrations", "storage"),
+    ("suitability.cli.integrations", "web"), ("suitability.cli.serve", "web"),
+    ("suitability.cli.shell", "web"), ("suitability.cli.users", "storage"),
+    ("suitability.web.metrics", "storage"), ("suitability.web.practitioner.account_views", "storage"),
+    ("suitability.web.practitioner.auth", "storage"), ("suitability.web.practitioner.case_page", "storage"),
+    ("suitability.web.practitioner.case_views", "storage"), ("suitability.web.practitioner.checkin_views", "storage"),
+    ("suitability.web.practitioner.export", "storage"), ("suitability.web.practitioner.queue_views", "storage"),
+    ("suitability.web.practitioner.rescreen_views", "storage"), ("suitability.web.practitioner.ruleset_views", "storage"),
+    ("suitability.web.practitioner.throttle", "storage"), ("suitability.web.rules_approval", "storage"),
+    ("suitability.web.rules_fallback", "storage"),
+}
+
+
+def layer(module: str) -> str | None:
+    """The layer of a module of the package (None for anything outside it)."""
+    parts = module.split(".")
+    if parts[0] != "suitability":
+        return None
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "core"
+
+
+def layer_arrows(paths: list[Path], root: Path = PACKAGE) -> dict[tuple[str, str], list[str]]:
+    """(module, layer it imports) -> where, for every import that crosses into a layer its own does not allow."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in paths:
+        name = module_name(path, root)
+        own = layer(name)
+        assert own is not None
+        for module, line in imported(path, root):
+            target = layer(module)
+            if target is not None and target != own and target not in ALLOWED[own]:
+                found.setdefault((name, target), []).append(f"{path.relative_to(root)}:{line} {module}")
+    return found
+
+
+def test_every_import_between_layers_is_allowed_or_declared() -> None:
+    arrows = layer_arrows(modules())
+    new = {arrow: where for arrow, where in arrows.items()
+           if arrow not in DECLARED and arrow not in NOT_YET_BEHIND_SERVICES}
+    assert new == {}, "an import against the layers (core <- storage <- services <- doors)"
+    gone = (set(DECLARED) | NOT_YET_BEHIND_SERVICES) - set(arrows)
+    assert gone == set(), "declared arrows that no longer exist: take them off the list"
+
+
+def test_nothing_below_services_imports_services_or_a_door() -> None:
+    """Storage and the core are below every door: no declaration can let them import upwards."""
+    upward = [f"{path.relative_to(ROOT)}:{line} {module}" for path in modules()
+              if layer(module_name(path)) in ("core", "storage")
+              for module, line in imported(path) if layer(module) in ("services", *DOORS)]
+    assert upward == []
+    assert not any(layer(name) in ("core", "storage") for name, _ in [*DECLARED, *NOT_YET_BEHIND_SERVICES])
+
+
+def test_the_whole_package_has_no_module_import_loop() -> None:
+    assert first_cycle(import_graph(modules())) == []
+
+
+def test_the_layer_check_sees_late_imports_against_the_layers(tmp_path: Path) -> None:
+    fake = tmp_path / "suitability"
+    for folder in ("storage", "services", "web", "api"):
+        (fake / folder).mkdir(parents=True)
+        (fake / folder / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "storage" / "cases.py").write_text("def f():\n    from ..api.webhooks import emit\n", encoding="utf-8")
+    (fake / "services" / "submission.py").write_text("from ..storage.cases import f\n", encoding="utf-8")
+    (fake / "api" / "db.py").write_text("from ..web.database import get_db\n", encoding="utf-8")
+    (fake / "web" / "views.py").write_text("from ..services.submission import submit\nfrom ..intake import x\n",
+                                           encoding="utf-8")
+    arrows = layer_arrows(sorted(fake.rglob("*.py")), fake)
+    assert set(arrows) == {("suitability.storage.cases", "api"), ("suitability.api.db", "web")}
+    assert arrows[("suitability.storage.cases", "api")] == ["storage/cases.py:2 suitability.api.webhooks",
+                                                            "storage/cases.py:2 suitability.api.webhooks.emit"]

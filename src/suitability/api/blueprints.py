@@ -1,4 +1,5 @@
-"""The API and FHIR blueprints, their guards, and `register(app)` (called by `suitability.api.init_app`)."""
+"""The API and FHIR blueprints, their guards, and `register(app)` (called by `suitability.api.init_app`; the app
+factory exempts both from CSRF)."""
 
 from __future__ import annotations
 
@@ -46,10 +47,6 @@ def register(app: Flask) -> None:
     for key, value in WEBHOOK_DEFAULTS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("API_RATE_LIMIT", auth.DEFAULT_RATE_LIMIT)
-    from ..web.security import csrf
-
-    csrf.exempt(api)
-    csrf.exempt(fhir)
     app.register_blueprint(api)
     app.register_blueprint(fhir)
     problems.install(app)

@@ -9,10 +9,8 @@ from flask import Response
 
 from ..fhir.codes import package_version
 from ..intake import Intake
-from ..screening import default_screener
-from ..web.database import get_db
-from ..web.health import RULESET_HEADER, storage_state
-from ..web.rules_reload import ruleset_state
+from ..services.health import RULESET_HEADER, storage_state
+from . import db
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -20,7 +18,7 @@ def _json(body: Any, status: int = 200) -> Response:
 
 
 def rules() -> Response:
-    ruleset = default_screener().ruleset
+    ruleset = db.screener().ruleset
     return _json({
         "name": ruleset.name, "version": ruleset.version, "profile": ruleset.profile,
         "rules": [{"id": r.id, "title": r.title, "topic": r.topic,
@@ -35,9 +33,9 @@ def intake_schema() -> Response:
 
 def health() -> Response:
     """200 "ok"; 200 "stale" when edited rules were refused and the last good ones serve; 503 "degraded"."""
-    rules = ruleset_state()
+    rules = db.ruleset_state()
     version = rules.version or "unavailable"
-    storage = storage_state(get_db())
+    storage = storage_state(db.database())
     ok = storage == "ok" and rules.version is not None
     status = ("stale" if rules.status == "stale" else "ok") if ok else "degraded"
     body = {"status": status, "version": package_version(), "ruleset_version": version,

@@ -1,4 +1,4 @@
-"""GET and POST /api/v1/cases/{id}/check-in: translators between HTTP and `storage.checkin`.
+"""GET and POST /api/v1/cases/{id}/check-in: translators between HTTP and `services.checkin`.
 
 A key sees only the cases it stored (as GET /screenings/{id}); any other id is a 404, so ids cannot be probed.
 """
@@ -11,16 +11,13 @@ from typing import Any
 
 from flask import Response, current_app, g, request
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from .. import clock
 from ..intake import Intake, field_errors
 from ..intake.unknown_fields import UNKNOWN
-from ..screening import default_screener
-from ..storage.checkin import CheckIn, DueQuestions, check_in, due_questions
-from ..storage.errors import CheckInConflict, CheckInRefused
-from ..storage.rescreen.reproduce import CaseNotFound
-from ..web.database import get_db
+from ..services.checkin import CheckIn, DueQuestions, check_in, due_questions
+from ..services.errors import CaseNotFound, CheckInConflict, CheckInRefused
+from ..services.submission import owned_case
 from ..web.patient.questions import QUESTIONS
 from . import db
 from .checkin_schemas import (
@@ -31,7 +28,6 @@ from .checkin_schemas import (
     DecisionChange,
     DueQuestion,
 )
-from .models import ApiSubmission
 from .problems import Problem
 from .service import InvalidRequest, read_json
 
@@ -46,9 +42,9 @@ def _json(body: dict[str, Any], status: int) -> Response:
 
 def _own_case(case_id: str) -> None:
     session = db.session()
-    owner = session.scalar(select(ApiSubmission.api_key_id).where(ApiSubmission.case_id == case_id))
+    case = owned_case(session, case_id, g.api_key_id)
     session.rollback()  # end the read: the check-in writes in a session of its own
-    if owner is None or owner != g.api_key_id:
+    if case is None:
         raise Problem(404, None, NOT_FOUND)
 
 
@@ -67,7 +63,7 @@ def _refused(exc: CheckInRefused, answers: dict[str, Any] | None = None) -> Inva
 
 def _due(case_id: str, on: dt.date) -> DueQuestions:
     try:
-        return due_questions(get_db(), default_screener(), case_id, on)
+        return due_questions(db.database(), db.screener(), case_id, on)
     except CaseNotFound:
         raise Problem(404, None, NOT_FOUND) from None
     except CheckInRefused as exc:
@@ -116,7 +112,8 @@ def post_check_in(case_id: str) -> Response:
     version = call.version if call.version is not None else _due(case_id, call.on).version
     answers = {name: (None if value == "" else value) for name, value in call.answers.items()}
     try:
-        done = check_in(get_db(), default_screener(), case_id, answers, call.on, f"api-key:{g.api_key_id}", version)
+        done = check_in(db.database(), db.screener(), case_id, answers, call.on, f"api-key:{g.api_key_id}", version,
+                        events=db.events())
     except CaseNotFound:
         raise Problem(404, None, NOT_FOUND) from None
     except CheckInRefused as exc:

@@ -10,14 +10,13 @@ from flask import Response, current_app, g, request, url_for
 from ..fhir import FHIR_JSON, ResponseInvalid, decision_to_fhir, intake_from_response, questionnaire
 from ..fhir.codes import BASE
 from ..fhir.questionnaire import Wording
-from ..screening import default_screener
-from ..storage import Source
+from ..services.observe import observed
+from ..services.submission import Source, api_key, submit
 from ..web.i18n import LANGUAGES, translator
-from ..web.observe import observed
 from ..web.patient.labels import LABELS
 from . import db
 from .problems import Problem
-from .service import canonical_hash, check_idempotency_key, read_json, store
+from .service import canonical_hash, check_idempotency_key, read_json
 
 
 def _fhir(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -29,7 +28,7 @@ def _fhir(body: dict[str, Any], status: int = 200, headers: dict[str, str] | Non
 def get_questionnaire() -> Response:
     """The Questionnaire in English with every text's translation; options worded as the web form words them."""
     words = Wording(labels=LABELS, translations={code: translator(code) for code in LANGUAGES if code != "en"})
-    return _fhir(questionnaire(default_screener().ruleset.version, words))
+    return _fhir(questionnaire(db.screener().ruleset.version, words))
 
 
 def _posted() -> Any:
@@ -49,14 +48,16 @@ def post_response() -> Response:
         intake = intake_from_response(posted, current_app.config["CLINIC_ZONE"])
     except ResponseInvalid as exc:
         raise Problem(422, None, "The QuestionnaireResponse cannot be screened.", errors=exc.errors) from None
-    decision = observed("fhir")(intake)
+    screener = observed("fhir", db.screener(), db.metrics())
     qr = posted if isinstance(posted, dict) else {}
     subject = qr.get("subject") if isinstance(qr.get("subject"), dict) else None
     basis = {"reference": f"QuestionnaireResponse/{qr['id']}"} if isinstance(qr.get("id"), str) else None
     if request.args.get("store") != "true":
-        return _fhir(decision_to_fhir(decision, subject=subject, basis=basis))
-    case, created, stored = store(db.session(), intake, decision, api_key_id=g.api_key_id, idempotency_key=key,
-                                  digest=canonical_hash(posted), source=Source.FHIR)
+        return _fhir(decision_to_fhir(screener.screen(intake), subject=subject, basis=basis))
+    done = submit(db.database(), intake, screener=screener, events=db.events(), source=Source.FHIR,
+                  idempotency_key=api_key(Source.FHIR, g.api_key_id, key), body_hash=canonical_hash(posted),
+                  actor=f"api-key:{g.api_key_id}", api_key_id=g.api_key_id)
+    case, created, stored = done.case, done.created, done.decision
     identifiers = [{"system": f"{BASE}/case-id", "value": case.id},
                    {"system": f"{BASE}/case-reference", "value": case.reference}]
     headers = {"Location": url_for("api.get_screening", case_id=case.id)}

@@ -15,8 +15,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import SuitabilityError
+from ..storage.integration_models import ApiKey
 from ..storage.types import utcnow
-from .models import ApiKey
 
 TOKEN = re.compile(r"^sk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")

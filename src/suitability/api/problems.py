@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from ..errors import SuitabilityError, where_it_failed
 from ..fhir.codes import FHIR_JSON
 from ..fhir.outcome import operation_outcome
-from ..storage.errors import IdempotencyConflict, StorageError, failure_kinds
+from ..services.errors import IdempotencyConflict, StorageError, failure_kinds
 from .service import InvalidRequest
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Engine, Insert, Integer, bindparam, delete, l
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..storage.integration_models import ApiKey, RateWindow
 from .keys import ApiKeyError
-from .models import ApiKey, RateWindow
 
 WINDOW_SECONDS = 60
 

@@ -6,16 +6,14 @@ import json
 from typing import Any
 
 from flask import Response, current_app, g, request, url_for
-from sqlalchemy import select
 
 from ..decision import Decision
-from ..storage import Case, Source, get_case, intake_of
+from ..services.observe import observed
+from ..services.submission import Case, Source, api_key, intake_of, owned_case, submit
 from ..web.i18n import localised, page_language
-from ..web.observe import observed
 from . import db
-from .models import ApiSubmission
 from .problems import Problem
-from .service import check_idempotency_key, parse_screening, store
+from .service import check_idempotency_key, parse_screening
 
 
 def _json(body: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Response:
@@ -33,24 +31,25 @@ def create_screening() -> Response:
     are in the language Accept-Language asks for (said in Content-Language); the case keeps the English."""
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
     call = parse_screening(request.get_data(cache=False), current_app.config["CLINIC_ZONE"])
-    decision: Decision = observed("api")(call.intake)
+    screener = observed("api", db.screener(), db.metrics())
     if not call.store:
+        decision: Decision = screener.screen(call.intake)
         return _json({"decision": localised(decision, call.intake).model_dump(mode="json")}, 200)
-    case, created, stored = store(db.session(), call.intake, decision, api_key_id=g.api_key_id,
-                                  idempotency_key=key, digest=call.digest, source=Source.API,
-                                  language=page_language())
-    body = {"decision": localised(stored, call.intake).model_dump(mode="json"), "case": case_link(case)}
+    done = submit(db.database(), call.intake, screener=screener, events=db.events(), source=Source.API,
+                  idempotency_key=api_key(Source.API, g.api_key_id, key), body_hash=call.digest,
+                  actor=f"api-key:{g.api_key_id}", api_key_id=g.api_key_id,
+                  language=page_language())
+    case = done.case
+    body = {"decision": localised(done.decision, call.intake).model_dump(mode="json"), "case": case_link(case)}
     headers = {"Location": case_link(case)["url"]}
-    if not created:
+    if not done.created:
         headers["Idempotent-Replayed"] = "true"
     return _json(body, 201, headers)
 
 
 def get_screening(case_id: str) -> Response:
     """A case this key stored: its decision and review status (404 for any other id, so ids cannot be probed)."""
-    session = db.session()
-    owner = session.scalar(select(ApiSubmission.api_key_id).where(ApiSubmission.case_id == case_id))
-    case = get_case(session, case_id) if owner == g.api_key_id else None
+    case = owned_case(db.session(), case_id, g.api_key_id)
     if case is None:
         raise Problem(404, None, "There is no case with this id for this API key.")
     decision = localised(Decision.model_validate(case.decision), intake_of(case))

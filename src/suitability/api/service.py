@@ -1,7 +1,5 @@
-"""The screening service behind both doors (JSON and FHIR): parse, screen, and, when asked, store exactly once.
-
-Views translate HTTP to these calls; the session and the screen function come in as arguments.
-"""
+"""Reading the API's and FHIR's requests: the screening envelope, its JSON, its idempotency key; every problem
+is an InvalidRequest that never echoes an answer. Storing is `services.submission.submit`."""
 
 from __future__ import annotations
 
@@ -12,16 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from .. import clock, settings
-from ..decision import Decision
 from ..errors import SuitabilityError
 from ..fhir.outcome import redact
 from ..intake import Intake, field_errors, parse_intake
 from ..intake.unknown_fields import UNKNOWN
-from ..storage import Case, Source, body_hash, decision_of, store_submission
-from .webhooks.outbox import API_KEY_INFO
+from ..services.submission import body_hash
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
 ENVELOPE = {"intake", "store"}
@@ -108,18 +103,3 @@ def check_idempotency_key(value: str | None) -> str | None:
         raise InvalidRequest(400, [{"field": "Idempotency-Key",
                                     "message": "1 to 100 printable ASCII characters without spaces"}])
     return value
-
-
-def store(session: Session, intake: Intake, decision: Decision, *, api_key_id: int, idempotency_key: str | None,
-          digest: str, source: Source, language: str | None = None) -> tuple[Case, bool, Decision]:
-    """Store the case (and, in the same transaction, its webhook events and owner); replay a known key. The
-    decision returned is the stored one: a new case's is the one just stored, a replayed case's is read back."""
-    key = f"{source.value}:{api_key_id}:{idempotency_key}" if idempotency_key else None
-    session.info[API_KEY_INFO] = api_key_id
-    try:
-        case, created = store_submission(session, intake, decision, idempotency_key=key, body_hash=digest,
-                                         source=source, actor=f"api-key:{api_key_id}", language=language)
-    finally:
-        session.info.pop(API_KEY_INFO, None)
-    return case, created, decision if created else decision_of(case)
-

@@ -81,8 +81,8 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_list(args: argparse.Namespace) -> int:
-    from ..api.models import DeliveryStatus
     from ..api.webhooks import list_deliveries
+    from ..storage.integration_models import DeliveryStatus
 
     db = _database()
     with db.session() as session:

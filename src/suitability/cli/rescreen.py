@@ -71,8 +71,9 @@ def _requires_approval() -> bool:
 
 
 def cmd_rescreen(args: argparse.Namespace) -> int:
-    from ..storage import StorageError
-    from ..storage.rescreen import Scope, accept, count_cases, preview
+    from ..services.errors import StorageError
+    from ..services.events import Outbox, targets_of
+    from ..services.rescreen import Scope, accept, count_cases, preview
 
     if args.include_decided and not args.accept:
         return _usage_error("--include-decided only makes sense with --accept")
@@ -94,17 +95,18 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
         bar.close()
         report = None
         if args.accept and expected and _requires_approval():
-            from ..storage.approvals import approved_versions
+            from ..services.approval import approved
             from .shell import approvals_required
 
-            with database.session() as session:
-                if screener.ruleset.version not in approved_versions(session, approvals_required()):
-                    database.dispose()
-                    return _usage_error(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
-                                 "nothing accepted; approve it first (`suitability rules approve`)")
+            if screener.ruleset.version not in approved(database, approvals_required()):
+                database.dispose()
+                return _usage_error(f"rule set {screener.ruleset.version} is not approved (REQUIRE_APPROVED_RULES): "
+                                    "nothing accepted; approve it first (`suitability rules approve`)")
         if args.accept and expected:
+            # the settings' webhook URLs; the servers' senders deliver the rows
             report = accept(database, screener, expected, new_version=screener.ruleset.version,
-                            actor=f"cli:{getpass.getuser()}", include_decided=args.include_decided)
+                            actor=f"cli:{getpass.getuser()}", include_decided=args.include_decided,
+                            events=Outbox(lambda: targets_of(None)))
         database.dispose()
     except (StorageError, SuitabilityError) as exc:
         return _usage_error(str(exc))
@@ -166,7 +168,7 @@ class _Printer:
             print(f"accepted {len(accepted)}, skipped {len(skipped)}")
             for s in skipped:
                 print(f"    skipped {s.reference or s.case_id}: {s.reason}")
-            from ..storage.rescreen.accept import DECIDED
+            from ..services.rescreen import DECIDED
 
             if any(s.reason == DECIDED for s in skipped):
                 print("decided cases are replaced (and reopened) only with --include-decided")
@@ -179,8 +181,8 @@ def _mm(value: float | None) -> str:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
-    from ..storage import StorageError
-    from ..storage.rescreen import reproduce, reproduce_history
+    from ..services.errors import StorageError
+    from ..services.rescreen import reproduce, reproduce_history
 
     try:
         database = _database()

@@ -1,6 +1,6 @@
 """Storage: cases and the append-only audit trail, in SQLAlchemy 2 with Alembic migrations.
 
-The core (`suitability.screen`) never imports this package; the shells (web, API, FHIR, CLI, ops) do.
+Models and queries only: the use cases that change cases are `suitability.services`, the only package above it.
 
 Set-up
     db = Database(database_url(os.environ.get("DATABASE_URL"), instance_path))
@@ -12,12 +12,10 @@ Set-up
     `suitability db upgrade` does the same from the command line. Never `Base.metadata.create_all` in
     production paths: tests of the schema compare the migrations with the models instead.
 
-Submissions (one transaction each; `cases.py`, `service.py`)
-    submit(db, intake, idempotency_key=..., body_hash=..., source="web"|"api"|"fhir", actor="patient")
-        -> Submission(case, created, decision): screens, then stores the case and its `case.submitted` audit
-        event, committed before returning. Use this from every door.
-    store_submission(session, intake, decision, *, idempotency_key, body_hash, source, actor="patient")
-        -> (case, created). Same key + same body_hash: (existing case, False). Same key, other body:
+Submissions (one transaction each; `cases.py`; the use case is `services.submission.submit`)
+    store_submission(session, intake, decision, *, idempotency_key, body_hash, source, actor="patient",
+        with_case=None) -> (case, created); `with_case(session, case)` adds the caller's rows for a new case
+        (webhook events, the API key that stored it) to the same transaction. Same key + same body_hash: (existing case, False). Same key, other body:
         IdempotencyConflict. Database failure: StorageError after a rollback (nothing half-written).
         It owns the session's transaction: pass a session without pending changes.
     Idempotency keys are one namespace across doors: prefix them ("web:<token>", "api:<key id>:<client key>").
@@ -42,9 +40,7 @@ Practitioner review (`review_models.py`, `accounts.py`, `reviews.py`, `review_qu
     User (users), Review (reviews: append-only like audit events, ORM events and triggers), Case.review_version.
     add_user / set_active / sign_in(s, username, password) -> SignIn(user|None): argon2id; failures slow then
     lock the account, in the database; every attempt is an audit event, never with a password.
-    record_review(s, case_id, reviewer, Proposal(action, depth_limits, defer_until, override_reason,
-    override_note, note), expected_version=...) -> Review: ReviewRefused (incomplete, or an override of the
-    rules without a coded reason and a note), ReviewConflict (the case was decided since that version).
+    reviews_for(s, case_id); recording one is `services.review.record_review`.
     queue(s, status=, outcome=, reference=, oldest_first=, page=) -> QueuePage; decisions_between(s, start, end).
     Views are audited too (`view_audit.py`): record_view(s, action=CASE_VIEWED|QUEUE_SEARCHED|USERS_VIEWED,
     actor=...) after the reads, before the page is shown (StorageError: show nothing); record_views(s, action=
@@ -65,21 +61,16 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     approve(s, version, admin_username, note, on_disk) archives the disk's files if needed, else refuses
     (ApprovalRefused); revoke(s, version, admin_username, note); approved_versions(s) newest first;
     approval_list(s). With REQUIRE_APPROVED_RULES only approved versions serve (web/rules_approval.py).
-    Re-screening (`rescreen/`): preview(db, screener, Scope(...)) streams differences; accept(...) replaces
-    decisions, appending to the history and auditing `case.rescreened` (and its webhook, same transaction);
-    reproduce(db, reference).
-    Check-in (`checkin.py`): due_questions(db, screener, case_id, on) -> DueQuestions (valid_until, the
-    questions whose answers ran out, version); check_in(db, screener, case_id, answers, on, actor,
-    expected_version) -> CheckIn: screens again with the new answers (blank = not sure), replaces the case's
-    answers and decision, appends to the history (reason checkin, with `previous_intake`), audits
-    `case.checked_in` (and its webhook, same transaction); CheckInRefused (answers not due or not allowed),
-    CheckInConflict (stale version).
+    Re-screening (`rescreen/`): stream_cases(db, Scope(...)) in keyset batches, compare(...), reproduce(db,
+    reference); previewing and accepting are `services.rescreen`, check-in is `services.checkin`.
+
+API keys, rate windows, which key stored which case, webhook deliveries: `integration_models.py`.
 
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
     RulesetNotArchived(version).
 
-Adding tables (issues 4-6): define models on `Base` (from `storage.models`) in your own module, add that
-module's name to MODEL_MODULES below so Alembic and the schema test see it, and add a revision in
+Adding tables: define models on `Base` (from `storage.models`) in a module of this package, import it in
+`models_all` below so Alembic and the schema test see it, and add a revision in
 `migrations/versions/` whose down_revision is the current head (one line of history: check
 `suitability db current`). `tests/integration/storage/test_migrate.py` fails if models and migrations differ.
 """
@@ -103,37 +94,16 @@ from .database import Database, database_url, make_engine
 from .errors import AppendOnlyViolation, IdempotencyConflict, StorageError
 from .migrate import current_revision, head_revision, upgrade
 from .models import AuditEvent, Base, Case, ReviewStatus, Source
-from .service import Submission, submit
-
-# Every module that defines tables on `Base`; imported by name so storage does not depend on the shells.
-MODEL_MODULES = (
-    "suitability.storage.models",
-    "suitability.api.models",
-    "suitability.storage.review_models",
-    "suitability.storage.history",
-    "suitability.storage.archive",
-    "suitability.storage.sign_in_throttle",
-    "suitability.storage.approvals",
-)
 
 
 def models_all() -> type[Base]:
-    """Import every model module so `Base.metadata` is complete (Alembic autogenerate and schema tests)."""
-    import importlib
-    import importlib.util
+    """Every table on `Base.metadata`: each model module of this package imported (Alembic and schema tests)."""
+    from . import approvals, archive, history, integration_models, review_models, sign_in_throttle  # noqa: F401
 
-    for name in MODEL_MODULES:
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:  # its package is not there (yet)
-            found = False
-        if found:
-            importlib.import_module(name)
     return Base
 
 
 __all__ = [
-    "MODEL_MODULES",
     "AppendOnlyViolation",
     "AuditEvent",
     "Base",
@@ -143,7 +113,6 @@ __all__ = [
     "ReviewStatus",
     "Source",
     "StorageError",
-    "Submission",
     "body_hash",
     "current_revision",
     "database_url",
@@ -161,6 +130,5 @@ __all__ = [
     "normalise_reference",
     "record_event",
     "store_submission",
-    "submit",
     "upgrade",
 ]

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import select
@@ -54,8 +54,12 @@ def body_hash(body: bytes | str) -> str:
 
 def store_submission(session: Session, intake: Intake, decision: Decision, *, idempotency_key: str | None,
                      body_hash: str | None, source: Source | str,
-                     actor: str = "patient", language: str | None = None) -> tuple[Case, bool]:
+                     actor: str = "patient", language: str | None = None,
+                     with_case: Callable[[Session, Case], None] | None = None) -> tuple[Case, bool]:
     """Store a case and its `case.submitted` audit event in one transaction, and commit it.
+
+    `with_case(session, case)` adds the caller's own rows for a new case (its webhook events, which API key
+    stored it) to the same transaction, after the case row is flushed and before the commit.
 
     Returns (case, True) for a new case. A repeat with the same key returns (existing case, False) when the
     body hash matches and raises IdempotencyConflict when it does not. Any database failure rolls back and
@@ -78,6 +82,8 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
                                  "reference": case.reference, "needs_review": case.needs_review})
             record_decision(session, case.id, case.decision, reason=DecisionReason.SUBMITTED, actor=actor)
             archive_current_ruleset(session, decision.ruleset_version)
+            if with_case is not None:
+                with_case(session, case)
             session.commit()
             return case, True
         except IntegrityError:

@@ -52,7 +52,7 @@ class CaseDecision(Base):
     reason: Mapped[DecisionReason] = mapped_column(EnumText(DecisionReason, 16))
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # A check-in's row keeps the answers it replaced on the case (storage/checkin.py); None for other reasons.
+    # A check-in's row keeps the answers it replaced on the case (services/checkin.py); None for other reasons.
     previous_intake: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
 
     def __repr__(self) -> str:

@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .. import clock
 from ..errors import SuitabilityError
 from ..screening import default_screener
-from . import database, errors, i18n, rules_reload, security, sessions
+from . import database, errors, i18n, rules_serving, security, sessions
 from .assets import web_dir
 from .body_limit import BoundedBody
 from .config import APP_NAME, clinic_timezone, instance_path, load_config, secret_key, switched_on
@@ -46,7 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)  # the page's language: the patient's choice, the browser's, the clinic's default
     database.init_app(app)
-    rules_reload.init_app(app)  # an edited rules folder is reloaded; health says if it is stale
+    rules_serving.init_app(app)  # an edited rules folder is reloaded; health says if it is stale
     if switched_on(app.config["METRICS"]):  # prometheus_client is imported only when metrics are wanted
         from . import metrics
 
@@ -69,6 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ..api import init_app as init_api
 
     init_api(app)
+    for name in ("api", "fhir"):  # they authenticate with API keys, never cookies
+        security.csrf.exempt(app.blueprints[name])
 
     app.jinja_env.globals["clinic_name"] = app.config["CLINIC_NAME"]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..intake import TreatmentRequest
+from ..intake import TOPICS, TreatmentRequest
 from .patient.labels import LABELS
 from .patient.questions import PAGES
 
@@ -23,6 +23,8 @@ def form_texts() -> list[tuple[str, str]]:
             found.setdefault(question.text, f"question {question.name}")
             if question.help:
                 found.setdefault(question.help, f"hint of {question.name}")
+    for slug, title in TOPICS.items():  # the FHIR Questionnaire's groups are the intake's topics
+        found.setdefault(str(title), f"topic {slug}")
     for name, info in TreatmentRequest.model_fields.items():  # the FHIR Questionnaire asks these one by one
         found.setdefault(info.title or name, f"treatment {name}")
         if info.description:

@@ -63,7 +63,7 @@ class StateCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[Metric]:
-        from ..api.models import DeliveryStatus, WebhookDelivery
+        from ..storage.integration_models import DeliveryStatus, WebhookDelivery
         from .database import get_db
         from .rules_reload import ruleset_state
 

@@ -18,19 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import current_app
 
 from ..errors import SuitabilityError
 from ..rules.loading import content_version, default_rules_dir
 from ..screening import Screener, default_screener, set_default_screener
+from ..services import RULES
 from .collector import refreeze
 from .config import DEFAULTS
-from .database import get_db
-from .errors import render_error
-from .rules_fallback import archived_screener
 
 log = logging.getLogger(__name__)
-KEY = "suitability.rules_reload"
+KEY = RULES
 DEFAULT_CHECK_SECONDS = DEFAULTS["RULES_CHECK_SECONDS"]
 RACY_NS = 2_000_000_000  # file timestamps are coarse (a clock tick, or 2 s on some file systems)
 Fingerprint = tuple[tuple[str, int, int, int], ...]
@@ -149,7 +147,7 @@ class RulesWatcher:
         return True
 
     def state(self) -> RulesetState:
-        screener = _serving()
+        screener = serving()
         if screener is None:
             return RulesetState(None, "unavailable", self.error or "no rule set is loaded")
         source = "archive" if self.archived is not None and screener.ruleset.version == self.archived else "disk"
@@ -158,11 +156,11 @@ class RulesWatcher:
 
 def _serving_ruleset() -> object:
     """The rule set serving now, or None."""
-    screener = _serving()
+    screener = serving()
     return screener.ruleset if screener is not None else None
 
 
-def _serving() -> Screener | None:
+def serving() -> Screener | None:
     """The default screener if one is (or can be) loaded; None if no rule set can be."""
     try:
         return default_screener()
@@ -197,32 +195,5 @@ def ruleset_state() -> RulesetState:
     return watcher().state()
 
 
-def init_app(app: Flask) -> RulesWatcher:
-    """Check the rules before requests; patients' form pages say "not now" while no rule set can load."""
-    app.config.setdefault("RULES_CHECK_SECONDS", DEFAULT_CHECK_SECONDS)
-    found = RulesWatcher(float(app.config["RULES_CHECK_SECONDS"]), fallback=lambda: archived_screener(get_db()))
-    if app.config.get("REQUIRE_APPROVED_RULES"):  # only approved versions serve (rules_approval)
-        from .rules_approval import start
-
-        found = start(float(app.config["RULES_CHECK_SECONDS"]), get_db, int(app.config["APPROVALS_REQUIRED"]))
-        app.extensions[KEY] = found
-        with app.app_context():  # the first check now: the app starts serving the approved version, or none
-            found.maybe_check()
-    app.extensions[KEY] = found
-
-    @app.before_request
-    def _check_rules() -> tuple[str, int] | None:
-        try:
-            found.maybe_check()
-        except Exception:  # checking the rules must never take a request down
-            log.exception("checking the rules folder failed")
-        if request.method == "GET" and request.blueprint == "patient" and request.endpoint != "patient.result" \
-                and _serving() is None:
-            return render_error(503, *UNAVAILABLE_PAGE)
-        return None
-
-    return found
-
-
-__all__ = ["RulesWatcher", "RulesetState", "fingerprint", "init_app", "install_signal_handler", "request_reload",
+__all__ = ["RulesWatcher", "RulesetState", "fingerprint", "install_signal_handler", "request_reload",
            "ruleset_state"]

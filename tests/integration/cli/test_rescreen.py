@@ -11,7 +11,10 @@ from tests.common.rescreen_samples import changed_rules, peel, sample_intake
 
 from suitability.cli import main
 from suitability.rules.seal import sealed
-from suitability.storage import Case, Database, database_url, submit
+from suitability.screening import default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
+from suitability.storage import Case, Database, database_url
 
 
 @pytest.fixture
@@ -31,7 +34,8 @@ def rules(tmp_path: Path) -> str:
 
 
 def store(db: Database, *intakes: object) -> list[Case]:
-    return [submit(db, i, idempotency_key=None, body_hash=None, source="web").case  # type: ignore[arg-type]
+    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                   screener=default_screener()).case  # type: ignore[arg-type]
             for i in intakes]
 
 

@@ -12,7 +12,10 @@ from tests.common.governance_support import WAIT, edit, example_intake
 from suitability.cli import main
 from suitability.intake import Intake
 from suitability.rules.loading import content_version
-from suitability.storage import Case, Database, submit
+from suitability.screening import default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
+from suitability.storage import Case, Database
 from suitability.storage.accounts import add_user
 
 PASSWORD = "correct horse battery staple 42"
@@ -60,7 +63,8 @@ def test_rescreen_accepts_only_under_an_approved_rule_set_when_approval_is_requi
         capsys: pytest.CaptureFixture[str]) -> None:
     intake = Intake.model_validate_json(json.dumps(example_intake(isotretinoin="past",
                                                                   isotretinoin_last_dose="2026-10-01")))
-    case_id = submit(cli_db, intake, idempotency_key=None, body_hash=None, source="web").case.id
+    case_id = submit(cli_db, intake, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                     screener=default_screener()).case.id
     edit(rules_dir / "medicines.yaml", WAIT, WAIT.replace("6", "7"))
     monkeypatch.setenv("SUITABILITY_REQUIRE_APPROVED_RULES", "true")
     command = ["rescreen", "--all", "--accept", "--rules", str(rules_dir)]

@@ -8,13 +8,17 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.common.storage_samples import screened
 
-from suitability.storage import AppendOnlyViolation, AuditEvent, Database, events_for, record_event, submit
+from suitability.screening import default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
+from suitability.storage import AppendOnlyViolation, AuditEvent, Database, events_for, record_event
 
 
 @pytest.fixture
 def event_id(db: Database) -> int:
     intake, _ = screened()
-    case_id = submit(db, intake, idempotency_key=None, body_hash=None, source="web").case.id
+    case_id = submit(db, intake, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                     screener=default_screener()).case.id
     with db.session() as session:
         record_event(session, action="case.viewed", actor="practitioner:1", case_id=case_id,
                      detail={"why": "test"})

@@ -12,6 +12,9 @@ from sqlalchemy.exc import OperationalError
 from tests.common.storage_samples import screened
 
 from suitability import Outcome
+from suitability.screening import default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
 from suitability.storage import (
     AuditEvent,
     Case,
@@ -29,7 +32,6 @@ from suitability.storage import (
     list_cases,
     normalise_reference,
     store_submission,
-    submit,
 )
 from suitability.storage.cases import REFERENCE_ALPHABET
 
@@ -72,8 +74,10 @@ def test_every_case_gets_a_submitted_audit_event_in_the_same_transaction(db: Dat
 
 def test_a_repeated_key_with_the_same_body_returns_the_first_case(db: Database) -> None:
     intake, _decision = screened()
-    first = submit(db, intake, idempotency_key="web:k", body_hash="same", source="web")
-    second = submit(db, intake, idempotency_key="web:k", body_hash="same", source="web")
+    first = submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key="web:k",
+                   body_hash="same", source="web")
+    second = submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key="web:k",
+                    body_hash="same", source="web")
     assert first.created and not second.created
     assert second.case.id == first.case.id and second.case.reference == first.case.reference
     assert second.decision == first.decision
@@ -82,9 +86,11 @@ def test_a_repeated_key_with_the_same_body_returns_the_first_case(db: Database) 
 
 def test_a_repeated_key_with_another_body_is_a_conflict_and_stores_nothing(db: Database) -> None:
     intake, _decision = screened()
-    submit(db, intake, idempotency_key="web:k", body_hash="one", source="web")
+    submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key="web:k",
+           body_hash="one", source="web")
     with pytest.raises(IdempotencyConflict) as caught:
-        submit(db, intake, idempotency_key="web:k", body_hash="two", source="web")
+        submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key="web:k",
+               body_hash="two", source="web")
     assert isinstance(caught.value, StorageError)
     assert count(db, Case) == 1
 
@@ -93,7 +99,8 @@ def test_concurrent_retries_of_one_submission_store_one_case(db: Database) -> No
     intake, _decision = screened()
 
     def attempt(_: int) -> str:
-        return submit(db, intake, idempotency_key="web:race", body_hash="h", source="web").case.id
+        return submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key="web:race",
+                      body_hash="h", source="web").case.id
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         ids = set(pool.map(attempt, range(12)))
@@ -105,7 +112,8 @@ def test_concurrent_different_submissions_are_all_stored(db: Database) -> None:
     intake, _decision = screened()
 
     def attempt(i: int) -> str:
-        return submit(db, intake, idempotency_key=f"web:{i}", body_hash="h", source="web").case.reference
+        return submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key=f"web:{i}",
+                      body_hash="h", source="web").case.reference
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         references = set(pool.map(attempt, range(12)))
@@ -122,15 +130,18 @@ def test_a_failure_mid_transaction_leaves_neither_case_nor_event(db: Database,
 
     monkeypatch.setattr("suitability.storage.cases.record_event", broken_event)
     with pytest.raises(StorageError):
-        submit(db, intake, idempotency_key="web:x", body_hash="h", source="web")
+        submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key="web:x",
+               body_hash="h", source="web")
     monkeypatch.undo()
     assert count(db, Case) == 0 and count(db, AuditEvent) == 0
-    assert submit(db, intake, idempotency_key="web:x", body_hash="h", source="web").created  # key is free
+    assert submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key="web:x",
+                  body_hash="h", source="web").created  # key is free
 
 
 def test_cases_that_are_not_plainly_suitable_need_review(db: Database) -> None:
     intake, _decision = screened(pregnant="yes")
-    stored = submit(db, intake, idempotency_key=None, body_hash=None, source="web")
+    stored = submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key=None,
+                    body_hash=None, source="web")
     assert stored.decision.outcome is Outcome.NOT_SUITABLE
     assert stored.case.needs_review is True
     with db.session() as session:
@@ -141,7 +152,8 @@ def test_cases_that_are_not_plainly_suitable_need_review(db: Database) -> None:
 
 def test_a_reference_is_found_however_it_is_typed(db: Database) -> None:
     intake, _decision = screened()
-    stored = submit(db, intake, idempotency_key=None, body_hash=None, source="fhir")
+    stored = submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key=None,
+                    body_hash=None, source="fhir")
     code = stored.case.reference
     assert len(code) == 12 and code.startswith("MN-")
     assert set(code[3:].replace("-", "")) <= set(REFERENCE_ALPHABET)
@@ -156,14 +168,16 @@ def test_a_reference_is_found_however_it_is_typed(db: Database) -> None:
 
 def test_case_ids_are_long_and_random(db: Database) -> None:
     intake, _decision = screened()
-    ids = {submit(db, intake, idempotency_key=None, body_hash=None, source="web").case.id for _ in range(5)}
+    ids = {submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key=None,
+                  body_hash=None, source="web").case.id for _ in range(5)}
     assert len(ids) == 5 and all(len(i) >= 22 for i in ids)
 
 
 def test_an_unknown_source_is_refused_before_touching_the_database(db: Database) -> None:
     intake, _decision = screened()
     with pytest.raises(ValueError):
-        submit(db, intake, idempotency_key=None, body_hash=None, source="fax")
+        submit(db, intake, screener=default_screener(), events=NO_EVENTS, idempotency_key=None,
+               body_hash=None, source="fax")
     assert count(db, Case) == 0
 
 

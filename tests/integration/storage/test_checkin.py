@@ -14,9 +14,11 @@ from tests.common.minimal import SCREENING, minimal_intake
 
 from suitability import Intake, Outcome
 from suitability.deciding.validity import questions_to_reask
-from suitability.screening import Screener
-from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for, get_case, submit
-from suitability.storage.checkin import CHECKED_IN, check_in, due_questions
+from suitability.screening import Screener, default_screener
+from suitability.services.checkin import CHECKED_IN, check_in, due_questions
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
+from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for, get_case
 from suitability.storage.errors import CheckInConflict, CheckInRefused
 from suitability.storage.history import DecisionReason, history_of
 from suitability.storage.rescreen.reproduce import CaseNotFound
@@ -26,7 +28,8 @@ DATE_SUFFIXES = ("_date", "_last_use", "_last_dose")
 
 
 def stored(db: Database, intake: Intake | None = None) -> str:
-    return submit(db, intake or minimal_intake(), idempotency_key=None, body_hash=None, source="web").case.id
+    return submit(db, intake or minimal_intake(), idempotency_key=None, body_hash=None, source="web",
+                  events=NO_EVENTS, screener=default_screener()).case.id
 
 
 def all_no(questions: tuple[str, ...], **changes: Any) -> dict[str, Any]:
@@ -65,10 +68,12 @@ def test_an_answer_to_a_question_not_asked_again_is_refused_and_nothing_is_store
     before = snapshot(db, case_id)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
     with pytest.raises(CheckInRefused, match="keloid"):
-        check_in(db, screener, case_id, all_no(due, keloid="yes"), DAY_AFTER_VALIDITY, "practitioner:pat", 0)
+        check_in(db, screener, case_id, all_no(due, keloid="yes"), DAY_AFTER_VALIDITY, "practitioner:pat",
+                 0, events=NO_EVENTS)
     on_valid_day = SCREENING + dt.timedelta(days=1)
     with pytest.raises(CheckInRefused, match="pregnant"):  # not due yet: its 7 days have not run out
-        check_in(db, screener, case_id, {"pregnant": "yes"}, on_valid_day, "practitioner:pat", 0)
+        check_in(db, screener, case_id, {"pregnant": "yes"}, on_valid_day, "practitioner:pat", 0,
+                 events=NO_EVENTS)
     assert snapshot(db, case_id) == before
 
 
@@ -76,10 +81,12 @@ def test_an_answer_the_intake_does_not_allow_is_refused_without_echoing_it(db: D
     case_id = stored(db)
     before = snapshot(db, case_id)
     with pytest.raises(CheckInRefused) as caught:
-        check_in(db, screener, case_id, {"pregnant": "perhapsXYZ"}, DAY_AFTER_VALIDITY, "practitioner:pat", 0)
+        check_in(db, screener, case_id, {"pregnant": "perhapsXYZ"}, DAY_AFTER_VALIDITY, "practitioner:pat",
+                 0, events=NO_EVENTS)
     assert "pregnant" in caught.value.problems and "perhapsXYZ" not in str(caught.value)
     with pytest.raises(CheckInRefused, match="before the pre-screen"):
-        check_in(db, screener, case_id, {}, SCREENING - dt.timedelta(days=1), "practitioner:pat", 0)
+        check_in(db, screener, case_id, {}, SCREENING - dt.timedelta(days=1), "practitioner:pat", 0,
+                 events=NO_EVENTS)
     assert snapshot(db, case_id) == before
 
 
@@ -91,7 +98,8 @@ def test_a_new_tan_or_retinoid_at_check_in_changes_the_outcome_and_earliest_date
         db: Database, screener: Screener, changes: dict[str, str]) -> None:
     case_id = stored(db)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
-    done = check_in(db, screener, case_id, all_no(due, **changes), DAY_AFTER_VALIDITY, "practitioner:pat", 0)
+    done = check_in(db, screener, case_id, all_no(due, **changes), DAY_AFTER_VALIDITY, "practitioner:pat",
+                    0, events=NO_EVENTS)
     assert done.previous["outcome"] == Outcome.SUITABLE.value and done.previous["earliest_date"] is None
     assert done.decision.outcome is not Outcome.SUITABLE
     assert done.decision.earliest_date is not None and done.decision.earliest_date > DAY_AFTER_VALIDITY
@@ -112,7 +120,8 @@ def test_a_check_in_appends_to_the_history_and_the_audit_and_overwrites_nothing(
     old_intake, old_decision, version, _, _ = snapshot(db, case_id)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
     answers = all_no(due, pregnant="yes")
-    done = check_in(db, screener, case_id, answers, DAY_AFTER_VALIDITY, "practitioner:pat", version)
+    done = check_in(db, screener, case_id, answers, DAY_AFTER_VALIDITY, "practitioner:pat", version,
+                    events=NO_EVENTS)
     with db.session() as session:
         case = get_case(session, case_id)
         assert case is not None
@@ -138,7 +147,8 @@ def test_a_question_asked_again_and_left_blank_is_not_sure_never_the_old_answer(
     case_id = stored(db)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
     answers = {k: v for k, v in all_no(due).items() if k != "pregnant"}  # the old answer was "no"
-    done = check_in(db, screener, case_id, answers, DAY_AFTER_VALIDITY, "practitioner:pat", 0)
+    done = check_in(db, screener, case_id, answers, DAY_AFTER_VALIDITY, "practitioner:pat", 0,
+                    events=NO_EVENTS)
     assert done.decision.outcome is Outcome.REVIEW
     with db.session() as session:
         case = get_case(session, case_id)
@@ -152,7 +162,8 @@ def test_a_follow_up_the_new_answer_no_longer_calls_for_is_refused_naming_it(db:
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
     stale_date = (DAY_AFTER_VALIDITY - dt.timedelta(days=1)).isoformat()
     with pytest.raises(CheckInRefused) as caught:
-        check_in(db, screener, case_id, all_no(due, tan_date=stale_date), DAY_AFTER_VALIDITY, "p", 0)
+        check_in(db, screener, case_id, all_no(due, tan_date=stale_date), DAY_AFTER_VALIDITY, "p", 0,
+                 events=NO_EVENTS)
     assert "tan_date" in caught.value.problems and "tan" in caught.value.problems["tan_date"]
     assert stale_date not in str(caught.value.problems)
     with db.session() as session:  # nothing stored
@@ -167,7 +178,8 @@ def test_a_check_in_that_needs_review_puts_a_decided_case_back_in_the_open_queue
                         .values(review_status=ReviewStatus.DECIDED.value, review_version=1))
         session.commit()
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
-    done = check_in(db, screener, case_id, all_no(due, retinoid="yes"), DAY_AFTER_VALIDITY, "p", 1)
+    done = check_in(db, screener, case_id, all_no(due, retinoid="yes"), DAY_AFTER_VALIDITY, "p", 1,
+                    events=NO_EVENTS)
     assert done.reopened and done.decision.needs_review
     with db.session() as session:
         case = get_case(session, case_id)
@@ -184,7 +196,7 @@ def test_a_check_in_that_needs_no_review_leaves_the_practitioners_decision_stand
                         .values(review_status=ReviewStatus.DECIDED.value, review_version=1))
         session.commit()
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
-    done = check_in(db, screener, case_id, all_no(due), DAY_AFTER_VALIDITY, "p", 1)
+    done = check_in(db, screener, case_id, all_no(due), DAY_AFTER_VALIDITY, "p", 1, events=NO_EVENTS)
     assert not done.reopened and done.decision.outcome is Outcome.SUITABLE
     with db.session() as session:
         case = get_case(session, case_id)
@@ -194,23 +206,26 @@ def test_a_check_in_that_needs_no_review_leaves_the_practitioners_decision_stand
 def test_a_check_in_on_a_stale_version_is_refused_and_stores_nothing(db: Database, screener: Screener) -> None:
     case_id = stored(db)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
-    check_in(db, screener, case_id, all_no(due), DAY_AFTER_VALIDITY, "p", 0)
+    check_in(db, screener, case_id, all_no(due), DAY_AFTER_VALIDITY, "p", 0, events=NO_EVENTS)
     before = snapshot(db, case_id)
     with pytest.raises(CheckInConflict):
-        check_in(db, screener, case_id, all_no(due, pregnant="yes"), DAY_AFTER_VALIDITY, "p", 0)
+        check_in(db, screener, case_id, all_no(due, pregnant="yes"), DAY_AFTER_VALIDITY, "p", 0,
+                 events=NO_EVENTS)
     assert snapshot(db, case_id) == before
     with pytest.raises(CaseNotFound):
-        check_in(db, screener, "no-such-case", {}, DAY_AFTER_VALIDITY, "p", 0)
+        check_in(db, screener, "no-such-case", {}, DAY_AFTER_VALIDITY, "p", 0, events=NO_EVENTS)
 
 
 def test_a_second_check_in_builds_on_the_first_and_both_are_kept(db: Database, screener: Screener) -> None:
     case_id = stored(db)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
-    first = check_in(db, screener, case_id, all_no(due, pregnant="yes"), DAY_AFTER_VALIDITY, "p", 0)
+    first = check_in(db, screener, case_id, all_no(due, pregnant="yes"), DAY_AFTER_VALIDITY, "p", 0,
+                     events=NO_EVENTS)
     later = DAY_AFTER_VALIDITY + dt.timedelta(days=8)
     again = due_questions(db, screener, case_id, later)
     assert again.valid_until == first.decision.valid_until and "pregnant" in again.questions
-    second = check_in(db, screener, case_id, all_no(again.questions), later, "p", again.version)
+    second = check_in(db, screener, case_id, all_no(again.questions), later, "p", again.version,
+                      events=NO_EVENTS)
     assert second.previous == json.loads(first.decision.model_dump_json())
     assert second.decision.outcome is Outcome.SUITABLE
     with db.session() as session:
@@ -224,7 +239,7 @@ def test_a_checked_in_decision_reproduces_from_the_archived_rule_set(db: Databas
 
     case_id = stored(db)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions
-    check_in(db, screener, case_id, all_no(due, retinoid="yes"), DAY_AFTER_VALIDITY, "p", 0)
+    check_in(db, screener, case_id, all_no(due, retinoid="yes"), DAY_AFTER_VALIDITY, "p", 0, events=NO_EVENTS)
     with db.session() as session:
         case = get_case(session, case_id)
         assert case is not None

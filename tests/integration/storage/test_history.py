@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from tests.common.rescreen_samples import sample_intake
 
 from suitability import screen
-from suitability.screening import Screener
+from suitability.screening import Screener, default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
 from suitability.storage import (
     AppendOnlyViolation,
     Case,
@@ -21,7 +23,6 @@ from suitability.storage import (
     Source,
     database_url,
     make_engine,
-    submit,
     upgrade,
 )
 from suitability.storage.archive import RulesetSnapshot, archived_files, load_archived
@@ -30,12 +31,14 @@ from suitability.storage.history import CaseDecision, history_of
 
 @pytest.fixture
 def case_id(db: Database) -> str:
-    return submit(db, sample_intake(), idempotency_key=None, body_hash=None, source="web").case.id
+    return submit(db, sample_intake(), screener=default_screener(), events=NO_EVENTS, idempotency_key=None,
+                  body_hash=None, source="web").case.id
 
 
 def test_a_submission_starts_the_history_and_archives_its_rule_set_once(
         db: Database, case_id: str, shipped_screener: Screener) -> None:
-    submit(db, sample_intake(pregnant="yes"), idempotency_key=None, body_hash=None, source="api")
+    submit(db, sample_intake(pregnant="yes"), screener=default_screener(), events=NO_EVENTS,
+           idempotency_key=None, body_hash=None, source="api")
     version = shipped_screener.ruleset.version
     with db.session() as session:
         (row,) = history_of(session, case_id)

@@ -13,15 +13,19 @@ from tests.common.review_support import PASSWORD, intake_data
 
 from suitability.errors import ReviewConflict
 from suitability.intake import parse_intake
-from suitability.storage import AppendOnlyViolation, AuditEvent, Case, Database, submit
+from suitability.screening import default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.review import Proposal, record_review
+from suitability.services.submission import submit
+from suitability.storage import AppendOnlyViolation, AuditEvent, Case, Database
 from suitability.storage.accounts import add_user
 from suitability.storage.review_models import OverrideReason, Review, ReviewAction
-from suitability.storage.reviews import Proposal, record_review
 
 
 def new_case(db: Database, **changes: object) -> str:
     intake = parse_intake(intake_data(**changes))
-    return submit(db, intake, idempotency_key=None, body_hash=None, source="web").case.id
+    return submit(db, intake, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                  screener=default_screener()).case.id
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ def reviewed(db: Database) -> tuple[str, int]:
                                Proposal(ReviewAction.APPROVE, {0: 0.5, 1: 0.5},
                                         override_reason=OverrideReason.CLINICAL_JUDGEMENT,
                                         override_note="confirmed not pregnant"),
-                               expected_version=0)
+                               expected_version=0, events=NO_EVENTS)
         return case_id, review.id
 
 
@@ -109,7 +113,7 @@ def test_concurrent_decisions_on_one_version_land_exactly_once(db: Database) -> 
             barrier.wait()
             try:
                 record_review(session, case_id, user_id, Proposal(ReviewAction.DECLINE, note=f"by {user_id}"),
-                              expected_version=0)
+                              expected_version=0, events=NO_EVENTS)
                 outcomes.append("stored")
             except ReviewConflict:
                 outcomes.append("conflict")

@@ -19,12 +19,12 @@ from tests.common.api_examples import example
 from tests.common.api_support import get_db_of, make_app, new_key
 
 from suitability import clock
-from suitability.api.models import WebhookDelivery
 from suitability.cli import main
 from suitability.fhir import response_from_intake
 from suitability.fhir.codes import system_of
 from suitability.intake import parse_intake
 from suitability.storage import Case
+from suitability.storage.integration_models import WebhookDelivery
 from suitability.vocabulary import Area
 
 FHIR = "application/fhir+json"

@@ -14,8 +14,8 @@ from tests.common.review_support import OUTCOME_CHANGES, intake_data
 from suitability import Decision, screen
 from suitability.errors import ReviewRefused
 from suitability.intake import parse_intake
+from suitability.services.review import MAX_DEPTH_MM, Proposal, check, overrides
 from suitability.storage.review_models import OverrideReason, ReviewAction
-from suitability.storage.reviews import MAX_DEPTH_MM, Proposal, check, overrides
 
 TODAY = dt.date.today()
 DECISIONS: dict[str, Decision] = {o: screen(parse_intake(intake_data(**c))) for o, c in OUTCOME_CHANGES.items()}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...storage.integration_models import DeliveryStatus, WebhookDelivery
 from ...storage.types import utcnow
-from ..models import DeliveryStatus, WebhookDelivery
 
 
 def list_deliveries(session: Session, *, status: DeliveryStatus | None = None,

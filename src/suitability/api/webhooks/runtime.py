@@ -8,8 +8,10 @@ import threading
 
 from flask import Flask
 
+from ...services import DATABASE
 from ...settings import defaults
-from .outbox import configured_targets
+from ...storage.database import Database
+from .outbox import app_outbox, configured_targets
 from .sender import Sender, SenderConfig
 from .signing import SecretError, secret_key
 
@@ -57,17 +59,20 @@ def ensure_sender(app: Flask) -> Sender | None:
         if config is None:
             app.extensions[KEY] = (os.getpid(), None)
             return None
-        from ...web.database import get_db
-
-        with app.app_context():
-            database = get_db()
+        database = app.extensions[DATABASE]
+        assert isinstance(database, Database)
         sender = Sender(database.session, config)
         sender.start()
+        app_outbox(app).listeners.append(sender.wake)
         app.extensions[KEY] = (os.getpid(), sender)
         return sender
 
 
 def stop_sender(app: Flask) -> None:
+    """Stop the app's sender, if one runs, and stop waking it."""
     running = app.extensions.pop(KEY, None)
     if running is not None and running[1] is not None:
+        listeners = app_outbox(app).listeners
+        if running[1].wake in listeners:
+            listeners.remove(running[1].wake)
         running[1].stop()

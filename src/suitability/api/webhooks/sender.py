@@ -21,9 +21,8 @@ import requests
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from ...storage.integration_models import DeliveryStatus, WebhookDelivery
 from ...storage.types import utcnow
-from ..models import DeliveryStatus, WebhookDelivery
-from . import outbox
 from .signing import sign
 
 log = logging.getLogger(__name__)
@@ -141,12 +140,9 @@ class Sender:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="suitability-webhooks", daemon=True)
         self._thread.start()
-        outbox._wake.append(self.wake)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._wake.set()
-        if self.wake in outbox._wake:
-            outbox._wake.remove(self.wake)
         if self._thread is not None:
             self._thread.join(timeout)

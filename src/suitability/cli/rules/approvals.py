@@ -32,17 +32,14 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from ...errors import SuitabilityError
     from ...rules.loading import load_rules
     from ...screening import configured_profile
-    from ...storage.approvals import approve, signatures
+    from ...services.approval import approve_ruleset
 
     try:
         on_disk = load_rules(args.rules, configured_profile())
     except SuitabilityError:
         on_disk = None  # the version may still be archived
     try:
-        with _database().session() as session:
-            approve(session, args.version, args.by, args.note, on_disk)
-            signed = signatures(session, args.version)
-            session.commit()
+        signed = approve_ruleset(_database(), args.version, args.by, args.note, on_disk)
     except SuitabilityError as exc:
         return _fail(f"not approved: {exc}")
     required = approvals_required()
@@ -56,12 +53,10 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     from ...errors import SuitabilityError
-    from ...storage.approvals import revoke
+    from ...services.approval import revoke_approval
 
     try:
-        with _database().session() as session:
-            revoke(session, args.version, args.by, args.note)
-            session.commit()
+        revoke_approval(_database(), args.version, args.by, args.note)
     except SuitabilityError as exc:
         return _fail(f"not revoked: {exc}")
     print(f"revoked the approval of rule set {args.version} (by {args.by})")
@@ -70,11 +65,10 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 def cmd_approvals(args: argparse.Namespace) -> int:
     from ...errors import SuitabilityError
-    from ...storage.approvals import approval_list, approved_versions
+    from ...services.approval import approvals
 
     try:
-        with _database().session() as session:
-            approved, rows = approved_versions(session, approvals_required()), approval_list(session)
+        approved, rows = approvals(_database(), approvals_required())
     except SuitabilityError as exc:
         return _fail(str(exc))
     print("approved now: " + (", ".join(approved) or "none"))

@@ -1,30 +1,24 @@
-"""Stream stored cases in keyset-paginated batches and screen each again under the current rule set.
+"""Stream stored cases in keyset-paginated batches, for a re-screen to screen each again (the service does).
 
 Memory stays flat however many cases there are: each batch is one short read (columns, not ORM objects, so no
 identity map grows), and the cursor is the last (created_at, id) seen, so cases stored meanwhile are neither
-skipped nor repeated. The preview screens without "what would change it" (explain=False): it compares outcome,
-depth limits, dates and rules only. Each stored intake keeps its own screening date, so a difference comes from
-the rules, not from time passing.
+skipped nor repeated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
 from sqlalchemy import Select, Text, and_, cast, func, literal_column, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...intake import parse_intake
-from ...screening import ENGINE_FAILED_FLAG, Screener
 from ..database import Database
 from ..errors import StorageError
 from ..models import Case, ReviewStatus
-from .difference import CaseDifference, compare, failed, summary_of
 
 DEFAULT_BATCH = 500
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
@@ -175,66 +169,3 @@ def read_range(database: Database, scope: Scope, after: Key | None, last: Key) -
     """The scope's cases after `after` (exclusive) up to `last` (inclusive), oldest first."""
     query = _case_query(database, scope).where(_up_to(last))
     return _rows(database, query if after is None else query.where(_after(after)))
-
-
-def screen_case(screener: Screener, row: Row) -> CaseDifference:
-    """One stored case against the screener's rule set (no explanation); never raises for a bad row."""
-    case = {**row, "review_status": getattr(row["review_status"], "value", row["review_status"])}
-    version = screener.ruleset.version
-    try:
-        intake = parse_intake(row["intake"], stored=True)
-    except ValidationError:  # the stored answers no longer fit the intake model: say so, never echo them
-        return failed(case, row["decision"], version, "the stored intake is no longer valid")
-    decision = screener.screen(intake, explain=False)
-    if ENGINE_FAILED_FLAG in decision.flags:
-        return failed(case, row["decision"], decision.ruleset_version, "the automatic screen failed")
-    return compare(case, row["decision"], summary_of(decision))
-
-
-def screen_batch(screener: Screener, rows: list[Row]) -> list[CaseDifference]:
-    return [screen_case(screener, row) for row in rows]
-
-
-def preview(database: Database, screener: Screener, scope: Scope = Scope(), *, batch_size: int = DEFAULT_BATCH,
-            jobs: int = 1, progress: Callable[[int], None] | None = None) -> Iterator[CaseDifference]:
-    """Every case in scope with its difference (unchanged ones too: `.changed` tells), oldest first.
-
-    jobs > 1 screens batches in that many worker processes, each with its own engine built from the same rule
-    files (durable-rules screens one intake at a time per process).
-    """
-    if jobs > 1:
-        from .workers import screen_in_processes
-
-        results: Iterator[list[CaseDifference]] = screen_in_processes(
-            screener.ruleset, database.url, scope, stream_ranges(database, scope, batch_size), jobs)
-    else:
-        results = (screen_batch(screener, batch) for batch in stream_cases(database, scope, batch_size))
-    for differences in results:
-        yield from differences
-        if progress is not None:
-            progress(len(differences))
-
-
-@dataclass(frozen=True)
-class Changes:
-    """The first changed cases of a preview (for a page), and how far the preview got."""
-
-    changes: tuple[CaseDifference, ...]
-    screened: int
-    errors: int
-    complete: bool  # False: stopped at the limit, more cases may have changed
-
-
-def first_changes(database: Database, screener: Screener, scope: Scope = Scope(), *, limit: int = 200,
-                  batch_size: int = DEFAULT_BATCH) -> Changes:
-    """Preview until `limit` changed cases are found (a page shows them; accept them, then preview again)."""
-    changes: list[CaseDifference] = []
-    screened = errors = 0
-    for difference in preview(database, screener, scope, batch_size=batch_size):
-        screened += 1
-        errors += difference.error is not None
-        if difference.changed:
-            changes.append(difference)
-            if len(changes) >= limit:
-                return Changes(tuple(changes), screened, errors, complete=False)
-    return Changes(tuple(changes), screened, errors, complete=True)

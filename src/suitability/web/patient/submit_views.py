@@ -7,22 +7,11 @@ import logging
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from ...errors import SuitabilityError
-from ...storage import (
-    IdempotencyConflict,
-    StorageError,
-    body_hash,
-    decision_of,
-    find_by_idempotency_key,
-    get_case,
-    intake_of,
-    submit,
-)
-from ...storage.errors import failure_kinds
-from ...storage.models import Source
-from ..database import get_db
+from ...services.errors import IdempotencyConflict, StorageError, SuitabilityError, failure_kinds
+from ...services.submission import Source, body_hash, intake_of, stored_case, submit, submitted
+from ..database import get_db, get_events
 from ..i18n import _, page_language
-from ..observe import observed
+from ..observe import app_screener
 from . import bp, state
 from .answers import to_intake, unanswered
 from .form_views import View
@@ -49,8 +38,8 @@ def send() -> View:
         return redirect(url_for("patient.check"))
     digest = body_hash(intake.model_dump_json(exclude={"screening_date"}))
     try:
-        submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB,
-                            screen=observed("web"), language=page_language())
+        submission = submit(get_db(), intake, screener=app_screener("web"), events=get_events(), source=Source.WEB,
+                            idempotency_key=key, body_hash=digest, language=page_language())
     except IdempotencyConflict:
         flash(_("Your answers changed after you opened this page. Please check them and send them again."))
         return redirect(url_for("patient.check"))
@@ -64,8 +53,7 @@ def send() -> View:
 
 def _already_sent(key: str) -> View:
     try:
-        with get_db().session() as session:
-            case = find_by_idempotency_key(session, key)
+        case = submitted(get_db(), key)
     except StorageError as exc:
         log.error("a resent submission could not be looked up, \"not saved\" page: %s", failure_kinds(exc))
         return render_template("patient/not_saved.html", token=None), 503
@@ -79,11 +67,11 @@ def result(case_id: str) -> View:
     if not state.may_see(case_id):
         abort(404)
     try:
-        with get_db().session() as session:
-            case = get_case(session, case_id)
+        found = stored_case(get_db(), case_id)
     except StorageError:
         abort(503)
-    if case is None:
+    if found is None:
         abort(404)
-    return render_template("patient/result.html", case=case, result=present(decision_of(case), intake_of(case)),
+    case, decision = found
+    return render_template("patient/result.html", case=case, result=present(decision, intake_of(case)),
                            sent=sent_at(case.created_at, current_app.config["CLINIC_ZONE"]))

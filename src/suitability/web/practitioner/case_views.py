@@ -1,4 +1,4 @@
-"""A case page and its decide form. The view reads the form; `storage.reviews.record_review` decides."""
+"""A case page and its decide form. The view reads the form; `services.review.record_review` decides."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ...clock import fmt_date
 from ...errors import ReviewConflict, ReviewRefused, SuitabilityError
-from ...screening import default_screener
+from ...services.review import MAX_DEPTH_MM, Proposal, record_review, reviews_for
 from ...storage import StorageError, decision_of, events_for, get_case
 from ...storage.errors import ViewNotAudited
 from ...storage.review_models import OverrideReason, ReviewAction
-from ...storage.reviews import MAX_DEPTH_MM, Proposal, record_review, reviews_for
 from ...storage.view_audit import CASE_VIEWED, recent_viewers, record_view
-from ..database import get_db
+from ..database import get_db, get_events, get_screener
 from ..numbers import version_number
 from ..patient.form_views import View
 from . import bp
@@ -59,7 +58,7 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
         abort(503)
     decision = decision_of(case)
     try:
-        ruleset = default_screener().ruleset
+        ruleset = get_screener().ruleset
     except SuitabilityError:
         ruleset = None
     rows = treatments(case, decision)
@@ -123,7 +122,8 @@ def decide(case_id: str) -> View:
             if found is None:
                 abort(404)
             proposal = _proposal(form, len(found.intake.get("treatments") or []))
-            record_review(session, case_id, int(current_user.id), proposal, expected_version=version)
+            record_review(session, case_id, int(current_user.id), proposal, expected_version=version,
+                          events=get_events())
     except ReviewRefused as exc:
         return _page(case_id, form=form, errors=exc.problems, status=400)
     except ReviewConflict:

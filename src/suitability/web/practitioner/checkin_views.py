@@ -1,6 +1,6 @@
 """Check-in on the day: ask again, in the patient's words, only what has run out; then show what changed.
 
-The view reads the form; `storage.checkin` decides what is asked, refuses anything else and stores the check-in.
+The view reads the form; `services.checkin` decides what is asked, refuses anything else and stores the check-in.
 A question left blank is sent as no answer, which the service treats as "not sure", never as the old answer.
 Every page showing a case here is audited (`case.viewed`, detail `page`) first; if that cannot be stored the
 page is not shown (503).
@@ -19,15 +19,14 @@ from ... import clock
 from ...clock import fmt_date
 from ...decision import Decision
 from ...errors import SuitabilityError
-from ...screening import default_screener
+from ...services.checkin import DueQuestions, check_in, due_questions
+from ...services.errors import CaseNotFound
 from ...storage import StorageError, get_case
-from ...storage.checkin import DueQuestions, check_in, due_questions
 from ...storage.errors import CheckInConflict, CheckInRefused, ViewNotAudited
 from ...storage.history import CaseDecision, DecisionReason
 from ...storage.rescreen.difference import compare
-from ...storage.rescreen.reproduce import CaseNotFound
 from ...storage.view_audit import CASE_VIEWED, record_view
-from ..database import get_db
+from ..database import get_db, get_events, get_screener
 from ..numbers import version_number, whole_number
 from ..patient.answers import parse_date
 from ..patient.form_views import View
@@ -94,7 +93,7 @@ def read_answers(questions: tuple[str, ...], form: Any) -> tuple[dict[str, Any],
 
 def _due(case_id: str, on: dt.date) -> DueQuestions:
     try:
-        return due_questions(get_db(), default_screener(), case_id, on)
+        return due_questions(get_db(), get_screener(), case_id, on)
     except CaseNotFound:
         abort(404)
     except CheckInRefused:  # a day before the pre-screen, or stored answers that no longer parse
@@ -153,8 +152,8 @@ def checkin_record(case_id: str) -> View:
     if errors:
         return _form(due, shown, errors, 400)
     try:
-        check_in(get_db(), default_screener(), case_id, answers, on, f"practitioner:{current_user.username}",
-                 int(version))
+        check_in(get_db(), get_screener(), case_id, answers, on, f"practitioner:{current_user.username}",
+                 int(version), events=get_events())
     except CheckInRefused as exc:
         problems = {name if name in due.questions else "": message for name, message in exc.problems.items()}
         return _form(due, shown, problems, 400)

@@ -14,12 +14,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user  # type: ignore[import-untyped]
 
 from ...errors import SuitabilityError
-from ...screening import default_screener
-from ...storage import StorageError
-from ...storage.errors import RescreenRefused, ViewNotAudited
-from ...storage.rescreen import CaseDifference, Scope, accept, first_changes
+from ...services.errors import RescreenRefused, StorageError, ViewNotAudited
+from ...services.rescreen import CaseDifference, Scope, accept, first_changes
 from ...storage.view_audit import RESCREEN_PREVIEWED, record_views
-from ..database import get_db
+from ..database import get_db, get_events, get_screener
 from ..patient.form_views import View
 from . import bp
 from .unaudited import not_audited
@@ -55,7 +53,7 @@ def _mm(value: float | None) -> str:
 @bp.get("/rescreen")
 def rescreen() -> View:
     try:
-        screener = default_screener()
+        screener = get_screener()
         found = first_changes(get_db(), screener, Scope(open_only=True), limit=SHOWN)
         if found.changes:  # nobody sees a case unaudited: each case shown, and the rule set it is compared under
             with get_db().session() as session:
@@ -81,8 +79,8 @@ def rescreen_accept() -> View:
         flash("There was nothing to accept.")
         return redirect(url_for("practitioner.rescreen"), 303)
     try:
-        report = accept(get_db(), default_screener(), expected, new_version=request.form.get("ruleset_version", ""),
-                        actor=f"practitioner:{current_user.username}")
+        report = accept(get_db(), get_screener(), expected, new_version=request.form.get("ruleset_version", ""),
+                        actor=f"practitioner:{current_user.username}", events=get_events())
     except RescreenRefused as exc:
         flash(f"Nothing was changed: {exc}.")
         return redirect(url_for("practitioner.rescreen"), 303)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select, text, update
 
 from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
@@ -19,14 +19,16 @@ from tests.common.api_support import BOTH_BACKENDS, get_db_of
 from tests.common.minimal import SCREENING, days_ago, minimal_intake
 from tests.common.rules_support import copy_rules, reseal
 
-from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import Sender, SenderConfig
+from suitability.api.webhooks.outbox import app_outbox
 from suitability.intake import Intake
 from suitability.screening import Screener, default_screener
-from suitability.storage import Case, ReviewStatus, StorageError, get_case, submit
-from suitability.storage.checkin import check_in, due_questions
+from suitability.services.checkin import check_in, due_questions
+from suitability.services.rescreen import Scope, accept, preview
+from suitability.services.submission import submit
+from suitability.storage import Case, ReviewStatus, StorageError, get_case
 from suitability.storage.errors import CheckInConflict, CheckInRefused, RescreenRefused
-from suitability.storage.rescreen import Scope, accept, preview
+from suitability.storage.integration_models import DeliveryStatus, WebhookDelivery
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,
@@ -53,7 +55,8 @@ def longer_peel_wait(tmp_path_factory: pytest.TempPathFactory) -> Screener:
 
 def store(app: Flask, intake: Intake) -> Case:
     with app.app_context():
-        return submit(get_db_of(app), intake, idempotency_key=None, body_hash=None, source="api").case
+        return submit(get_db_of(app), intake, idempotency_key=None, body_hash=None, source="api",
+                      events=app_outbox(current_app), screener=default_screener()).case
 
 
 def rows(app: Flask, types: tuple[str, ...] = CHANGED) -> list[WebhookDelivery]:
@@ -95,7 +98,8 @@ def check_in_all_no(app: Flask, case_id: str, version: int = 0, **changes: str) 
     with app.app_context():
         due = due_questions(get_db_of(app), screener, case_id, ON).questions
         answers = {**{q: "no" for q in due if not q.endswith(("_date", "_last_use", "_last_dose"))}, **changes}
-        return check_in(get_db_of(app), screener, case_id, answers, ON, "practitioner:pat", version)
+        return check_in(get_db_of(app), screener, case_id, answers, ON, "practitioner:pat", version,
+                        events=app_outbox(current_app))
 
 
 @BOTH_BACKENDS
@@ -163,7 +167,7 @@ def test_an_accepted_rescreen_sends_case_rescreened_once_per_accepted_case(
         expected = {d.case_id: d.old_version for d in differences if d.changed}
         assert set(expected) == {changed.id, decided.id}
         report = accept(get_db_of(hooked), longer_peel_wait, expected, new_version=longer_peel_wait.ruleset.version,
-                        actor="practitioner:pat")
+                        actor="practitioner:pat", events=app_outbox(current_app))
     assert [a.case_id for a in report.accepted] == [changed.id]
     assert [s.case_id for s in report.skipped] == [decided.id]
     assert [(r.event_type, r.status) for r in rows(hooked)] == [("case.rescreened", DeliveryStatus.PENDING)]
@@ -189,9 +193,11 @@ def test_a_refused_rescreen_sends_nothing(hooked: Flask, longer_peel_wait: Scree
     with hooked.app_context():
         with pytest.raises(RescreenRefused):  # previewed under other rules than the screener's now
             accept(get_db_of(hooked), longer_peel_wait, {case.id: case.ruleset_version},
-                   new_version=default_screener().ruleset.version, actor="practitioner:pat")
+                   new_version=default_screener().ruleset.version, actor="practitioner:pat",
+                   events=app_outbox(current_app))
         stale = accept(get_db_of(hooked), longer_peel_wait, {case.id: "sha256:not-its-version"},
-                       new_version=longer_peel_wait.ruleset.version, actor="practitioner:pat")
+                       new_version=longer_peel_wait.ruleset.version, actor="practitioner:pat",
+                       events=app_outbox(current_app))
     assert stale.accepted == [] and len(stale.skipped) == 1
     assert rows(hooked) == []
     assert statuses(hooked) == [DeliveryStatus.PENDING]  # only the screening event, not yet sent

@@ -19,7 +19,6 @@ from tests.common.api_examples import example
 from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
 from tests.common.api_support import BOTH_BACKENDS, get_db_of, make_app, new_key
 
-from suitability.api.models import DeliveryStatus, WebhookDelivery
 from suitability.api.webhooks import (
     SecretError,
     Sender,
@@ -34,6 +33,7 @@ from suitability.api.webhooks import (
 from suitability.api.webhooks.runtime import ensure_sender, sender_config
 from suitability.api.webhooks.sender import backoff
 from suitability.api.webhooks.signing import secret_key
+from suitability.storage.integration_models import DeliveryStatus, WebhookDelivery
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
 FAST = SenderConfig(secret=SECRET, poll_seconds=0.05, retry_base_seconds=0.01, retry_max_seconds=0.05,

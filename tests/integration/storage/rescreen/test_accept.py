@@ -7,16 +7,18 @@ from sqlalchemy import select, update
 
 from tests.common.rescreen_samples import peel, sample_intake
 
-from suitability.screening import Screener
-from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for, submit
+from suitability.screening import Screener, default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.rescreen import DECIDED, STALE, accept, preview
+from suitability.services.submission import submit
+from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for
 from suitability.storage.errors import RescreenRefused
 from suitability.storage.history import DecisionReason, history_of
-from suitability.storage.rescreen import accept, preview
-from suitability.storage.rescreen.accept import DECIDED, STALE
 
 
 def store(db: Database, *intakes: object) -> list[str]:
-    return [submit(db, i, idempotency_key=None, body_hash=None, source="web").case.id  # type: ignore[arg-type]
+    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                   screener=default_screener()).case.id  # type: ignore[arg-type]
             for i in intakes]
 
 
@@ -35,7 +37,7 @@ def test_accepting_replaces_the_decision_and_keeps_the_old_one_in_history_and_au
         old_decision, old_version = before.decision, before.review_version
     expected = previewed(db, changed_screener)
     report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version,
-                    actor="cli:tester")
+                    actor="cli:tester", events=NO_EVENTS)
     assert [(a.case_id, a.old_outcome, a.new_outcome) for a in report.accepted] == [
         (case_id, "suitable_with_precautions", "defer")]
     assert report.skipped == []
@@ -62,7 +64,7 @@ def test_accepting_replaces_the_decision_and_keeps_the_old_one_in_history_and_au
 def test_a_case_that_changed_since_the_preview_is_skipped(db: Database, changed_screener: Screener) -> None:
     (case_id,) = store(db, peel(10))
     report = accept(db, changed_screener, {case_id: "sha256:not-what-it-is"},
-                    new_version=changed_screener.ruleset.version, actor="cli:tester")
+                    new_version=changed_screener.ruleset.version, actor="cli:tester", events=NO_EVENTS)
     assert report.accepted == [] and [(s.case_id, s.reason) for s in report.skipped] == [(case_id, STALE)]
     with db.session() as session:
         assert session.get(Case, case_id).outcome.value == "suitable_with_precautions"  # type: ignore[union-attr]
@@ -75,7 +77,8 @@ def test_accepting_under_another_rule_set_than_the_previewed_one_is_refused(
     (case_id,) = store(db, peel(10))
     expected = previewed(db, changed_screener)
     with pytest.raises(RescreenRefused):
-        accept(db, shipped_screener, expected, new_version=changed_screener.ruleset.version, actor="x")
+        accept(db, shipped_screener, expected, new_version=changed_screener.ruleset.version, actor="x",
+               events=NO_EVENTS)
     with db.session() as session:
         assert session.get(Case, case_id).ruleset_version == shipped_screener.ruleset.version  # type: ignore[union-attr]
 
@@ -90,7 +93,8 @@ def test_decided_cases_are_shown_but_not_touched_unless_reopening_is_asked_for(
     expected = previewed(db, changed_screener, open_only=False)
     assert list(expected) == [case_id]
 
-    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a")
+    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
+                    events=NO_EVENTS)
     assert report.accepted == [] and [s.reason for s in report.skipped] == [DECIDED]
     with db.session() as session:
         case = session.get(Case, case_id)
@@ -98,7 +102,7 @@ def test_decided_cases_are_shown_but_not_touched_unless_reopening_is_asked_for(
         assert case.outcome.value == "suitable_with_precautions"
 
     report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
-                    include_decided=True)
+                    include_decided=True, events=NO_EVENTS)
     assert [(a.case_id, a.reopened) for a in report.accepted] == [(case_id, True)]
     with db.session() as session:
         case = session.get(Case, case_id)
@@ -112,7 +116,8 @@ def test_only_the_previewed_cases_are_accepted(db: Database, changed_screener: S
     first, second = store(db, peel(10), peel(10))
     expected = previewed(db, changed_screener)
     del expected[second]
-    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a")
+    report = accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
+                    events=NO_EVENTS)
     assert [a.case_id for a in report.accepted] == [first]
     with db.session() as session:
         assert session.get(Case, second).outcome.value == "suitable_with_precautions"  # type: ignore[union-attr]
@@ -132,7 +137,8 @@ def test_a_case_stored_without_history_gets_its_old_decision_as_submitted_first(
         connection.exec_driver_sql("DELETE FROM case_decisions")
         connection.commit()
     expected = previewed(db, changed_screener)
-    accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a")
+    accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
+           events=NO_EVENTS)
     with db.session() as session:
         reasons = [h.reason for h in session.scalars(select(CaseDecision).order_by(CaseDecision.id))]
     assert reasons == [DecisionReason.SUBMITTED, DecisionReason.RESCREEN]
@@ -141,17 +147,18 @@ def test_a_case_stored_without_history_gets_its_old_decision_as_submitted_first(
 def test_a_practitioner_who_opened_the_case_before_the_rescreen_sees_a_conflict(
         db: Database, changed_screener: Screener) -> None:
     from suitability.errors import ReviewConflict
+    from suitability.services.review import Proposal, record_review
     from suitability.storage.accounts import add_user
     from suitability.storage.review_models import ReviewAction
-    from suitability.storage.reviews import Proposal, record_review
 
     (case_id,) = store(db, peel(10))
     with db.session() as session:
         seen = session.get(Case, case_id).review_version  # type: ignore[union-attr]
         reviewer = add_user(session, "pat", "correct horse battery staple").id
     accept(db, changed_screener, previewed(db, changed_screener), new_version=changed_screener.ruleset.version,
-           actor="a")
+           actor="a", events=NO_EVENTS)
     with db.session() as session, pytest.raises(ReviewConflict):
-        record_review(session, case_id, reviewer, Proposal(ReviewAction.DECLINE, note="n"), expected_version=seen)
+        record_review(session, case_id, reviewer, Proposal(ReviewAction.DECLINE, note="n"),
+                      expected_version=seen, events=NO_EVENTS)
     with db.session() as session:
         assert session.get(Case, case_id).review_status is ReviewStatus.OPEN  # type: ignore[union-attr]

@@ -8,14 +8,17 @@ from sqlalchemy import update
 
 from tests.common.rescreen_samples import peel, sample_intake
 
-from suitability.screening import Screener
-from suitability.storage import Case, Database, ReviewStatus, submit
-from suitability.storage.rescreen import Scope, preview
+from suitability.screening import Screener, default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.rescreen import Scope, preview
+from suitability.services.submission import submit
+from suitability.storage import Case, Database, ReviewStatus
 from suitability.vocabulary import Outcome
 
 
 def store(db: Database, *intakes: object) -> list[str]:
-    return [submit(db, i, idempotency_key=None, body_hash=None, source="web").case.id  # type: ignore[arg-type]
+    return [submit(db, i, idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                   screener=default_screener()).case.id  # type: ignore[arg-type]
             for i in intakes]
 
 

@@ -9,16 +9,19 @@ from tests.common.rescreen_samples import peel
 from suitability.errors import RuleFileError
 from suitability.rules.loading import version_of
 from suitability.rules.seal import SEAL, sealed
-from suitability.screening import Screener
-from suitability.storage import Case, Database, submit
+from suitability.screening import Screener, default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.rescreen import accept, preview, reproduce, reproduce_history
+from suitability.services.submission import submit
+from suitability.storage import Case, Database
 from suitability.storage.errors import RulesetNotArchived
-from suitability.storage.rescreen import accept, preview, reproduce, reproduce_history
 from suitability.storage.rescreen.reproduce import CaseNotFound
 
 
 @pytest.fixture
 def reference(db: Database) -> str:
-    return submit(db, peel(10), idempotency_key=None, body_hash=None, source="web").case.reference
+    return submit(db, peel(10), idempotency_key=None, body_hash=None, source="web", events=NO_EVENTS,
+                  screener=default_screener()).case.reference
 
 
 def test_a_stored_decision_is_reproduced_from_its_archived_rule_set(db: Database, reference: str,
@@ -31,7 +34,8 @@ def test_a_stored_decision_is_reproduced_from_its_archived_rule_set(db: Database
 def test_an_accepted_rescreen_is_reproducible_under_the_new_rule_set(
         db: Database, reference: str, changed_screener: Screener, shipped_screener: Screener) -> None:
     expected = {d.case_id: d.old_version for d in preview(db, changed_screener) if d.changed}
-    accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a")
+    accept(db, changed_screener, expected, new_version=changed_screener.ruleset.version, actor="a",
+           events=NO_EVENTS)
     result = reproduce(db, reference)
     assert result.matches and result.ruleset_version == changed_screener.ruleset.version
     before, after = reproduce_history(db, reference)  # and every decision the case had before
@@ -89,8 +93,8 @@ def test_the_history_is_reproduced_with_the_answers_each_decision_was_made_on(
 
     from tests.common.rescreen_samples import SCREENED_ON
 
+    from suitability.services.checkin import check_in, due_questions
     from suitability.storage import get_case_by_reference
-    from suitability.storage.checkin import check_in, due_questions
 
     with db.session() as session:
         case = get_case_by_reference(session, reference)
@@ -100,7 +104,8 @@ def test_the_history_is_reproduced_with_the_answers_each_decision_was_made_on(
     due = due_questions(db, shipped_screener, case_id, later).questions
     assert "pregnant" in due
     answers = {q: "no" for q in due if not q.endswith(("_date", "_last_use", "_last_dose"))}
-    check_in(db, shipped_screener, case_id, {**answers, "pregnant": "yes"}, later, "practitioner:pat", version)
+    check_in(db, shipped_screener, case_id, {**answers, "pregnant": "yes"}, later, "practitioner:pat",
+             version, events=NO_EVENTS)
 
     submitted, checked_in = reproduce_history(db, reference)
     assert submitted.matches and checked_in.matches, (submitted.differing_fields, checked_in.differing_fields)

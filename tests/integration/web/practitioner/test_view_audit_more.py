@@ -22,7 +22,9 @@ from tests.common.rules_support import copy_rules, reseal
 
 from suitability.deciding.validity import questions_to_reask
 from suitability.screening import Screener, default_screener, set_default_screener
-from suitability.storage import AuditEvent, submit
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
+from suitability.storage import AuditEvent
 from suitability.storage.view_audit import CASE_VIEWED, DECISIONS_EXPORTED, RESCREEN_PREVIEWED
 from suitability.web.database import get_db
 
@@ -83,7 +85,8 @@ def refuse_view_events(app: Flask) -> None:
 def stored(app: Flask) -> tuple[str, str, str]:
     """A case whose answers run out before ON: (id, reference, rule-set version)."""
     with app.app_context():
-        case = submit(get_db(), ANSWERS, idempotency_key=None, body_hash=None, source="web").case
+        case = submit(get_db(), ANSWERS, idempotency_key=None, body_hash=None, source="web",
+                      events=NO_EVENTS, screener=default_screener()).case
     return case.id, case.reference, case.ruleset_version
 
 

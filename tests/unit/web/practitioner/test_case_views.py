@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from tests.common.review_support import decide, errors_in, make_app, make_user, sign_in, store_case
 
-from suitability.api.models import WebhookDelivery
 from suitability.storage import AuditEvent, Case, ReviewStatus, decision_of
+from suitability.storage.integration_models import WebhookDelivery
 from suitability.storage.review_models import OverrideReason, Review, ReviewAction
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS

@@ -18,8 +18,8 @@ from tests.common.minimal import SCREENING, minimal_intake
 
 from suitability.deciding.validity import questions_to_reask
 from suitability.screening import default_screener
+from suitability.services.checkin import CHECKED_IN
 from suitability.storage import ReviewStatus, events_for, get_case
-from suitability.storage.checkin import CHECKED_IN
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
 

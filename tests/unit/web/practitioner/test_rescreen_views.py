@@ -14,9 +14,10 @@ from sqlalchemy import select, update
 from tests.common.rescreen_samples import peel, sample_intake
 
 from suitability.intake import Intake
-from suitability.screening import Screener, set_default_screener
-from suitability.screening import screen as default_screen
-from suitability.storage import AuditEvent, Case, ReviewStatus, submit
+from suitability.screening import Screener, default_screener, set_default_screener
+from suitability.services.events import NO_EVENTS
+from suitability.services.submission import submit
+from suitability.storage import AuditEvent, Case, ReviewStatus
 from suitability.storage.accounts import add_user
 from suitability.web import create_app
 from suitability.web.database import get_db
@@ -42,7 +43,7 @@ def store(app: Flask, *intakes: Intake, screener: Screener | None = None) -> lis
     """Submit as the patient form does: screened by the default screener, or by `screener` if given."""
     with app.app_context():
         return [submit(get_db(), i, idempotency_key=None, body_hash=None, source="web",
-                       screen=screener.screen if screener else default_screen).case for i in intakes]
+                       screener=screener or default_screener(), events=NO_EVENTS).case for i in intakes]
 
 
 def csrf(client: FlaskClient, path: str) -> str:

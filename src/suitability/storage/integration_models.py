@@ -11,8 +11,8 @@ from enum import Enum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..storage.models import Base
-from ..storage.types import EnumText, UTCDateTime, utcnow
+from .models import Base
+from .types import EnumText, UTCDateTime, utcnow
 
 
 class ApiKey(Base):

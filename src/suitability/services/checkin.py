@@ -26,15 +26,16 @@ from ..deciding.validity import answers_at_checkin, questions_to_reask
 from ..decision import Decision
 from ..intake import Intake, field_errors, parse_intake
 from ..screening import Screener
-from .archive import archive_ruleset
-from .audit import record_event
-from .cases import get_case
-from .database import Database
-from .errors import CheckInConflict, CheckInRefused, StorageError
-from .history import DecisionReason, record_decision, record_submitted_if_missing
-from .models import Case, ReviewStatus
-from .rescreen.difference import CaseDifference, compare, summary_of
-from .rescreen.reproduce import CaseNotFound
+from ..storage.archive import archive_ruleset
+from ..storage.audit import record_event
+from ..storage.cases import get_case
+from ..storage.database import Database
+from ..storage.errors import CheckInConflict, CheckInRefused, StorageError
+from ..storage.history import DecisionReason, record_decision, record_submitted_if_missing
+from ..storage.models import Case, ReviewStatus
+from ..storage.rescreen.difference import CaseDifference, compare, summary_of
+from ..storage.rescreen.reproduce import CaseNotFound
+from .events import EventSink, decision_changed_payload
 
 log = logging.getLogger(__name__)
 CHECKED_IN = "case.checked_in"
@@ -85,7 +86,7 @@ def due_questions(database: Database, screener: Screener, case_id: str, on_date:
 
 
 def check_in(database: Database, screener: Screener, case_id: str, answers: Mapping[str, Any], on_date: dt.date,
-             actor: str, expected_version: int) -> CheckIn:
+             actor: str, expected_version: int, *, events: EventSink) -> CheckIn:
     """Screen the case again with the new answers to the questions due on `on_date`; store it; return it.
 
     CheckInRefused: an answer to a question not asked again, an answer the intake does not allow, a date
@@ -109,9 +110,11 @@ def check_in(database: Database, screener: Screener, case_id: str, answers: Mapp
             # the case, detached, keeps what was read; the write below is a compare-and-set on its version.
             session.expunge(case)
             session.rollback()
-            result = _store(session, screener, case, intake, decision, asked, on_date, actor, expected_version)
+            result = _store(session, screener, case, intake, decision, asked, on_date, actor, expected_version,
+                            events)
             session.commit()
-            return result
+        events.wake()
+        return result
     except SQLAlchemyError as exc:
         log.error("recording a check-in failed: %s", type(exc).__name__)
         raise StorageError(f"the check-in was not stored ({type(exc).__name__})") from exc
@@ -152,10 +155,8 @@ def _new_intake(old: Intake, answers: Mapping[str, Any], on_date: dt.date, scree
 
 
 def _store(session: Session, screener: Screener, case: Case, intake: Intake, decision: Decision,
-           asked: tuple[str, ...], on_date: dt.date, actor: str, expected_version: int) -> CheckIn:
-    # the outbox is a shell beside storage: import it late
-    from ..api.webhooks.outbox import decision_changed_payload, emit_event
-
+           asked: tuple[str, ...], on_date: dt.date, actor: str, expected_version: int,
+           events: EventSink) -> CheckIn:
     previous, previous_intake = dict(case.decision), dict(case.intake)
     old_status = case.review_status
     # A new outcome that needs review puts the case back in the open queue; otherwise its review stands.
@@ -186,7 +187,7 @@ def _store(session: Session, screener: Screener, case: Case, intake: Intake, dec
                      ruleset_version=decision.ruleset_version,
                      detail={"reference": case.reference, "previous_status": old_status.value,
                              "because": CHECKED_IN})
-    emit_event(session, CHECKED_IN, decision_changed_payload(
+    events.emit(session, CHECKED_IN, decision_changed_payload(
         case.id, case.reference, decision, previous_outcome=str(previous["outcome"]),
         previous_ruleset_version=case.ruleset_version, review_status=status.value, reopened=reopened,
         checked_in_on=on_date.isoformat()))
