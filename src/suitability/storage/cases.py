@@ -54,8 +54,12 @@ def body_hash(body: bytes | str) -> str:
 
 def store_submission(session: Session, intake: Intake, decision: Decision, *, idempotency_key: str | None,
                      body_hash: str | None, source: Source | str,
-                     actor: str = "patient") -> tuple[Case, bool]:
+                     actor: str = "patient", external_reference: str | None = None,
+                     contact_name: str | None = None, contact_detail: str | None = None) -> tuple[Case, bool]:
     """Store a case and its `case.submitted` audit event in one transaction, and commit it.
+
+    `external_reference` is an integration's own id for the case; the contact is stored only where the clinic
+    collects it. Neither is part of the intake the rules see, nor of the audit event's detail.
 
     Returns (case, True) for a new case. A repeat with the same key returns (existing case, False) when the
     body hash matches and raises IdempotencyConflict when it does not. Any database failure rolls back and
@@ -68,7 +72,9 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
                 existing = _replay(session, idempotency_key, body_hash)
                 if existing is not None:
                     return existing, False
-            case = _new_case(intake, decision, idempotency_key, body_hash, source)
+            case = _new_case(intake, decision, idempotency_key, body_hash, source,
+                             external_reference=external_reference, contact_name=contact_name,
+                             contact_detail=contact_detail)
             session.add(case)
             session.flush()  # the case row first: the event refers to it
             record_event(session, action=SUBMITTED, actor=actor, case_id=case.id,
@@ -112,7 +118,8 @@ def _replay(session: Session, key: str, digest: str | None) -> Case | None:
 
 
 def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str | None,
-              source: Source) -> Case:
+              source: Source, *, external_reference: str | None = None, contact_name: str | None = None,
+              contact_detail: str | None = None) -> Case:
     return Case(
         reference=new_reference(),
         source=source,
@@ -126,6 +133,9 @@ def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str |
         idempotency_key=key,
         body_hash=digest,
         appointment_date=intake.appointment_date,
+        external_reference=external_reference or None,
+        contact_name=contact_name or None,
+        contact_detail=contact_detail or None,
     )
 
 

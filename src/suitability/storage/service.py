@@ -28,7 +28,8 @@ class Submission:
 
 def submit(database: Database, intake: Intake, *, idempotency_key: str | None, body_hash: str | None,
            source: Source | str, actor: str = "patient",
-           screen: Callable[[Intake], Decision] = default_screen) -> Submission:
+           screen: Callable[[Intake], Decision] = default_screen, external_reference: str | None = None,
+           contact_name: str | None = None, contact_detail: str | None = None) -> Submission:
     """Screen and store one intake; raises StorageError (nothing stored) or IdempotencyConflict.
 
     `screen` never raises for a valid intake (the core fails safe to `review`). The decision returned is the
@@ -37,5 +38,7 @@ def submit(database: Database, intake: Intake, *, idempotency_key: str | None, b
     decision = screen(intake)
     with database.session() as session:
         case, created = store_submission(session, intake, decision, idempotency_key=idempotency_key,
-                                         body_hash=body_hash, source=source, actor=actor)
+                                         body_hash=body_hash, source=source, actor=actor,
+                                         external_reference=external_reference, contact_name=contact_name,
+                                         contact_detail=contact_detail)
     return Submission(case=case, created=created, decision=decision if created else decision_of(case))
