@@ -84,7 +84,7 @@ def test_flagged_intake_is_approved_with_an_override_and_access_ends_at_sign_out
     tab.sign_in("e2e-ash")
     tab.open_case(reference, typed=reference.lower().replace("-", " "))  # the search forgives case and spacing
     page = tab.page
-    expect(page.locator("#engine-outcome")).to_have_text("review")
+    expect(page.locator("#engine-outcome")).to_have_text("Needs a practitioner's review")
     findings = page.locator("section.finding")
     expect(findings).to_have_count(len(decision.findings))
     for finding, shown in zip(decision.findings, findings.all(), strict=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 # status -> (title, message); anything unlisted gets the 500 words with its own status.
 PAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
+    403: ("You cannot open this page", "Please go back to the start."),
     404: ("Page not found", ("If you typed the web address, check it is correct. "
                              "Result pages can only be opened in the browser that sent the answers.")),
     405: ("Page not found", "Please start again from the first page."),
@@ -28,6 +29,10 @@ EXPIRED = ("This page has expired", ("For your security, pages expire after a wh
 
 
 def render_error(status: int, title: str | None = None, message: str | None = None) -> tuple[str, int]:
+    """The error page for `status`: staff get theirs inside the practitioner area, patients the friendly one."""
+    if status == 403 and request.blueprint == "practitioner":
+        # Staff are told which role the page needs, with their own navigation, not the patients' words.
+        return render_template("practitioner/forbidden.html", role="admin"), 403
     default_title, default_message = PAGES.get(status, PAGES[500])
     return render_template("errors/error.html", status=status, title=title or default_title,
                            message=message or default_message), status
