@@ -14,7 +14,7 @@ from ..storage import Source
 from ..web.observe import observed
 from . import db
 from .problems import Problem
-from .service import canonical_hash, check_idempotency_key, read_json, store
+from .service import canonical_hash, check_idempotency_key, parse_external_reference, read_json, store
 
 
 def _fhir(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -36,6 +36,19 @@ def _posted() -> Any:
         raise Problem(400, None, "The body is not valid JSON.") from None
 
 
+def _identifier(qr: dict[str, Any]) -> str | None:
+    """QuestionnaireResponse.identifier.value: the caller's own reference for the case, stored with it."""
+    identifier = qr.get("identifier")
+    value = identifier.get("value") if isinstance(identifier, dict) else None
+    if value is None:
+        return None
+    try:
+        return parse_external_reference(value)
+    except ValueError as exc:
+        raise Problem(422, None, "The QuestionnaireResponse cannot be screened.",
+                      errors=[{"field": "QuestionnaireResponse.identifier.value", "message": str(exc)}]) from None
+
+
 def post_response() -> Response:
     """Screen a QuestionnaireResponse; with ?store=true also keep the case. The decision comes back as a Bundle."""
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
@@ -50,8 +63,10 @@ def post_response() -> Response:
     basis = {"reference": f"QuestionnaireResponse/{qr['id']}"} if isinstance(qr.get("id"), str) else None
     if request.args.get("store") != "true":
         return _fhir(decision_to_fhir(decision, subject=subject, basis=basis))
+    external = _identifier(qr)
     case, created, stored = store(db.session(), intake, decision, api_key_id=g.api_key_id, idempotency_key=key,
-                                  digest=canonical_hash(posted), source=Source.FHIR)
+                                  digest=canonical_hash(posted), source=Source.FHIR,
+                                  external_reference=external)
     identifiers = [{"system": f"{BASE}/case-id", "value": case.id},
                    {"system": f"{BASE}/case-reference", "value": case.reference}]
     headers = {"Location": url_for("api.get_screening", case_id=case.id)}

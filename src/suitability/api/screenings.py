@@ -35,7 +35,8 @@ def create_screening() -> Response:
     if not call.store:
         return _json({"decision": decision.model_dump(mode="json")}, 200)
     case, created, stored = store(db.session(), call.intake, decision, api_key_id=g.api_key_id,
-                                  idempotency_key=key, digest=call.digest, source=Source.API)
+                                  idempotency_key=key, digest=call.digest, source=Source.API,
+                                  external_reference=call.external_reference)
     body = {"decision": stored.model_dump(mode="json"), "case": case_link(case)}
     headers = {"Location": case_link(case)["url"]}
     if not created:
@@ -54,5 +55,6 @@ def get_screening(case_id: str) -> Response:
     return _json({
         "id": case.id, "reference": case.reference, "created_at": case.created_at.isoformat(),
         "source": case.source.value, "outcome": case.outcome.value, "needs_review": case.needs_review,
-        "review_status": case.review_status.value, "decision": decision.model_dump(mode="json"),
+        "review_status": case.review_status.value, "external_reference": case.external_reference,
+        "decision": decision.model_dump(mode="json"),
     }, 200)

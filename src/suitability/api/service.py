@@ -24,7 +24,9 @@ from ..unknown_fields import UNKNOWN
 from .webhooks.outbox import API_KEY_INFO
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
-ENVELOPE = {"intake", "store"}
+ENVELOPE = {"intake", "store", "external_reference"}
+# An integration's own id for a case: printable characters (any script), no control characters, kept short.
+EXTERNAL_REFERENCE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
 class InvalidRequest(SuitabilityError):
@@ -42,6 +44,14 @@ class ScreeningCall:
     intake: Intake
     store: bool
     digest: str
+    external_reference: str | None = None
+
+
+def parse_external_reference(value: object) -> str:
+    """An integration's reference for a case, trimmed; ValueError (naming the rule, never the value) if unusable."""
+    if not isinstance(value, str) or not EXTERNAL_REFERENCE.match(value.strip()):
+        raise ValueError("must be text of 1 to 200 characters, without control characters")
+    return value.strip()
 
 
 def canonical_hash(document: Any) -> str:
@@ -75,9 +85,16 @@ def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
         raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
     if not isinstance(body, dict):
         raise InvalidRequest(422, [{"field": "(body)", "message": "send a JSON object: {\"intake\": {...}}"}])
-    errors = [{"field": "(body)", "message": f"{UNKNOWN} (key {n} of the body); use 'intake' and 'store'"}
+    errors = [{"field": "(body)", "message": f"{UNKNOWN} (key {n} of the body); use 'intake', 'store' and "
+                                            "'external_reference'"}
               for n, k in enumerate(body, 1) if k not in ENVELOPE]
     store = body.get("store", False)
+    external: str | None = None
+    if body.get("external_reference") is not None:
+        try:
+            external = parse_external_reference(body["external_reference"])
+        except ValueError as exc:
+            errors.append({"field": "external_reference", "message": str(exc)})
     if not isinstance(store, bool):
         errors.append({"field": "store", "message": "must be true or false"})
     intake: Intake | None = None
@@ -100,7 +117,7 @@ def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
             errors.append({"field": f"intake.{name}", "message": message})
     if errors or intake is None:
         raise InvalidRequest(422, errors)
-    return ScreeningCall(intake, bool(store), canonical_hash(body))
+    return ScreeningCall(intake, bool(store), canonical_hash(body), external)
 
 
 def check_idempotency_key(value: str | None) -> str | None:
@@ -111,14 +128,15 @@ def check_idempotency_key(value: str | None) -> str | None:
 
 
 def store(session: Session, intake: Intake, decision: Decision, *, api_key_id: int, idempotency_key: str | None,
-          digest: str, source: Source) -> tuple[Case, bool, Decision]:
+          digest: str, source: Source, external_reference: str | None = None) -> tuple[Case, bool, Decision]:
     """Store the case (and, in the same transaction, its webhook events and owner); replay a known key. The
     decision returned is the stored one: a new case's is the one just stored, a replayed case's is read back."""
     key = f"{source.value}:{api_key_id}:{idempotency_key}" if idempotency_key else None
     session.info[API_KEY_INFO] = api_key_id
     try:
         case, created = store_submission(session, intake, decision, idempotency_key=key, body_hash=digest,
-                                         source=source, actor=f"api-key:{api_key_id}")
+                                         source=source, actor=f"api-key:{api_key_id}",
+                                         external_reference=external_reference)
     finally:
         session.info.pop(API_KEY_INFO, None)
     return case, created, decision if created else decision_of(case)
