@@ -11,7 +11,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ...intake import MAX_TREATMENTS
-from . import bp, state
+from . import bp, contact_views, state
 from .answers import intake_errors, is_asked, read_page, unanswered
 from .present import summary
 from .questions import AREA_OPTIONS, CONCERN_OPTIONS, PAGE_BY_SLUG, PAGE_OF, PAGES, QUESTIONS, Page
@@ -71,6 +71,8 @@ def save_page(slug: str) -> View:
 def check() -> View:
     if not state.has_consent():
         return redirect(url_for("patient.start"))
+    if contact_views.missing() and state.answers() and not unanswered(state.answers()):
+        return redirect(url_for("patient.contact_page"))  # the clinic's own step, once the questions are done
     answers = state.answers()
     missing = unanswered(answers)
     errors = {q.name: f"Answer this question: {q.text}" for q in missing}
@@ -79,7 +81,7 @@ def check() -> View:
     change = _change_links()
     links = {name: change(name) for name in errors}
     return render_template("patient/check.html", sections=summary(answers), errors=errors, links=links,
-                           token=state.issue_token(), change=change)
+                           token=state.issue_token(), change=change, contact=contact_views.contact())
 
 
 def _change_links() -> Callable[[str], str]:

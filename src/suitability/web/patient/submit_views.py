@@ -22,7 +22,7 @@ from ...storage.errors import failure_kinds
 from ...storage.models import Source
 from ..database import get_db
 from ..observe import observed
-from . import bp, state
+from . import bp, contact_views, state
 from .answers import to_intake, unanswered
 from .form_views import View
 from .present import present
@@ -40,8 +40,10 @@ def send() -> View:
     answers = state.answers()
     if not answers:  # already sent from this browser: a late retry of the same button
         return _already_sent(key)
-    if not state.has_consent() or unanswered(answers):
+    if not state.has_consent() or unanswered(answers) or contact_views.missing():
         return redirect(url_for("patient.check"))
+    given = contact_views.contact() if contact_views.collecting() else None
+    name, detail = given if given is not None else (None, None)
     try:
         intake = to_intake(answers, state.today())
     except ValidationError:
@@ -49,7 +51,7 @@ def send() -> View:
     digest = body_hash(intake.model_dump_json(exclude={"screening_date"}))
     try:
         submission = submit(get_db(), intake, idempotency_key=key, body_hash=digest, source=Source.WEB,
-                            screen=observed("web"))
+                            screen=observed("web"), contact_name=name, contact_detail=detail)
     except IdempotencyConflict:
         flash("Your answers changed after you opened this page. Please check them and send them again.")
         return redirect(url_for("patient.check"))
