@@ -18,7 +18,7 @@ from ...storage import ReviewStatus, StorageError
 from ...storage.errors import ViewNotAudited
 from ...storage.review_queue import SEARCH_LENGTH, Appointments, decisions_between
 from ...storage.review_queue import queue as load_queue
-from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view
+from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view, record_views
 from ...vocabulary import Outcome
 from ..database import get_db
 from ..numbers import whole_number
@@ -39,6 +39,7 @@ WHEN = {"": lazy_gettext("any day"), "today": lazy_gettext("today"), "week": laz
         "range": lazy_gettext("between these dates")}
 SCOPES = {"flagged": lazy_gettext("flagged for review"), "every": lazy_gettext("every case")}
 MAX_EXPORT_DAYS = 366
+CONTACT_EXPORTED = "case.contact_exported"
 EXPORT_DAYS = (dt.date(1970, 1, 1), dt.date(9998, 12, 31))
 
 
@@ -121,18 +122,27 @@ def _date(name: str) -> dt.date | None:
 def export() -> View:
     if "start" not in request.args:
         today = dt.date.today()
-        return render_template("practitioner/export.html", start=today.replace(day=1), end=today, error=None)
+        return render_template("practitioner/export.html", start=today.replace(day=1), end=today, error=None,
+                               collect_contact=current_app.config.get("COLLECT_CONTACT"))
     start, end = _date("start"), _date("end")
     if start is None or end is None or end < start or (end - start).days > MAX_EXPORT_DAYS:
         return render_template("practitioner/export.html", start=start, end=end,
+                               collect_contact=current_app.config.get("COLLECT_CONTACT"),
                                error=f"Enter a first and last day, at most {MAX_EXPORT_DAYS} days apart."), 400
+    contact = bool(current_app.config.get("COLLECT_CONTACT")) and request.args.get("contact") == "1"
     try:
         with get_db().session() as session:
             decisions = decisions_between(session, start, end)
-            body = decisions_csv(decisions)
+            body = decisions_csv(decisions, contact=contact)
+            cases = list(dict.fromkeys((c.id, c.ruleset_version) for _, c, _ in decisions if c.contact_name
+                                       or c.contact_detail)) if contact else []
             # Who took a copy of which decisions off the system, and when; if that is not stored, no copy is sent.
             record_view(session, action=DECISIONS_EXPORTED, actor=current_user.username,
-                        detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions)})
+                        detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions),
+                                "contact": contact})
+            if cases:  # each case whose contact left the system says so in its own history
+                record_views(session, action=CONTACT_EXPORTED, actor=current_user.username, cases=cases,
+                             detail={"start": start.isoformat(), "end": end.isoformat()})
     except ViewNotAudited:
         return not_audited()
     except (StorageError, SQLAlchemyError):
