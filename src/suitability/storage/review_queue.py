@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..vocabulary import Outcome
@@ -76,7 +77,7 @@ def _checkin_due(session: Session) -> ColumnElement[bool]:
     valid_until = Case.decision["valid_until"].as_string()
     day = (Case.appointment_date if session.get_bind().dialect.name == "sqlite"
            else func.to_char(Case.appointment_date, "YYYY-MM-DD"))
-    return valid_until.is_not(None) & (valid_until < cast(day, String))
+    return and_(valid_until.is_not(None), valid_until < cast(day, String))
 
 
 def queue(session: Session, *, status: ReviewStatus | None = ReviewStatus.OPEN, outcome: Outcome | None = None,
@@ -118,7 +119,8 @@ def queue(session: Session, *, status: ReviewStatus | None = ReviewStatus.OPEN, 
         total = int(session.scalar(select(func.count()).select_from(filtered.subquery())) or 0)
         pages = max(1, -(-total // per_page))
         page = min(max(1, page), pages)
-        order = (Case.created_at.asc(), Case.id) if oldest_first else (Case.created_at.desc(), Case.id)
+        order: tuple[Any, ...] = (Case.created_at.asc(), Case.id) if oldest_first else (Case.created_at.desc(),
+                                                                                         Case.id)
         if by_appointment:
             order = (Case.appointment_date.is_(None), Case.appointment_date.asc(), *order)
         rows = session.scalars(filtered.order_by(*order).limit(per_page).offset((page - 1) * per_page))

@@ -8,7 +8,6 @@ import re
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-
 from werkzeug.wrappers import Response
 
 from . import bp, state

@@ -43,12 +43,12 @@ ACTIONS = {
 _DEEPER = re.compile(r"depth-above-([0-9.]+)-mm")
 
 
-def outcome_words(outcome: Outcome | str) -> str:
+def outcome_words(outcome: Outcome | str | None) -> str:
     """An outcome as a practitioner reads it ('Not suitable'), never its code."""
     try:
         return str(OUTCOMES[Outcome(outcome)])
     except ValueError:
-        return _("Unknown outcome")
+        return str(_("Unknown outcome"))
 
 
 def flag_words(flag: str) -> str:
@@ -56,7 +56,7 @@ def flag_words(flag: str) -> str:
     if flag in FLAGS:
         return str(FLAGS[flag])
     if deeper := _DEEPER.fullmatch(flag):
-        return _("A depth over %(mm)s mm was asked for: beyond what the rules were written for", mm=deeper[1])
+        return str(_("A depth over %(mm)s mm was asked for: beyond what the rules were written for", mm=deeper[1]))
     return flag.replace("-", " ").replace("_", " ").capitalize()
 
 
@@ -64,7 +64,7 @@ def answer_words(name: str, value: Any) -> str:
     """One stored answer as the form words it ('Yes, a superficial peel'); no answer is 'not given'."""
     question = QUESTIONS.get(name)
     if value in (None, ""):
-        return _("not given")
+        return str(_("not given"))
     if question is not None and question.options:
         return next((str(o.label) for o in question.options if o.value == value), str(value).replace("_", " "))
     if question is not None and question.kind == "date":
@@ -91,8 +91,8 @@ def change_words(change: Change, titles: Mapping[str, str] | None = None) -> str
                            old=answer_words(answer.field, answer.given)))
     if change.on_date is not None:
         parts.append(_("the appointment on %(day)s or later", day=fmt_date(change.on_date)))
-    sentence = _("If %(what)s, the rules would say: %(outcome)s.", what=_("; and ").join(parts),
-                 outcome=outcome_words(change.outcome).lower())
+    sentence = str(_("If %(what)s, the rules would say: %(outcome)s.", what=str(_("; and ")).join(parts),
+                     outcome=outcome_words(change.outcome).lower()))
     cleared = [(titles or {}).get(rule, rule.replace("-", " ")) for rule in change.clears]
     if cleared:
         sentence += " " + _("That clears: %(findings)s.", findings="; ".join(cleared))

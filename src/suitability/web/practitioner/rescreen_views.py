@@ -36,12 +36,9 @@ def _words(value: str | None) -> str:
     return (value or "none").replace("_", " ")
 
 
-def _day(value: str | None) -> str:
-    """An ISO day as the pages write dates; none, or text that is not a day, as it is."""
-    try:
-        return fmt_date(dt.date.fromisoformat(value)) if value else _("none")
-    except ValueError:
-        return value or _("none")
+def _day(value: dt.date | None) -> str:
+    """A day as the pages write dates, or 'none'."""
+    return fmt_date(value) if value else str(_("none"))
 
 
 def present(d: CaseDifference, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
