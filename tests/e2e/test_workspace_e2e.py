@@ -19,6 +19,7 @@ from browser_wizard import AXE_TAGS
 from minimal import minimal_intake
 from playwright.sync_api import Browser, expect
 
+from suitability.clock import fmt_date
 from suitability.screening import default_screener
 from suitability.storage import Case, submit
 from suitability.storage.checkin import check_in
@@ -140,7 +141,7 @@ def test_the_queue_runs_a_clinic_day(tab: PractitionerTab, live_server: Any, axe
     page.keyboard.press("Enter")
     expect(page.get_by_label("Appointment", exact=True)).to_have_value("today")
     row = page.locator("tr", has=page.get_by_role("link", name=case.reference))
-    expect(row).to_contain_text(TODAY.isoformat())
+    expect(row).to_contain_text(fmt_date(TODAY))
     expect(row).to_contain_text("API")
     expect(row).to_contain_text("Ana López")
     expect(row).to_contain_text("Cheeks")

@@ -17,6 +17,7 @@ from review_support import intake_data, make_app, make_user, sign_in
 from sqlalchemy import select
 
 from suitability import screen
+from suitability.clock import fmt_date
 from suitability.decision import AnswerChange, Change
 from suitability.intake import parse_intake
 from suitability.storage import AuditEvent, Case, store_submission
@@ -60,7 +61,7 @@ def test_a_queue_row_shows_the_appointment_reasons_flags_treatments_and_source(
     case = store(app, 3, source="fhir", fitzpatrick="V")
     html = main_of(signed_in.get("/practitioner/?status=all").get_data(as_text=True))
     row = html.split(case.reference, 1)[1].split("</tr>", 1)[0]
-    assert (TODAY + dt.timedelta(days=3)).isoformat() in row and "FHIR" in row
+    assert fmt_date(TODAY + dt.timedelta(days=3)) in row and "FHIR" in row
     assert "Cheeks: " in row  # the treatment in the form's words
     for finding in case.decision["findings"]:
         if finding["outcome"] == case.decision["outcome"]:

@@ -106,7 +106,7 @@ def queue() -> View:
     return render_template("practitioner/queue.html", found=found, filters=filters, statuses=STATUSES,
                            outcomes=outcomes, rows=[queue_row(c, today) for c in found.cases], status_words=STATUS_WORDS,
                            outcome_words=outcome_words, orders=ORDERS, whens=WHEN, scopes=SCOPES,
-                           filtering=appointments.filtering)
+                           filtering=appointments.filtering, fmt_date=clock.fmt_date)
 
 
 def _date(name: str) -> dt.date | None:
