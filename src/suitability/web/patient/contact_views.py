@@ -51,6 +51,7 @@ def read_contact(name: str, detail: str) -> tuple[tuple[str, str], dict[str, str
 
 @bp.route("/contact", methods=["GET", "POST"])
 def contact_page() -> View:
+    """The name-and-contact step: shown, then checked and kept in the session until the answers are sent."""
     if not state.has_consent():
         return redirect(url_for("patient.start"))
     if not collecting():

@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy import select
 
@@ -28,15 +27,14 @@ from ...storage.history import CaseDecision, DecisionReason
 from ...storage.rescreen.difference import compare
 from ...storage.rescreen.reproduce import CaseNotFound
 from ...storage.view_audit import CASE_VIEWED, record_view
-from ...vocabulary import Area, Concern
 from ..database import get_db
 from ..numbers import version_number, whole_number
 from ..patient.answers import parse_date
 from ..patient.form_views import View
-from ..patient.labels import LABELS, NOT_SURE
+from ..patient.labels import NOT_SURE
 from ..patient.questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Question
 from . import bp
-from .plain_words import decision_changes, outcome_words
+from .plain_words import day_words, decision_changes, depth_lines, outcome_words
 from .rescreen_views import present
 from .unaudited import not_audited
 
@@ -216,29 +214,7 @@ def checkin_result(case_id: str) -> View:
     titles.update({f["rule_id"]: f["title"] for f in row.decision.get("findings") or []})
     difference = present(compare(facts, before, row.decision), titles) if before else None
     return render_template("practitioner/checkin_result.html", case=case, row=row, decision=row.decision,
-                           difference=difference, changed=changed, fmt_date=fmt_date, day=_day_words,
+                           difference=difference, changed=changed, fmt_date=fmt_date, day=day_words,
                            is_current=latest == len(rows) - 1, outcome_words=outcome_words,
-                           changes=decision_changes(row.decision), depth=_depth_rows(row.decision, after_intake))
+                           changes=decision_changes(row.decision), depth=depth_lines(row.decision, after_intake))
 
-
-def _day_words(value: str | None) -> str:
-    """A stored ISO day as the pages write dates."""
-    try:
-        return fmt_date(dt.date.fromisoformat(value)) if value else ""
-    except ValueError:
-        return value or ""
-
-
-def _depth_rows(decision: dict[str, Any], intake: dict[str, Any]) -> list[str]:
-    """Each depth limit as 'Treatment 1, cheeks: acne scars: at most 1.5 mm', in the form's words."""
-    asked = intake.get("treatments") or []
-    out = []
-    for limit in decision.get("depth_limits") or []:
-        index = int(limit["treatment"])
-        item = asked[index] if index < len(asked) else {"area": limit.get("area", ""), "concern": ""}
-        what = LABELS[Area].get(item["area"], str(item["area"]).replace("_", " "))
-        if item.get("concern"):
-            what += ": " + LABELS[Concern].get(item["concern"], item["concern"]).lower()
-        out.append(_("Treatment %(n)s, %(what)s: at most %(mm)s mm", n=index + 1, what=what,
-                     mm=f"{float(limit['limit_mm']):g}"))
-    return out

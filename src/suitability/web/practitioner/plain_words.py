@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext
 
 from ...clock import fmt_date
 from ...decision import Change, Decision
-from ...vocabulary import Outcome
+from ...vocabulary import Area, Concern, Outcome
+from ..patient.labels import LABELS
 from ..patient.questions import QUESTIONS
 
 OUTCOMES = {
@@ -117,3 +118,26 @@ def action_words(action: str) -> str:
 def rule_titles(rule_ids: Iterable[str], titles: Mapping[str, str]) -> str:
     """Rule ids as their titles, joined; an id the titles lack is spelled out."""
     return "; ".join(titles.get(rule, rule.replace("-", " ")) for rule in rule_ids)
+
+
+def day_words(value: str | None) -> str:
+    """A stored ISO day as the pages write dates."""
+    try:
+        return fmt_date(dt.date.fromisoformat(value)) if value else ""
+    except ValueError:
+        return value or ""
+
+
+def depth_lines(decision: dict[str, Any], intake: dict[str, Any]) -> list[str]:
+    """Each depth limit as 'Treatment 1, cheeks: acne scars: at most 1.5 mm', in the form's words."""
+    asked = intake.get("treatments") or []
+    out: list[str] = []
+    for limit in decision.get("depth_limits") or []:
+        index = int(limit["treatment"])
+        item = asked[index] if index < len(asked) else {"area": limit.get("area", ""), "concern": ""}
+        what = LABELS[Area].get(item["area"], str(item["area"]).replace("_", " "))
+        if item.get("concern"):
+            what += ": " + LABELS[Concern].get(item["concern"], item["concern"]).lower()
+        out.append(str(_("Treatment %(n)s, %(what)s: at most %(mm)s mm", n=index + 1, what=what,
+                         mm=f"{float(limit['limit_mm']):g}")))
+    return out

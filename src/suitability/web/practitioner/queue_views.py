@@ -77,6 +77,7 @@ def _appointments(when: str, today: dt.date, due: bool) -> tuple[Appointments, d
 
 @bp.get("/")
 def queue() -> View:
+    """The queue: flagged (or every) case filtered by status, outcome, appointment days and one search box."""
     status = _choice("status", STATUSES, "open")
     outcomes = {o.value: o for o in Outcome if o is not Outcome.SUITABLE}
     outcome = _choice("outcome", {"": None, **outcomes}, "")
@@ -139,7 +140,7 @@ def export() -> View:
             # Who took a copy of which decisions off the system, and when; if that is not stored, no copy is sent.
             record_view(session, action=DECISIONS_EXPORTED, actor=current_user.username,
                         detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions),
-                                "contact": contact})
+                                **({"contact": True} if contact else {})})
             if cases:  # each case whose contact left the system says so in its own history
                 record_views(session, action=CONTACT_EXPORTED, actor=current_user.username, cases=cases,
                              detail={"start": start.isoformat(), "end": end.isoformat()})
