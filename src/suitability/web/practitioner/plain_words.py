@@ -91,7 +91,7 @@ def change_words(change: Change, titles: Mapping[str, str] | None = None) -> str
                            new=answer_words(answer.field, answer.changed_to),
                            old=answer_words(answer.field, answer.given)))
     if change.on_date is not None:
-        parts.append(_("the appointment on %(day)s or later", day=fmt_date(change.on_date)))
+        parts.append(_("the appointment is on %(day)s or later", day=fmt_date(change.on_date)))
     sentence = str(_("If %(what)s, the rules would say: %(outcome)s.", what=str(_("; and ")).join(parts),
                      outcome=outcome_words(change.outcome).lower()))
     cleared = [(titles or {}).get(rule, rule.replace("-", " ")) for rule in change.clears]
