@@ -51,7 +51,7 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--workers", type=int, help="SUITABILITY_WORKERS (default 2 x cores + 1)")
     p.add_argument("--threads", type=int, help="SUITABILITY_THREADS (default 1: sync workers)")
     p.add_argument("--database-url", help="a PostgreSQL (or SQLite) URL; default SQLite in a temporary folder")
-    p.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL (as tests/pg.py)")
+    p.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL (as tests/common/pg.py)")
     p.add_argument("--max-rate", type=float, default=float("inf"), help="stop doubling past this rate")
     p.add_argument("--repeat", type=int, default=3, help="rounds of both searches (the share's median is given)")
     p.add_argument("--no-baseline", action="store_true", help="skip the bare Flask search")

@@ -1,7 +1,7 @@
 """Load on the real thing: gunicorn on loopback, N concurrent clients for a bounded time; figures, not a test.
 
 Starts the app under gunicorn with the production settings module (SQLite in a temporary folder by default;
-`--database-url` for a PostgreSQL of yours, `--postgres` for a throwaway one like tests/pg.py), runs N clients
+`--database-url` for a PostgreSQL of yours, `--postgres` for a throwaway one like tests/common/pg.py), runs N clients
 (default 200, asyncio + aiohttp, see load_clients.py) mixing API screenings, stored API submissions with
 Idempotency-Keys (10 % resent) and whole web-form walks, and prints throughput, p50/p95/p99 latency and errors
 by kind. Then it checks that every acknowledged submission is in the database exactly once, and runs the same
@@ -61,7 +61,7 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--workers", type=int, help="SUITABILITY_WORKERS (default 2 x cores + 1)")
     p.add_argument("--threads", type=int, help="SUITABILITY_THREADS (default 1: sync workers)")
     p.add_argument("--database-url", help="a PostgreSQL (or SQLite) URL; default SQLite in a temporary folder")
-    p.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL (as tests/pg.py)")
+    p.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL (as tests/common/pg.py)")
     p.add_argument("--no-baseline", action="store_true", help="skip the bare Flask run")
     return p.parse_args()
 
@@ -194,8 +194,9 @@ class Setup:
         self.cleanup: list[Any] = []
         url = args.database_url
         if args.postgres:
-            sys.path.insert(0, str(ROOT / "tests"))
-            from pg import ServerInfo, _binaries, _Throwaway
+            if str(ROOT) not in sys.path:  # the tests package sits beside benchmarks/
+                sys.path.insert(0, str(ROOT))
+            from tests.common.pg import ServerInfo, _binaries, _Throwaway
 
             bin_dir = _binaries()
             if bin_dir is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
+import importlib
 import json
 import os
 import platform
@@ -33,22 +33,18 @@ TARGET_SECONDS = 60.0
 POOL = 500
 
 
-def load(name: str, folder: Path) -> ModuleType:
-    """Import a helper of the test suite by path (tests/ is not a package)."""
-    sys.path.insert(0, str(folder))
-    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+def load(name: str) -> ModuleType:
+    """Import a helper of the test suite (tests.common.<name>), run from a checkout of the repository."""
+    if str(ROOT) not in sys.path:  # a script's path starts at benchmarks/, and the tests package sits beside it
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module(f"tests.common.{name}")
 
 
 def generate(count: int) -> list[Any]:
     """`count` valid intakes from the property tests' strategy (fixed seed: the same pool every run)."""
     from hypothesis import HealthCheck, given, seed, settings
 
-    strategies = load("strategies", ROOT / "tests")
+    strategies = load("strategies")
     pool: list[Any] = []
 
     @seed(20261125)
@@ -108,7 +104,7 @@ def main() -> int:
     from suitability.storage import Database, database_url
     from suitability.storage.rescreen import Scope, preview
 
-    samples = load("rescreen_samples", ROOT / "tests" / "rescreen")
+    samples = load("rescreen_samples")
     with tempfile.TemporaryDirectory(prefix="suitability-rescreen-bench-") as folder:
         database = Database(database_url(None, folder))
         database.ensure_schema()

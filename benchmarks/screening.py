@@ -2,7 +2,7 @@
 
 Prints screenings per second through the whole service (`Screener.screen`, with and without "what would change
 it"), through the durable-rules path alone (`Engine.match_intake`, `combine`) and through the tests' plain
-evaluator plus `combine` (tests/evaluator.py), the ratio of the last two, and resident memory after 1 k and after
+evaluator plus `combine` (tests/common/evaluator.py), the ratio of the last two, and resident memory after 1 k and after
 200 k screenings through `Screener.screen` of a pool of generated intakes (cycled; no result is kept). Run: `make bench` or
 `python benchmarks/screening.py [--quick]`.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import importlib.util
+import importlib
 import os
 import platform
 import statistics
@@ -31,14 +31,10 @@ TARGET_RATE, TARGET_RATIO, TARGET_GROWTH_MB = 5_000, 3.0, 10.0
 
 
 def load(name: str) -> ModuleType:
-    """Import a helper of the test suite by path (tests/ is not a package)."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """Import a helper of the test suite (tests.common.<name>), run from a checkout of the repository."""
+    if str(ROOT) not in sys.path:  # a script's path starts at benchmarks/, and the tests package sits beside it
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module(f"tests.common.{name}")
 
 
 def generate(count: int) -> list[Any]:
@@ -114,8 +110,8 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
     from suitability import default_screener
-    from suitability.combine import combine
-    from suitability.facts import intake_to_facts
+    from suitability.deciding.combine import combine
+    from suitability.intake.facts import intake_to_facts
 
     warnings.simplefilter("ignore")
     progress("loading the rules and generating the intake pool")

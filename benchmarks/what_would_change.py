@@ -1,6 +1,6 @@
 """The cost of "what would change it" per screening: figures to record, not a timed test.
 
-Screens a pool of generated intakes (tests/strategies.py, fixed seed) through `Screener.screen`, which re-screens
+Screens a pool of generated intakes (tests/common/strategies.py, fixed seed) through `Screener.screen`, which re-screens
 variants of every decision that is not `suitable`, and through the same engine without the explanation
 (`combine` of `Engine.match`), interleaved so machine load hits both alike. Prints the time per screening of
 each, the extra time by outcome (median and 95th percentile) and how many variants were screened per decision.
@@ -34,8 +34,8 @@ def main() -> int:
     warnings.simplefilter("ignore")
 
     from suitability import default_screener, screening
-    from suitability.combine import combine
-    from suitability.facts import intake_to_facts
+    from suitability.deciding.combine import combine
+    from suitability.intake.facts import intake_to_facts
 
     screener = default_screener()
     ruleset, engine = screener._current  # the engine the screener uses

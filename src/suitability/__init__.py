@@ -3,7 +3,7 @@
 from .decision import Decision, DepthLimit, Finding, Instruction, Phase
 from .errors import EngineError, RuleFileError, SuitabilityError
 from .intake import Intake, TreatmentRequest
-from .ruleset import RuleSet, load_rules
+from .rules.loading import RuleSet, load_rules
 from .screening import Screener, default_screener, screen, set_default_screener
 from .vocabulary import Answer, Area, Concern, Modality, Outcome, Setting
 

@@ -1,5 +1,8 @@
-"""The clinic's clock: the screening date is today in the clinic's time zone, every time shown to a person is
-in that zone with the zone named, and every day is said the same unambiguous way (`fmt_date`). No I/O beyond the system's time zone database."""
+"""The clinic's clock: today's date and every time shown to a person, in the clinic's time zone.
+
+The screening date is today in the clinic's time zone, every time shown to a person is in that zone with the
+zone named, and every day is said the same unambiguous way (`fmt_date`). No I/O beyond the system's time zone
+database."""
 
 from __future__ import annotations
 

@@ -108,9 +108,9 @@ class Decision(_Frozen):
     what_would_change: tuple[Change, ...] = Field(
         default=(), description="For an outcome other than suitable: the smallest changes that alter it.")
     valid_until: dt.date | None = Field(
-        default=None, description="The last day the time-sensitive answers may be relied on (validity.py).")
+        default=None, description="The last day the time-sensitive answers may be relied on (deciding/validity.py).")
     asked_again: str | None = Field(default=None, description=(
-        "In plain words, which answers are asked again on the day of treatment and why (validity.py)."))
+        "In plain words, which answers are asked again on the day of treatment and why (deciding/validity.py)."))
 
     @property
     def appointment_too_early(self) -> bool:

@@ -17,14 +17,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .combine import combine
+from .deciding.combine import combine
 from .decision import Decision
-from .engine import Engine
 from .errors import RuleFileError
-from .facts import all_clear_answers
 from .intake import Intake
-from .rule import RuleSet
-from .rule_parsing import parse_yaml
+from .intake.facts import all_clear_answers
+from .matching.engine import Engine
+from .rules.model import RuleSet
+from .rules.parsing import parse_yaml
 from .vocabulary import Outcome
 
 FOLDER = "scenarios/"

@@ -8,14 +8,14 @@ from collections import OrderedDict
 from pathlib import Path
 
 from . import scenarios
-from .combine import combine
-from .counterfactual import what_would_change
-from .coverage import SCREEN_FAILED
+from .deciding.combine import combine
+from .deciding.what_would_change import what_would_change
 from .decision import Decision, Finding
-from .engine import Engine
 from .errors import EngineError, RuleFileError, RulesNotApproved, SuitabilityError, where_it_failed
 from .intake import Intake
-from .ruleset import RuleSet, load_rules
+from .matching.engine import Engine
+from .rules.coverage import SCREEN_FAILED
+from .rules.loading import RuleSet, load_rules
 from .settings import load_settings
 from .vocabulary import Outcome
 

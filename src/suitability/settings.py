@@ -1,5 +1,6 @@
-"""Every SUITABILITY_* setting, declared once (type, default, description), read from the environment and
-checked at start; `suitability config --markdown` prints the README's table of them.
+"""Every SUITABILITY_* setting, declared once (type, default, description), read from the environment.
+
+Each is checked at start; `suitability config --markdown` prints the README's table of them.
 
 The names are the environment's without the prefix, and the same as the Flask config keys the web app reads
 (`SUITABILITY_METRICS` -> `app.config["METRICS"]`). A bad value stops the process with an error naming the

@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from readme_blocks import Block, blocks, matches, shell_script
+
+from tests.docs.readme_blocks import Block, blocks, matches, shell_script
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"

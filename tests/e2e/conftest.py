@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Self
 
 import pytest
-from browser_wizard import Patient
 from flask import Flask
 from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
+
+from tests.common.browser_wizard import Patient
 
 from suitability.web import create_app
 from suitability.web.database import get_db

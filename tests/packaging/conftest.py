@@ -8,7 +8,8 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from built_packages import BUILD_TIMEOUT, ROOT, Dist, Env, check_ran, make_env
+
+from tests.packaging.built_packages import BUILD_TIMEOUT, ROOT, Dist, Env, check_ran, make_env
 
 
 @pytest.fixture(scope="session")

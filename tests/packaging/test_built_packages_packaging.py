@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from built_packages import ROOT, Env
+
+from tests.packaging.built_packages import ROOT, Env
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(1800)]
 
@@ -35,7 +36,7 @@ def ok(env: Env, *argv: str) -> str:
 
 def test_the_installed_package_reads_its_own_data_not_the_repository(server_env: Env) -> None:
     where = ok(server_env, "python", "-c",
-               "import suitability.ruleset as r, suitability.web.assets as a, suitability.cli.core as c;"
+               "import suitability.rules.loading as r, suitability.web.assets as a, suitability.cli.core as c;"
                "print(r.default_rules_dir()); print(a.web_dir()); print(c.sample_intake_path())")
     for line in where.splitlines():
         assert line.startswith(str(server_env.root)) and "/suitability/_data/" in line, line

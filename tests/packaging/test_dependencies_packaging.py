@@ -11,7 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from test_architecture import imported, is_shell, modules
+from tests.unit.test_architecture import imported, is_shell, modules
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from suitability import Decision, Intake, RuleSet, Screener, default_screener
-from suitability.ruleset import PROFILES
+from suitability.rules.loading import PROFILES
 from suitability.screening import ENGINE_FAILED_FLAG
 
 

@@ -9,7 +9,8 @@ import datetime as dt
 
 from hypothesis import event, given
 from hypothesis import strategies as st
-from strategies import intakes
+
+from tests.common.strategies import intakes
 
 from suitability import Intake, Outcome
 from suitability.clock import fmt_date

@@ -6,7 +6,8 @@ The spec's numbers are written here again, as an independent table: the rule fil
 from __future__ import annotations
 
 from hypothesis import given
-from strategies import intakes
+
+from tests.common.strategies import intakes
 
 from suitability import Intake, Outcome
 from suitability.vocabulary import Area, Concern

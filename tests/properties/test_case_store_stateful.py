@@ -28,8 +28,9 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from rules_support import copy_rules, reseal
-from strategies import intakes
+
+from tests.common.rules_support import copy_rules, reseal
+from tests.common.strategies import intakes
 
 from suitability.decision import Decision
 from suitability.errors import ReviewConflict, ReviewRefused

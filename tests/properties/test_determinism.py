@@ -9,7 +9,8 @@ import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import intakes
+
+from tests.common.strategies import intakes
 
 from suitability import Intake, Screener
 

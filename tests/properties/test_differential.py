@@ -1,4 +1,4 @@
-"""(g) Differential: tests/evaluator.py, a small independent evaluator of the same parsed rules, agrees with the
+"""(g) Differential: tests/common/evaluator.py, a small independent evaluator of the same parsed rules, agrees with the
 durable-rules path on every generated intake; so do the decisions built from its matches. The facts both read
 are checked against the intake with calendar arithmetic written separately."""
 
@@ -8,18 +8,20 @@ import datetime as dt
 import json
 from dataclasses import replace
 
-from evaluator import evaluate, months_between
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import EVENT_DATES, intakes
 
-from suitability import Intake, Outcome, RuleSet, Screener, conditions
-from suitability.combine import combine
-from suitability.conditions import Period
-from suitability.engine import Engine
-from suitability.facts import FIELDS, add_months, event_date, intake_to_facts
-from suitability.facts import months_between as core_months_between
-from suitability.ruleset import Rule, Wait
+from tests.common.evaluator import evaluate, months_between
+from tests.common.strategies import EVENT_DATES, intakes
+
+from suitability import Intake, Outcome, RuleSet, Screener
+from suitability.deciding.combine import combine
+from suitability.intake.facts import FIELDS, add_months, event_date, intake_to_facts
+from suitability.intake.facts import months_between as core_months_between
+from suitability.matching.engine import Engine
+from suitability.rules import conditions
+from suitability.rules.conditions import Period
+from suitability.rules.loading import Rule, Wait
 
 
 @given(intakes())

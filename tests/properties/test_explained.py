@@ -4,7 +4,8 @@ instruction names something that exists in the rule set, and says the same as th
 from __future__ import annotations
 
 from hypothesis import given
-from strategies import intakes
+
+from tests.common.strategies import intakes
 
 from suitability import Intake, Outcome
 

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import CHOICES, EVENT_DATES, enable_when, intakes
+
+from tests.common.strategies import CHOICES, EVENT_DATES, enable_when, intakes
 
 from suitability import Intake, Modality, Outcome
-from suitability.facts import FIELDS
+from suitability.intake.facts import FIELDS
 from suitability.vocabulary import Answer
 
 REVIEW = Outcome.REVIEW.severity

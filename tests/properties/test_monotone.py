@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
-from strategies import increase_kinds, intakes, risk_increases
+
+from tests.common.strategies import increase_kinds, intakes, risk_increases
 
 from suitability import Outcome
 

@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import given, settings
-from rules_support import reseal
-from strategies import intakes
 
-from suitability import Intake, Screener, conditions
-from suitability.ruleset import Rule, _TextLoader, default_rules_dir
+from tests.common.rules_support import reseal
+from tests.common.strategies import intakes
+
+from suitability import Intake, Screener
+from suitability.rules import conditions
+from suitability.rules.loading import Rule, _TextLoader, default_rules_dir
 
 SEEDS = (1, 2, 3)
 

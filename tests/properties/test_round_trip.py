@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from hypothesis import given
-from strategies import intakes
+
+from tests.common.strategies import intakes
 
 from suitability import Decision, Intake
 from suitability.intake import parse_intake

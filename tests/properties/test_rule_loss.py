@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from suitability import RuleFileError, Screener, load_rules
 from suitability.errors import SuitabilityError
-from suitability.rule import Rule
-from suitability.ruleset import load_rules_from_files
-from suitability.seal import SEAL, sealed
+from suitability.rules.loading import load_rules_from_files
+from suitability.rules.model import Rule
+from suitability.rules.seal import SEAL, sealed
 
 SHIPPED = load_rules()
 FILES = dict(SHIPPED.files)

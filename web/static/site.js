@@ -1,5 +1,6 @@
 /* Progressive enhancement only: everything works without this file.
    - Follow-up questions show and hide in place as the answer above changes, announced to screen readers.
+   - "None of these" unticks the other boxes of its group, and they untick it.
    - "Print this page" buttons appear and print. */
 (function () {
   'use strict';
@@ -43,6 +44,16 @@
 
     document.addEventListener('change', function (event) {
       if (event.target && event.target.type === 'radio') { update(true); }
+      // "None of these" and the other boxes of a group exclude each other (the server refuses both anyway).
+      var box = event.target;
+      var group = box && box.type === 'checkbox' && box.checked ? box.closest('[data-group]') : null;
+      if (group) {
+        Array.prototype.forEach.call(group.querySelectorAll('input[type=checkbox]'), function (other) {
+          if (other !== box && (box.hasAttribute('data-exclusive') || other.hasAttribute('data-exclusive'))) {
+            other.checked = false;
+          }
+        });
+      }
     });
     update(false);
 

@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from .. import clock
 from ..intake import Intake, field_errors
+from ..intake.unknown_fields import UNKNOWN
 from ..screening import default_screener
 from ..storage.checkin import CheckIn, DueQuestions, check_in, due_questions
 from ..storage.errors import CheckInConflict, CheckInRefused
 from ..storage.rescreen.reproduce import CaseNotFound
-from ..unknown_fields import UNKNOWN
 from ..web.database import get_db
 from ..web.patient.questions import QUESTIONS
 from . import db

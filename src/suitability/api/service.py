@@ -19,8 +19,8 @@ from ..decision import Decision
 from ..errors import SuitabilityError
 from ..fhir.outcome import redact
 from ..intake import Intake, field_errors, parse_intake
+from ..intake.unknown_fields import UNKNOWN
 from ..storage import Case, Source, body_hash, decision_of, store_submission
-from ..unknown_fields import UNKNOWN
 from .webhooks.outbox import API_KEY_INFO
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces

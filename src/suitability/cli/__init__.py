@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ..settings import SettingsError, load_settings
+from .commands import Commands
 
 # Top-level modules the `server` and `postgres` extras install: a command that needs one of them, run on a
 # core-only installation, says which extra to install instead of ending in a traceback.
@@ -18,29 +19,35 @@ EXTRA_OF_MODULE = {
     "psycopg": "postgres",
 }
 
-# Modules that define `register(subparsers)`; each adds its own subcommands.
+# Modules that define `register(commands)`; each adds its own subcommands, in this order.
 COMMAND_MODULES = (
     "suitability.cli.core",
+    "suitability.cli.rules",
     "suitability.cli.config",
     "suitability.cli.serve",
     "suitability.cli.db",
     "suitability.cli.integrations",
-    "suitability.cli.governance",
     "suitability.cli.users",
     "suitability.cli.rescreen",
-    "suitability.cli.approvals",
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_commands() -> Commands:
+    """The whole command tree, every module's commands added."""
     parser = argparse.ArgumentParser(prog="suitability", description="Microneedling pre-screening.")
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = Commands(parser, dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
-    return parser
+        importlib.import_module(name).register(commands)
+    return commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `suitability` parser."""
+    return build_commands().parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in `argv` (default: the process's arguments); return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -6,10 +6,12 @@ import argparse
 import json
 
 from ..settings import effective, load_settings, markdown_table
+from .commands import Commands
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser("config", help="print the effective settings (SUITABILITY_*), where each came "
+def register(commands: Commands) -> None:
+    """Add `config`."""
+    p = commands.add("config", help="print the effective settings (SUITABILITY_*), where each came "
                                              "from, secrets masked")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="json: a list of {name, value, source}")

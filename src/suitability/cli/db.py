@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .commands import Commands
 from .shell import app_database as _database
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    db = subparsers.add_parser("db", help="the database schema").add_subparsers(dest="db_cmd", required=True)
-    p = db.add_parser("upgrade", help="apply every migration (DATABASE_URL, else SQLite in the instance)")
+def register(commands: Commands) -> None:
+    """Add the `db` commands."""
+    db = commands.group("db", dest="db_cmd", help="the database schema")
+    p = db.add("upgrade", help="apply every migration (DATABASE_URL, else SQLite in the instance)")
     p.set_defaults(func=cmd_upgrade)
-    p = db.add_parser("current", help="print the schema revision the database is at, and the newest one")
+    p = db.add("current", help="print the schema revision the database is at, and the newest one")
     p.set_defaults(func=cmd_current)
 
 

@@ -5,35 +5,35 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .commands import Commands
 from .shell import app_database as _database
 from .shell import fail as _fail
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    keys = subparsers.add_parser("keys", help="API keys, one per integration").add_subparsers(
-        dest="keys_cmd", required=True)
-    p = keys.add_parser("add", help="create a key and print it once (only its hash is kept)")
+def register(commands: Commands) -> None:
+    """Add the `keys` and `webhooks` commands."""
+    keys = commands.group("keys", dest="keys_cmd", help="API keys, one per integration")
+    p = keys.add("add", help="create a key and print it once (only its hash is kept)")
     p.add_argument("name", help="the integration, e.g. booking-system")
     p.add_argument("--rate-limit", type=int, default=None, help="requests per minute (default: API_RATE_LIMIT)")
     p.set_defaults(func=cmd_keys_add)
-    p = keys.add_parser("list", help="every key: name, prefix, created, revoked")
+    p = keys.add("list", help="every key: name, prefix, created, revoked")
     p.set_defaults(func=cmd_keys_list)
-    p = keys.add_parser("revoke", help="revoke a key by name or prefix, at once")
+    p = keys.add("revoke", help="revoke a key by name or prefix, at once")
     p.add_argument("name")
     p.set_defaults(func=cmd_keys_revoke)
 
-    hooks = subparsers.add_parser("webhooks", help="outcome webhooks").add_subparsers(
-        dest="webhooks_cmd", required=True)
-    p = hooks.add_parser("list", help="deliveries, newest first, with their status")
+    hooks = commands.group("webhooks", dest="webhooks_cmd", help="outcome webhooks")
+    p = hooks.add("list", help="deliveries, newest first, with their status")
     p.add_argument("--status", choices=("pending", "delivered", "failed"), default=None)
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_webhooks_list)
-    p = hooks.add_parser("retry", help="send a delivery again (e.g. a failed one)")
+    p = hooks.add("retry", help="send a delivery again (e.g. a failed one)")
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_webhooks_retry)
-    p = hooks.add_parser("send", help="run the sender in the foreground (if app servers run WEBHOOK_SENDER=false)")
+    p = hooks.add("send", help="run the sender in the foreground (if app servers run WEBHOOK_SENDER=false)")
     p.set_defaults(func=cmd_webhooks_send)
-    p = hooks.add_parser("new-secret", help="print a new signing secret (whsec_...) for SUITABILITY_WEBHOOK_SECRET")
+    p = hooks.add("new-secret", help="print a new signing secret (whsec_...) for SUITABILITY_WEBHOOK_SECRET")
     p.set_defaults(func=cmd_webhooks_new_secret)
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-from collections.abc import Iterator
 
-from . import build_parser
+from . import build_commands
 
 WIDTH = "100"  # argparse wraps help to $COLUMNS: one width, so the file is the same on every terminal
 HEADER = """# Command reference
@@ -16,17 +14,8 @@ Every `suitability` command with its options, as its `--help` prints them. Writt
 file and the parser disagree. Commands marked *server* need `pip install 'suitability[server]'`; the others
 run on the core install alone.
 """
-CORE_MODULES = {"suitability.cli.core", "suitability.cli.governance"}  # need no server extra (core-only test)
-
-
-def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[
-        tuple[tuple[str, ...], argparse.ArgumentParser]]:
-    """Every parser in the tree, depth first, in the order the commands were added."""
-    yield path, parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, child in action.choices.items():
-                yield from _commands(child, (*path, name))
+# Commands defined here need no server extra (tests/packaging/test_core_only_packaging.py runs them without it).
+CORE_MODULES = {"suitability.cli.core", "suitability.cli.rules.files", "suitability.cli.rules.catalogue"}
 
 
 def markdown() -> str:
@@ -34,12 +23,10 @@ def markdown() -> str:
     previous = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = WIDTH
     try:
-        commands = list(_commands(build_parser()))
         index, sections = [], []
-        for path, parser in commands:
+        for path, parser, is_group in build_commands().walk():
             name = " ".join(("suitability", *path))
-            has_children = any(isinstance(a, argparse._SubParsersAction) for a in parser._actions)
-            if path and not has_children:
+            if not is_group:
                 func = parser.get_default("func")
                 where = "core" if getattr(func, "__module__", "") in CORE_MODULES else "server"
                 index.append(f"- [`{name}`](#{'-'.join(('suitability', *path))}) ({where})")

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SuitabilityError
-from ..ruleset import PROFILES
+from ..rules.loading import PROFILES
 from ..screening import Screener, configured_profile
 from ..settings import load_settings
+from .commands import Commands
 from .progress import ProgressBar
 from .shell import app_database as _database
 from .shell import fail
@@ -35,8 +36,9 @@ def _positive(text: str) -> int:
     return value
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser("rescreen", help="screen stored cases again under the current rules; show or "
+def register(commands: Commands) -> None:
+    """Add `rescreen` and `reproduce`."""
+    p = commands.add("rescreen", help="screen stored cases again under the current rules; show or "
                                                "accept the differences")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--open", dest="open_only", action="store_true", default=True,
@@ -56,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--profile", choices=PROFILES, default=None, help="default: SUITABILITY_PROFILE")
     p.set_defaults(func=cmd_rescreen)
 
-    p = subparsers.add_parser("reproduce", help="screen a stored case again under its archived rule set and "
+    p = commands.add("reproduce", help="screen a stored case again under its archived rule set and "
                                                 "say whether the decision is the same")
     p.add_argument("reference", help="the case reference, e.g. MN-7K3Q-9XPA")
     p.add_argument("--history", action="store_true", help="every decision the case ever had, not only the current")

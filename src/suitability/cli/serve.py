@@ -8,13 +8,15 @@ import os
 import sys
 
 from ..settings import load_settings
+from .commands import Commands
 
 GUNICORN_CONF = "python:suitability.web.gunicorn_conf"
 WSGI_APP = "suitability.web.wsgi:app"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser("serve", help="run the web app (SQLite in the instance folder by default)")
+def register(commands: Commands) -> None:
+    """Add `serve`."""
+    p = commands.add("serve", help="run the web app (SQLite in the instance folder by default)")
     p.add_argument("--host", default=None, help="default 127.0.0.1 (production: SUITABILITY_BIND)")
     p.add_argument("--port", type=int, default=None, help="default 5000 (production: SUITABILITY_BIND, 8000)")
     p.add_argument("--production", action="store_true",

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .commands import Commands
 from .shell import app_database as _database
 from .shell import fail as _fail
 
@@ -15,27 +16,27 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    users = subparsers.add_parser("users", help="practitioner accounts").add_subparsers(
-        dest="users_cmd", required=True)
-    p = users.add_parser("add", help="create an account; the password is asked for (or read from stdin)")
+def register(commands: Commands) -> None:
+    """Add the `users` commands."""
+    users = commands.group("users", dest="users_cmd", help="practitioner accounts")
+    p = users.add("add", help="create an account; the password is asked for (or read from stdin)")
     p.add_argument("username")
     p.add_argument("--role", choices=("practitioner", "admin"), default="practitioner")
     p.add_argument("--name", default=None, help="the name shown in the practitioner area and the history")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.set_defaults(func=cmd_add)
-    p = users.add_parser("disable", help="refuse an account from its next request on")
+    p = users.add("disable", help="refuse an account from its next request on")
     p.add_argument("username")
     p.set_defaults(func=cmd_disable)
-    p = users.add_parser("enable", help="allow a disabled or locked account again")
+    p = users.add("enable", help="allow a disabled or locked account again")
     p.add_argument("username")
     p.set_defaults(func=cmd_enable)
-    p = users.add_parser("password", help="set a new password (asked for, or read from stdin); every session "
+    p = users.add("password", help="set a new password (asked for, or read from stdin); every session "
                                           "of the account ends at its next request")
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.set_defaults(func=cmd_password)
-    p = users.add_parser("list", help="every account: username, role, active, last sign-in")
+    p = users.add("list", help="every account: username, role, active, last sign-in")
     p.set_defaults(func=cmd_list)
 
 

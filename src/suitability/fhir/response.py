@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from .. import clock, settings
 from ..intake import TOPICS, Intake, field_errors, parse_intake
-from ..unknown_fields import UNKNOWN, is_unknown_field, unknown_field
+from ..intake.unknown_fields import UNKNOWN, is_unknown_field, unknown_field
 from .codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, checked, coding, system_of
 from .fields import VALUE_KEY, ItemKind, intake_fields, kind_of
 from .outcome import ResponseInvalid, element_path, redact

@@ -81,7 +81,7 @@ Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), Appe
 Adding tables (issues 4-6): define models on `Base` (from `storage.models`) in your own module, add that
 module's name to MODEL_MODULES below so Alembic and the schema test see it, and add a revision in
 `migrations/versions/` whose down_revision is the current head (one line of history: check
-`suitability db current`). `tests/storage/test_schema_storage.py` fails if models and migrations differ.
+`suitability db current`). `tests/integration/storage/test_migrate.py` fails if models and migrations differ.
 """
 
 from __future__ import annotations

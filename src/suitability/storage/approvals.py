@@ -17,7 +17,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from ..errors import ApprovalRefused, SuitabilityError
-from ..ruleset import PROFILES, RuleSet, load_rules_from_files
+from ..rules.loading import PROFILES, RuleSet, load_rules_from_files
 from ..scenarios import check_ruleset
 from .archive import RulesetSnapshot, archive_ruleset, archived_files
 from .audit import record_event

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, String, event, select
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from ..errors import SuitabilityError
-from ..ruleset import RuleSet, load_rules_from_files, version_of
-from ..seal import SEAL
+from ..rules.loading import RuleSet, load_rules_from_files, version_of
+from ..rules.seal import SEAL
 from .errors import AppendOnlyViolation, RulesetNotArchived
 from .models import Base, Case
 from .types import JSONDocument, UTCDateTime, utcnow

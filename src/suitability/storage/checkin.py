@@ -22,10 +22,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..deciding.validity import answers_at_checkin, questions_to_reask
 from ..decision import Decision
 from ..intake import Intake, field_errors, parse_intake
 from ..screening import Screener
-from ..validity import answers_at_checkin, questions_to_reask
 from .archive import archive_ruleset
 from .audit import record_event
 from .cases import get_case

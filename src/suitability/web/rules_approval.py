@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import SuitabilityError
-from ..ruleset import RuleSet, default_rules_dir, load_rules
+from ..rules.loading import RuleSet, default_rules_dir, load_rules
 from ..screening import (
     Screener,
     configured_profile,

@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Flask, current_app, request
 
 from ..errors import SuitabilityError
-from ..ruleset import content_version, default_rules_dir
+from ..rules.loading import content_version, default_rules_dir
 from ..screening import Screener, default_screener, set_default_screener
 from .collector import refreeze
 from .config import DEFAULTS

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ...intake import Intake, parse_intake
-from ...ruleset import RuleSet
+from ...rules.loading import RuleSet
 from ...screening import Screener
 from ..archive import load_archived
 from ..cases import get_case_by_reference, intake_of

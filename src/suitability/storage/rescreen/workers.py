@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from ...ruleset import RuleSet, load_rules_from_files
+from ...rules.loading import RuleSet, load_rules_from_files
 from ...screening import Screener
 from ..database import Database
 from .difference import CaseDifference

@@ -13,12 +13,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ...intake import MAX_TREATMENTS, OLDEST_DATE, Intake, field_errors, parse_intake
 from ..numbers import whole_number
-from .questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Page, Question
+from .grouping import details_page, read_group
+from .questions import (
+    AREA_OPTIONS,
+    CONCERN_OPTIONS,
+    PAGE_BY_SLUG,
+    QUESTIONS,
+    FormGroup,
+    Page,
+    Question,
+    is_asked,
+)
 
 Answers = dict[str, Any]
 # Stand-ins for required answers on later pages, so one page can be checked by the Intake model on its own.
@@ -39,14 +50,6 @@ class PageResult:
     shown: dict[str, Any] = field(default_factory=dict)
 
 
-def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
-    """Whether a question applies: always for a top-level one; a follow-up when its parent calls for it."""
-    if question.parent is None:
-        return True
-    parent = QUESTIONS[question.parent]
-    return is_asked(parent, answers) and answers.get(parent.name) in question.parent_values
-
-
 def parse_date(text: str) -> dt.date | None:
     """ISO (what date inputs send) or day/month/year (typed where date inputs are not supported)."""
     try:
@@ -64,18 +67,41 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def read_page(page: Page, form: FormData, answers: Mapping[str, Any], today: dt.date) -> PageResult:
-    """Read one page's controls into a copy of the answers; check them, then check them as an Intake would."""
+    """Read one screen's controls into a copy of the answers; check them, then check them as an Intake would.
+
+    A main screen also reads any details question whose control was sent with it (a client that posts a
+    whole page at once); one that was not sent keeps its answer, to be asked on the details screen."""
     result = PageResult(answers=dict(answers))
-    for question in page.all_questions():
+    read: list[Question] = []
+    if not page.details:
+        for group in page.groups:
+            read_group(group, form, result.answers, result.errors, result.shown)
+    for question in page.screen_questions():
+        if is_asked(question, result.answers):
+            _read(question, form, result, today)
+            read.append(question)
+    if not page.details and (more := details_page(page, result.answers)) is not None:
+        for question in more.screen_questions():
+            if is_asked(question, result.answers) and _posted(question, form):
+                _read(question, form, result, today)
+                read.append(question)
+    base = PAGE_BY_SLUG[page.slug]
+    for question in base.all_questions():
         if not is_asked(question, result.answers):
             result.answers.pop(question.name, None)
-            continue
-        _read(question, form, result, today)
     if not result.errors:
+        names = {q.name for q in read} | {q.name for g in page.groups for q in g.questions}
         for name, message in intake_errors(result.answers, today, placeholders=True).items():
-            if name in {q.name for q in page.all_questions()}:
+            if name in names:
                 result.errors[name] = message
+    order = [b.key if isinstance(b, FormGroup) else b.name for b in page.blocks] + [q.name for q in read]
+    result.errors = dict(sorted(result.errors.items(),  # in the order the screen shows them
+                                key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
     return result
+
+
+def _posted(question: Question, form: FormData) -> bool:
+    return any(key == question.name or key.startswith(question.name + "-") for key in form)
 
 
 def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> None:
@@ -92,11 +118,13 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
         else:
             out[name] = value
     elif q.kind == "date":
-        text = form.get(name, "").strip()
-        result.shown[name] = text
+        text, parts = _date_text(q, form)
+        result.shown[name] = parts if parts is not None else text
         day = parse_date(text) if text else None
         if not text:
             out.pop(name, None)
+        elif parts is not None and not all(parts.values()):
+            errors[name] = _("Enter a day, a month and a year")
         elif day is None:
             errors[name] = "Enter a real date, for example 27 3 2025 (day, month, year)"
         elif q.is_past_date and day > today:
@@ -127,6 +155,16 @@ def _read(q: Question, form: FormData, result: PageResult, today: dt.date) -> No
             out[name] = result.shown[name]
     elif q.kind == "treatments":
         _read_treatments(q, form, result)
+
+
+def _date_text(q: Question, form: FormData) -> tuple[str, dict[str, str] | None]:
+    """A date's text, and for a three-box date the boxes as typed (a single field is read as well)."""
+    if not q.in_three_parts or q.name in form:
+        return form.get(q.name, "").strip(), None
+    parts = {part: form.get(f"{q.name}-{part}", "").strip()[:4] for part in ("day", "month", "year")}
+    if not any(parts.values()):
+        return "", parts
+    return f"{parts['day']}/{parts['month']}/{parts['year']}", parts
 
 
 def _read_treatments(q: Question, form: FormData, result: PageResult) -> None:

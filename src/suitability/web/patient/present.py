@@ -6,12 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from ...clock import fmt_date
 from ...decision import Decision, Instruction, Phase
 from ...vocabulary import Area, Concern, Outcome
-from .answers import is_asked
+from .grouping import ticks
+from .groups import NONE
 from .labels import LABELS
-from .questions import PAGES, Question
+from .questions import PAGES, Question, is_asked
 
 HEADLINES = {
     Outcome.SUITABLE: "You can go ahead with microneedling",
@@ -28,6 +31,25 @@ NEXT_STEPS = {
     Outcome.DEFER: "Please wait until the date below (or the condition below has passed) before booking.",
     Outcome.NOT_SUITABLE: "Please talk to the clinic or your doctor about other treatments that may suit "
                           "you.",
+}
+
+
+# A decision to wait (or not to treat) may also hold answers a practitioner must check: the headline then says
+# both, so "please wait" never stands over reasons that ask for a practitioner.
+ALSO_REVIEW_HEADLINES = {
+    Outcome.DEFER: _l("Not yet: please wait, and a practitioner needs to check some of your answers"),
+    Outcome.NOT_SUITABLE: _l("Microneedling is not advised for you at the moment, and a practitioner needs to "
+                             "check some of your answers"),
+}
+ALSO_REVIEW_NEXT_STEPS = _l("The clinic will also look at your answers and contact you. Give them your "
+                            "reference code if you call.")
+# The reasons under the headline, by what they mean for the patient (most severe first).
+REASON_HEADINGS = {
+    Outcome.NOT_SUITABLE: _l("Why microneedling is not advised"),
+    Outcome.DEFER: _l("Why you need to wait"),
+    Outcome.REVIEW: _l("What a practitioner needs to check with you"),
+    Outcome.SUITABLE_WITH_PRECAUTIONS: _l("Why there are precautions"),
+    Outcome.SUITABLE: _l("Good to know"),
 }
 
 
@@ -49,6 +71,7 @@ class Result:
     first: str | None  # said before anything else: the appointment cannot go ahead
     asked_again: str | None
     reasons: tuple[str, ...]
+    reason_sections: tuple[tuple[str, tuple[str, ...]], ...]
     earliest_date: str | None
     wait_for: tuple[str, ...]
     before: tuple[ChecklistItem, ...]
@@ -81,13 +104,25 @@ def _item(instruction: Instruction) -> ChecklistItem:
 def present(decision: Decision) -> Result:
     """The result page's content; findings' texts once each, in the decision's order."""
     reasons = tuple(dict.fromkeys(f.patient_text for f in decision.findings))
+    sections = []
+    for outcome, heading in REASON_HEADINGS.items():
+        texts = tuple(dict.fromkeys(f.patient_text for f in decision.findings if f.outcome is outcome))
+        if texts:
+            sections.append((str(heading), texts))
+    also_review = decision.outcome in ALSO_REVIEW_HEADLINES and any(
+        f.outcome is Outcome.REVIEW for f in decision.findings)
+    headline = str(ALSO_REVIEW_HEADLINES[decision.outcome] if also_review else HEADLINES[decision.outcome])
+    next_steps = TOO_EARLY_NEXT_STEPS if decision.headline else NEXT_STEPS[decision.outcome]
+    if also_review:
+        next_steps = f"{next_steps} {ALSO_REVIEW_NEXT_STEPS}"
     return Result(
         outcome=decision.outcome.value,
-        headline=HEADLINES[decision.outcome],
-        next_steps=TOO_EARLY_NEXT_STEPS if decision.headline else NEXT_STEPS[decision.outcome],
+        headline=headline,
+        next_steps=next_steps,
         first=decision.headline,
         asked_again=decision.asked_again,
         reasons=reasons,
+        reason_sections=tuple(sections),
         earliest_date=fmt_date(decision.earliest_date) if decision.earliest_date else None,
         wait_for=decision.wait_for,
         before=tuple(_item(i) for i in decision.instructions if i.phase is not Phase.AFTER),
@@ -121,11 +156,19 @@ class SummaryRow:
 
 
 def summary(answers: dict[str, Any]) -> list[tuple[Any, list[SummaryRow]]]:
-    """Every page with the questions that apply on it and the answers given, for the check page."""
+    """Every page with the questions that apply on it and the answers given, for the check page; a group
+    answered "None of these" is one row, any other group one row per question."""
     out = []
     for page in PAGES:
-        rows = [SummaryRow(q.name, q.text, show_answer(q, answers.get(q.name)),
-                           q.required and not answers.get(q.name))
-                for q in page.all_questions() if is_asked(q, answers)]
+        none = {g.key: g for g in page.groups if ticks(g, answers) == [NONE]}
+        rows = []
+        for q in page.all_questions():
+            group = next((g for g in none.values() if q.name in g.names), None)
+            if group is not None:
+                if group.questions[0] is q:
+                    rows.append(SummaryRow(group.key, str(group.legend), str(_l("None of these")), False))
+            elif is_asked(q, answers):
+                rows.append(SummaryRow(q.name, q.text, show_answer(q, answers.get(q.name)),
+                                       q.required and not answers.get(q.name)))
         out.append((page, rows))
     return out

@@ -1,14 +1,15 @@
 """The form, generated from the Intake's fields: each field's kind, words, options, page and follow-ups.
 
-Nothing here knows a particular question: a new field in intake.py appears on its topic's page by itself, and
-a field of a kind the form cannot show fails at import instead of silently disappearing from the form.
+Nothing here knows a particular question: a new field in intake.py appears on its topic's page by itself
+(groups.py says which page holds a topic and which yes/no questions share a checkbox group), and a field of a
+kind the form cannot show fails at import instead of silently disappearing from the form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -16,12 +17,13 @@ from typing import Any, Literal
 from pydantic.fields import FieldInfo
 
 from ...intake import TOPICS, Intake, TreatmentRequest, field_meta
+from ...intake import is_asked as is_asked_in_intake
 from ...vocabulary import Area, Concern
+from .groups import ASKED_IF_BLANK, GROUP_OF, GROUPS, LAYOUT, THREE_PART_DATES
 from .labels import LABELS
 
 Kind = Literal["choice", "date", "number", "areas", "treatments"]
 SERVER_SET = frozenset({"screening_date"})  # not a question: the server sets it
-MAX_PER_PAGE = 8  # top-level questions on one page; a bigger topic is split into parts
 
 
 @dataclass(frozen=True)
@@ -54,23 +56,68 @@ class Question:
 
     @property
     def is_past_date(self) -> bool:
+        """Every date but the appointment's is of something that has happened."""
         return self.kind == "date" and self.name != "appointment_date"
+
+    @property
+    def in_three_parts(self) -> bool:
+        """A date typed as day, month and year in three boxes."""
+        return self.name in THREE_PART_DATES
+
+
+@dataclass(frozen=True)
+class FormGroup:
+    """A checkbox group on a page: its declaration's key and legend, and its questions."""
+
+    key: str
+    legend: str
+    questions: tuple[Question, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The intake fields the group answers."""
+        return tuple(q.name for q in self.questions)
 
 
 @dataclass(frozen=True)
 class Page:
-    """A few questions of one topic: the unit the patient fills in and the check page groups by."""
+    """The questions of one or two topics: the unit the patient fills in and the check page groups by.
+
+    A page is shown as a main screen (its own questions and checkbox groups) and, when the answers call for
+    it, a details screen (`details` true: follow-ups of ticked boxes, the boxes of a group the patient was not
+    sure about, one by one, and the age without a date of birth)."""
 
     slug: str
-    topic: str
     title: str
-    part: int
-    parts: int
     questions: tuple[Question, ...]
+    groups: tuple[FormGroup, ...] = ()
+    details: bool = False
 
     @property
     def heading(self) -> str:
-        return self.title if self.parts == 1 else f"{self.title} ({self.part} of {self.parts})"
+        """The page's h1 and title."""
+        return str(self.title)
+
+    @property
+    def blocks(self) -> tuple[Question | FormGroup, ...]:
+        """What the screen shows, in order: questions, and each group where its first question would be."""
+        if self.details:
+            return self.questions
+        out: list[Question | FormGroup] = []
+        groups = {g.key: g for g in self.groups}
+        for q in self.questions:
+            group = GROUP_OF.get(q.name)
+            if group is None:
+                if q.name not in ASKED_IF_BLANK:
+                    out.append(q)
+            elif groups[group.key].questions[0] is q:
+                out.append(groups[group.key])
+        return tuple(out)
+
+    def screen_questions(self) -> tuple[Question, ...]:
+        """The questions shown on this screen itself (the groups' boxes aside), each with its follow-ups."""
+        shown = tuple(b for b in self.blocks if isinstance(b, Question))
+        return tuple(q for top in shown for q in (top, *top.followups))
 
     @property
     def has_treatments(self) -> bool:
@@ -131,14 +178,12 @@ def _build() -> tuple[Page, ...]:
     tops = [q for q in flat if not q.parent]
     tops = [_with_followups(q, children) for q in tops]
     pages: list[Page] = []
-    for topic, title in TOPICS.items():
-        mine = [q for q in tops if q.topic == topic]
-        parts = max(1, math.ceil(len(mine) / MAX_PER_PAGE))
-        size = math.ceil(len(mine) / parts) if mine else 0
-        for part in range(parts):
-            chunk = tuple(mine[part * size:(part + 1) * size])
-            slug = topic.replace("_", "-") + (f"-{part + 1}" if parts > 1 else "")
-            pages.append(Page(slug, topic, title, part + 1, parts, chunk))
+    for layout in LAYOUT:
+        mine = tuple(q for q in tops if q.topic in layout.topics)
+        by_top = {q.name: q for q in mine}
+        groups = tuple(FormGroup(g.key, g.legend, tuple(by_top[n] for n in g.fields))
+                       for g in GROUPS if g.fields[0] in by_top)
+        pages.append(Page(layout.slug, layout.title, mine, groups))
     unplaced = {q.topic for q in tops} - set(TOPICS)
     if unplaced:
         raise TypeError(f"intake topics without a page: {sorted(unplaced)}")
@@ -152,9 +197,19 @@ def _with_followups(q: Question, children: dict[str, list[Question]]) -> Questio
     return Question(**{**q.__dict__, "followups": followups})
 
 
+def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether a question applies: a top-level one unless the answer it stands in for was given (the age
+    beside a date of birth); a follow-up when its parent calls for it."""
+    if question.name in ASKED_IF_BLANK:
+        return not answers.get(ASKED_IF_BLANK[question.name])
+    return is_asked_in_intake(question.name, answers)  # the one rule for follow-ups, shared with the core
+
+
 PAGES: tuple[Page, ...] = _build()
 PAGE_BY_SLUG: dict[str, Page] = {page.slug: page for page in PAGES}
 QUESTIONS: dict[str, Question] = {q.name: q for page in PAGES for q in page.all_questions()}
 PAGE_OF: dict[str, Page] = {q.name: page for page in PAGES for q in page.all_questions()}
+GROUP_BY_KEY: dict[str, FormGroup] = {g.key: g for page in PAGES for g in page.groups}
+PAGE_OF_GROUP: dict[str, Page] = {g.key: page for page in PAGES for g in page.groups}
 CONCERN_OPTIONS = tuple(Option(c.value, LABELS[Concern][c.value]) for c in Concern)
 AREA_OPTIONS = tuple(Option(a.value, LABELS[Area][a.value]) for a in Area)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...clock import fmt_date
-from ...counterfactual import decisive_findings
+from ...deciding.what_would_change import decisive_findings
 from ...decision import Decision, DepthLimit, Finding
-from ...ruleset import RuleSet
+from ...rules.loading import RuleSet
 from ...storage.models import AuditEvent, Case
 from ...storage.review_models import Review, User
 from ...storage.view_audit import VIEWS

@@ -11,8 +11,8 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
 from ... import clock
-from ...catalogue import TIER_NAMES, topics
 from ...errors import SuitabilityError
+from ...rules.catalogue import TIER_NAMES, topics
 from ...screening import default_screener
 from ...storage import ReviewStatus, StorageError
 from ...storage.errors import ViewNotAudited

@@ -14,9 +14,9 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ...catalogue_diff import catalogue_diff
 from ...errors import ApprovalRefused, SuitabilityError
-from ...ruleset import RuleSet, load_rules
+from ...rules.catalogue_diff import catalogue_diff
+from ...rules.loading import RuleSet, load_rules
 from ...screening import configured_profile, installed_screener
 from ...storage import StorageError
 from ...storage.approvals import approval_list, approve, approved_versions, revoke
