@@ -134,6 +134,9 @@ class Settings(BaseSettings):
         "en", "The language of the pages when the patient has not chosen one and the browser names none we have.")
     TRUSTED_PROXIES: Count = setting(
         0, "TLS-ending proxies in front whose X-Forwarded-* headers are trusted (app and gunicorn).")
+    COLLECT_CONTACT: Switch = setting(
+        False, "The form asks the patient's name and one phone number or email, stored with the case and shown "
+               "to signed-in staff only.")
     PRACTITIONER_IDLE_MINUTES: Whole = setting(30, "A practitioner session ends after this long without a request.")
     PRACTITIONER_MAX_HOURS: Whole = setting(12, "A practitioner session ends this long after signing in.")
     PRACTITIONER_RECENT_VIEW_MINUTES: Whole = setting(

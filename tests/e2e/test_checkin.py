@@ -77,8 +77,8 @@ def test_a_check_in_in_the_browser_asks_only_what_ran_out_and_a_blank_is_not_sur
             form.locator(f"input[name={name}][value=no]").check()
     tab.page.get_by_role("button", name="Record the check-in").click()
     expect(tab.page.get_by_role("heading", level=1)).to_have_text(f"Check-in: case {case.reference}")
-    expect(tab.page.locator("#new-outcome")).to_have_text("review")
-    expect(tab.page.locator("#old-outcome")).to_contain_text("suitable → review")
+    expect(tab.page.locator("#new-outcome")).to_have_text("Needs a practitioner's review")
+    expect(tab.page.locator("#old-outcome")).to_contain_text("from suitable to needs a practitioner's review")
     axe(tab, axe_source, "check-in-result", artifacts)
 
     stored = stored_case(app, case_id=case.id)

@@ -92,7 +92,7 @@ def test_flagged_intake_is_approved_with_an_override_and_access_ends_at_sign_out
     tab.sign_in("e2e-ash")
     tab.open_case(reference, typed=reference.lower().replace("-", " "))  # the search forgives case and spacing
     page = tab.page
-    expect(page.locator("#engine-outcome")).to_have_text("review")
+    expect(page.locator("#engine-outcome")).to_have_text("Needs a practitioner's review")
     findings = page.locator("section.finding")
     expect(findings).to_have_count(len(decision.findings))
     for finding, shown in zip(decision.findings, findings.all(), strict=True):
@@ -113,7 +113,7 @@ def test_flagged_intake_is_approved_with_an_override_and_access_ends_at_sign_out
     tab.decide("Approve", **{"depth-0": deeper, "override_reason": "Clinical judgement",
                              "override_note": "Scarring assessed in clinic; skin type IV confirmed"})
     expect(page.get_by_role("status").filter(has_text="Decision recorded: approve.")).to_be_visible()
-    expect(page.locator("#review-status")).to_have_text("decided")
+    expect(page.locator("#review-status")).to_have_text("Decided")
     history = page.locator("ol.history li").filter(has_text="Ash Practitioner")
     expect(history).to_have_count(1)
     expect(history).to_contain_text(
@@ -171,7 +171,7 @@ def test_a_second_decision_on_a_stale_page_sees_the_conflict_and_overwrites_noth
     expect(alert).to_contain_text("Someone else decided this case")
     expect(alert).to_contain_text("Nothing you sent was saved")
     second.check_page("conflict", status=409)
-    expect(second.page.locator("ol.history li").filter(has_text="Ash Practitioner")).to_contain_text("decline")
+    expect(second.page.locator("ol.history li").filter(has_text="Ash Practitioner")).to_contain_text("Decline")
 
     [(review, user)] = stored_reviews(live_server.app, case_id)
     assert (user.username, review.action, review.note) == ("e2e-ash", ReviewAction.DECLINE, "Declined after a call")
@@ -212,7 +212,7 @@ def test_sign_in_and_a_decision_work_with_the_keyboard_alone_without_console_err
     expect(page.get_by_role("heading", level=1)).to_have_text("Cases to review")
     tab.check_page("queue")
 
-    assert tab_to(page, lambda f: f["id"] == "f-reference")["label"] == "Reference code"
+    assert tab_to(page, lambda f: f["id"] == "f-reference")["label"].startswith("Search by reference code")
     page.keyboard.type(reference)
     tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Show cases")
     page.keyboard.press("Enter")

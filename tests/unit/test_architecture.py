@@ -368,6 +368,7 @@ NOT_YET_BEHIND_SERVICES = {
     ("suitability.web.practitioner.auth", "storage"), ("suitability.web.practitioner.case_page", "storage"),
     ("suitability.web.practitioner.case_views", "storage"), ("suitability.web.practitioner.checkin_views", "storage"),
     ("suitability.web.practitioner.export", "storage"), ("suitability.web.practitioner.queue_views", "storage"),
+    ("suitability.web.practitioner.queue_rows", "storage"),
     ("suitability.web.practitioner.rescreen_views", "storage"), ("suitability.web.practitioner.ruleset_views", "storage"),
     ("suitability.web.practitioner.throttle", "storage"), ("suitability.web.rules_approval", "storage"),
     ("suitability.web.rules_fallback", "storage"),

@@ -16,7 +16,7 @@ from ..web.i18n import LANGUAGES, translator
 from ..web.patient.labels import LABELS
 from . import db
 from .problems import Problem
-from .service import canonical_hash, check_idempotency_key, read_json
+from .service import canonical_hash, check_idempotency_key, parse_external_reference, read_json
 
 
 def _fhir(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -40,6 +40,19 @@ def _posted() -> Any:
         raise Problem(400, None, "The body is not valid JSON.") from None
 
 
+def _identifier(qr: dict[str, Any]) -> str | None:
+    """QuestionnaireResponse.identifier.value: the caller's own reference for the case, stored with it."""
+    identifier = qr.get("identifier")
+    value = identifier.get("value") if isinstance(identifier, dict) else None
+    if value is None:
+        return None
+    try:
+        return parse_external_reference(value)
+    except ValueError as exc:
+        raise Problem(422, None, "The QuestionnaireResponse cannot be screened.",
+                      errors=[{"field": "QuestionnaireResponse.identifier.value", "message": str(exc)}]) from None
+
+
 def post_response() -> Response:
     """Screen a QuestionnaireResponse; with ?store=true also keep the case. The decision comes back as a Bundle."""
     key = check_idempotency_key(request.headers.get("Idempotency-Key"))
@@ -54,9 +67,11 @@ def post_response() -> Response:
     basis = {"reference": f"QuestionnaireResponse/{qr['id']}"} if isinstance(qr.get("id"), str) else None
     if request.args.get("store") != "true":
         return _fhir(decision_to_fhir(screener.screen(intake), subject=subject, basis=basis))
+    external = _identifier(qr)
     done = submit(db.database(), intake, screener=screener, events=db.events(), source=Source.FHIR,
                   idempotency_key=api_key(Source.FHIR, g.api_key_id, key), body_hash=canonical_hash(posted),
-                  actor=f"api-key:{g.api_key_id}", api_key_id=g.api_key_id)
+                  actor=f"api-key:{g.api_key_id}", api_key_id=g.api_key_id,
+                  external_reference=external)
     case, created, stored = done.case, done.created, done.decision
     identifiers = [{"system": f"{BASE}/case-id", "value": case.id},
                    {"system": f"{BASE}/case-reference", "value": case.reference}]

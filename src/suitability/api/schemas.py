@@ -24,6 +24,10 @@ class ScreeningRequest(_Doc):
     intake: Intake
     store: bool = Field(default=False, description="Store a case for practitioner review and return its id "
                                                    "and reference code. Without it nothing is kept.")
+    external_reference: str | None = Field(
+        default=None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="Your own id for this case (an appointment or record number), stored with it and searchable "
+                    "by practitioners; only kept when `store` is true.")
 
 
 class CaseLink(_Doc):
@@ -51,6 +55,7 @@ class CaseView(_Doc):
     outcome: Outcome
     needs_review: bool
     review_status: Literal["open", "decided", "needs_information"]
+    external_reference: str | None = Field(default=None, description="The id the caller stored the case under.")
     decision: Decision
 
 

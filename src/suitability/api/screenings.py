@@ -38,7 +38,7 @@ def create_screening() -> Response:
     done = submit(db.database(), call.intake, screener=screener, events=db.events(), source=Source.API,
                   idempotency_key=api_key(Source.API, g.api_key_id, key), body_hash=call.digest,
                   actor=f"api-key:{g.api_key_id}", api_key_id=g.api_key_id,
-                  language=page_language())
+                  language=page_language(), external_reference=call.external_reference)
     case = done.case
     body = {"decision": localised(done.decision, call.intake).model_dump(mode="json"), "case": case_link(case)}
     headers = {"Location": case_link(case)["url"]}
@@ -56,5 +56,6 @@ def get_screening(case_id: str) -> Response:
     return _json({
         "id": case.id, "reference": case.reference, "created_at": case.created_at.isoformat(),
         "source": case.source.value, "outcome": case.outcome.value, "needs_review": case.needs_review,
-        "review_status": case.review_status.value, "decision": decision.model_dump(mode="json"),
+        "review_status": case.review_status.value, "external_reference": case.external_reference,
+        "decision": decision.model_dump(mode="json"),
     }, 200)

@@ -19,7 +19,9 @@ from ..intake.unknown_fields import UNKNOWN
 from ..services.submission import body_hash
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
-ENVELOPE = {"intake", "store"}
+ENVELOPE = {"intake", "store", "external_reference"}
+# An integration's own id for a case: printable characters (any script), no control characters, kept short.
+EXTERNAL_REFERENCE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
 class InvalidRequest(SuitabilityError):
@@ -37,6 +39,14 @@ class ScreeningCall:
     intake: Intake
     store: bool
     digest: str
+    external_reference: str | None = None
+
+
+def parse_external_reference(value: object) -> str:
+    """An integration's reference for a case, trimmed; ValueError (naming the rule, never the value) if unusable."""
+    if not isinstance(value, str) or not EXTERNAL_REFERENCE.match(value.strip()):
+        raise ValueError("must be text of 1 to 200 characters, without control characters")
+    return value.strip()
 
 
 def canonical_hash(document: Any) -> str:
@@ -70,9 +80,16 @@ def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
         raise InvalidRequest(400, [{"field": "(body)", "message": "the body is not valid JSON"}]) from None
     if not isinstance(body, dict):
         raise InvalidRequest(422, [{"field": "(body)", "message": "send a JSON object: {\"intake\": {...}}"}])
-    errors = [{"field": "(body)", "message": f"{UNKNOWN} (key {n} of the body); use 'intake' and 'store'"}
+    errors = [{"field": "(body)", "message": f"{UNKNOWN} (key {n} of the body); use 'intake', 'store' and "
+                                            "'external_reference'"}
               for n, k in enumerate(body, 1) if k not in ENVELOPE]
     store = body.get("store", False)
+    external: str | None = None
+    if body.get("external_reference") is not None:
+        try:
+            external = parse_external_reference(body["external_reference"])
+        except ValueError as exc:
+            errors.append({"field": "external_reference", "message": str(exc)})
     if not isinstance(store, bool):
         errors.append({"field": "store", "message": "must be true or false"})
     intake: Intake | None = None
@@ -95,7 +112,7 @@ def parse_screening(raw: bytes, zone: dt.tzinfo | None = None) -> ScreeningCall:
             errors.append({"field": f"intake.{name}", "message": message})
     if errors or intake is None:
         raise InvalidRequest(422, errors)
-    return ScreeningCall(intake, bool(store), canonical_hash(body))
+    return ScreeningCall(intake, bool(store), canonical_hash(body), external)
 
 
 def check_idempotency_key(value: str | None) -> str | None:

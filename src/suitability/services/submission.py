@@ -48,7 +48,8 @@ class Submission:
 
 def submit(database: Database, intake: Intake, *, screener: Screens, events: EventSink, source: Source | str,
            idempotency_key: str | None = None, body_hash: str | None = None, actor: str = "patient",
-           api_key_id: int | None = None, language: str | None = None) -> Submission:
+           api_key_id: int | None = None, language: str | None = None, external_reference: str | None = None,
+           contact_name: str | None = None, contact_detail: str | None = None) -> Submission:
     """Screen and store one intake; raises StorageError (nothing stored) or IdempotencyConflict.
 
     Idempotency keys are one namespace across doors: prefix them (`web:<token>`, `api_key` below). The decision
@@ -65,7 +66,8 @@ def submit(database: Database, intake: Intake, *, screener: Screens, events: Eve
     with database.session() as session:
         case, created = store_submission(session, intake, decision, idempotency_key=idempotency_key,
                                          body_hash=body_hash, source=source, actor=actor, with_case=with_case,
-                                         language=language)
+                                         language=language, external_reference=external_reference,
+                                         contact_name=contact_name, contact_detail=contact_detail)
     if any(emitted):
         events.wake()
     return Submission(case=case, created=created, decision=decision if created else decision_of(case))

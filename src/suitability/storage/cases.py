@@ -54,12 +54,15 @@ def body_hash(body: bytes | str) -> str:
 
 def store_submission(session: Session, intake: Intake, decision: Decision, *, idempotency_key: str | None,
                      body_hash: str | None, source: Source | str,
-                     actor: str = "patient", language: str | None = None,
+                     actor: str = "patient", language: str | None = None, external_reference: str | None = None,
+                     contact_name: str | None = None, contact_detail: str | None = None,
                      with_case: Callable[[Session, Case], None] | None = None) -> tuple[Case, bool]:
     """Store a case and its `case.submitted` audit event in one transaction, and commit it.
 
     `with_case(session, case)` adds the caller's own rows for a new case (its webhook events, which API key
     stored it) to the same transaction, after the case row is flushed and before the commit.
+    `external_reference` is an integration's own id for the case; the contact is stored only where the clinic
+    collects it. Neither is part of the intake the rules see, nor of the audit event's detail.
 
     Returns (case, True) for a new case. A repeat with the same key returns (existing case, False) when the
     body hash matches and raises IdempotencyConflict when it does not. Any database failure rolls back and
@@ -73,7 +76,9 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
                 existing = _replay(session, idempotency_key, body_hash)
                 if existing is not None:
                     return existing, False
-            case = _new_case(intake, decision, idempotency_key, body_hash, source, language)
+            case = _new_case(intake, decision, idempotency_key, body_hash, source, language=language,
+                             external_reference=external_reference, contact_name=contact_name,
+                             contact_detail=contact_detail)
             session.add(case)
             session.flush()  # the case row first: the event refers to it
             record_event(session, action=SUBMITTED, actor=actor, case_id=case.id,
@@ -119,7 +124,8 @@ def _replay(session: Session, key: str, digest: str | None) -> Case | None:
 
 
 def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str | None,
-              source: Source, language: str | None = None) -> Case:
+              source: Source, *, language: str | None = None, external_reference: str | None = None,
+              contact_name: str | None = None, contact_detail: str | None = None) -> Case:
     return Case(
         reference=new_reference(),
         source=source,
@@ -134,6 +140,9 @@ def _new_case(intake: Intake, decision: Decision, key: str | None, digest: str |
         body_hash=digest,
         appointment_date=intake.appointment_date,
         language=language,
+        external_reference=external_reference or None,
+        contact_name=contact_name or None,
+        contact_detail=contact_detail or None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 # status -> (title, message); anything unlisted gets the 500 words with its own status.
 PAGES = {
     400: (N_("Something was wrong with that request"), N_("Please go back and try again.")),
+    403: (N_("You cannot open this page"), N_("Please go back to the start.")),
     404: (N_("Page not found"), N_("If you typed the web address, check it is correct. Result pages can only be "
                                    "opened in the browser that sent the answers.")),
     405: (N_("Page not found"), N_("Please start again from the first page.")),
@@ -29,6 +30,10 @@ EXPIRED = (N_("This page has expired"), N_("For your security, pages expire afte
 
 
 def render_error(status: int, title: str | None = None, message: str | None = None) -> tuple[str, int]:
+    """The error page for `status`: staff get theirs inside the practitioner area, patients the friendly one."""
+    if status == 403 and request.blueprint == "practitioner":
+        # Staff are told which role the page needs, with their own navigation, not the patients' words.
+        return render_template("practitioner/forbidden.html", role="admin"), 403
     default_title, default_message = PAGES.get(status, PAGES[500])
     return render_template("errors/error.html", status=status, title=title or default_title,
                            message=message or default_message), status

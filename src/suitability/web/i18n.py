@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException
 from ..deciding.localise import language_of, localise
 from ..decision import Decision
 from ..intake import Intake
-from ..screening import default_screener
 from .assets import web_dir
+from .database import get_screener
 
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}  # code -> the language's name in itself
 SESSION_KEY = "lang"
@@ -42,7 +42,7 @@ def page_language() -> str:
 def localised(decision: Decision, intake: Intake | None = None) -> Decision:
     """The decision's patient texts in this request's language, from the rule set that made it (else the one
     serving now: a text it does not have stays as decided). `intake` rewords what is asked again on the day."""
-    screener = default_screener()
+    screener = get_screener()
     ruleset = screener.ruleset_for(decision.ruleset_version) or screener.ruleset
     return localise(decision, ruleset, language_of(page_language(), ruleset), intake)
 

@@ -10,4 +10,4 @@ bp = Blueprint("patient", __name__)
 bp.before_request(state.refresh)
 bp.after_request(state.stamp)
 
-from . import form_views, submit_views  # noqa: F401 - the views register themselves on `bp`
+from . import contact_views, form_views, submit_views  # noqa: F401 - the views register themselves on `bp`

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from ...intake import MAX_TREATMENTS
 from ..i18n import _, page_language, translated
-from . import bp, navigation, state
+from . import bp, contact_views, navigation, state
 from .answers import intake_errors, read_page, unanswered
 from .grouping import details_page, ticks
 from .groups import NONE, NOT_SURE
@@ -131,6 +131,8 @@ def check() -> View:
     """Check your answers: every answer with a Change link, what is missing, and the send button."""
     if not state.has_consent():
         return redirect(url_for("patient.start"))
+    if contact_views.missing() and state.answers() and not unanswered(state.answers()):
+        return redirect(url_for("patient.contact_page"))  # the clinic's own step, once the questions are done
     answers = state.answers()
     missing = unanswered(answers)
     errors = {q.name: _("Answer this question: %(question)s", question=_(q.text)) for q in missing}
@@ -139,7 +141,7 @@ def check() -> View:
     change = _change_links(answers)
     links = {name: change(name) for name in errors}
     return render_template("patient/check.html", sections=summary(answers), errors=errors, links=links,
-                           token=state.issue_token(), change=change,
+                           token=state.issue_token(), change=change, contact=contact_views.contact(),
                            back=_url(navigation.before(None, answers)))
 
 

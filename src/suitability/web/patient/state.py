@@ -38,7 +38,7 @@ def refresh() -> None:
     idle = int(current_app.config["PATIENT_IDLE_MINUTES"]) * 60
     seen = session.get("seen")
     if seen is not None and now - int(seen) > idle:
-        for key in ("consent", "answers", "tokens"):
+        for key in ("consent", "answers", "tokens", "contact"):
             session.pop(key, None)
     if (session.get("consent") or session.get("cases")) and (
             seen is None or abs(now - int(seen)) >= min(60, idle // 10)):
@@ -96,3 +96,4 @@ def finish(case_id: str) -> None:
     remember_case(case_id)
     session.pop("answers", None)
     session.pop("consent", None)
+    session.pop("contact", None)

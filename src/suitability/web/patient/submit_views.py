@@ -12,7 +12,7 @@ from ...services.submission import Source, body_hash, intake_of, stored_case, su
 from ..database import get_db, get_events
 from ..i18n import _, page_language
 from ..observe import app_screener
-from . import bp, state
+from . import bp, contact_views, state
 from .answers import to_intake, unanswered
 from .form_views import View
 from .present import present, sent_at
@@ -30,8 +30,10 @@ def send() -> View:
     answers = state.answers()
     if not answers:  # already sent from this browser: a late retry of the same button
         return _already_sent(key)
-    if not state.has_consent() or unanswered(answers):
+    if not state.has_consent() or unanswered(answers) or contact_views.missing():
         return redirect(url_for("patient.check"))
+    given = contact_views.contact() if contact_views.collecting() else None
+    name, detail = given if given is not None else (None, None)
     try:
         intake = to_intake(answers, state.today())
     except ValidationError:
@@ -39,7 +41,8 @@ def send() -> View:
     digest = body_hash(intake.model_dump_json(exclude={"screening_date"}))
     try:
         submission = submit(get_db(), intake, screener=app_screener("web"), events=get_events(), source=Source.WEB,
-                            idempotency_key=key, body_hash=digest, language=page_language())
+                            idempotency_key=key, body_hash=digest, language=page_language(),
+                            contact_name=name, contact_detail=detail)
     except IdempotencyConflict:
         flash(_("Your answers changed after you opened this page. Please check them and send them again."))
         return redirect(url_for("patient.check"))

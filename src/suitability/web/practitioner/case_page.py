@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...clock import fmt_date
+from ...deciding.what_would_change import decisive_findings
 from ...decision import Decision, DepthLimit, Finding
 from ...rules.loading import RuleSet
 from ...storage.models import AuditEvent, Case
@@ -16,6 +17,7 @@ from ...vocabulary import Area, Concern
 from ..i18n import _
 from ..patient.labels import LABELS
 from ..patient.present import SummaryRow, summary
+from .plain_words import action_words, outcome_words
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,21 @@ def answer_sections(case: Case) -> list[tuple[Any, list[SummaryRow]]]:
     return summary(answers_of(case.intake))
 
 
+def reasons(decision: Decision) -> list[str]:
+    """Why the rules decided as they did, in the rule titles' words: the findings that set the outcome first,
+    then the rest, each once."""
+    decisive = decisive_findings(decision)
+    return list(dict.fromkeys(f.title for f in [*decisive, *decision.findings]))
+
+
+def notable_answers(sections: list[tuple[Any, list[SummaryRow]]]) -> list[SummaryRow]:
+    """The answers a practitioner must see at once: every one that is not a plain "No" nor left blank."""
+    quiet = {"No", "Left blank", "Not answered"}
+    return [row for _, rows in sections for row in rows if row.answer not in quiet or row.missing]
+
+
 def treatments(case: Case, decision: Decision) -> list[Treatment]:
+    """The treatments asked for, each with the rules' depth limit (None: not to be treated as they stand)."""
     limits = {limit.treatment: limit for limit in decision.depth_limits}
     out = []
     for index, item in enumerate(case.intake.get("treatments") or []):
@@ -82,20 +98,20 @@ def history(events: list[AuditEvent], reviews: list[tuple[Review, User]]) -> lis
 
     Views (who opened the case) are left out: the page lists recent ones apart, and the audit keeps them all.
     """
-    items = [HistoryItem(e.at, e.actor, e.action.replace("_", " ").replace(".", ": "),
+    items = [HistoryItem(e.at, e.actor, action_words(e.action),
                          f"rule set {e.ruleset_version}" if e.ruleset_version else "")
              for e in events if e.action != "case.reviewed" and e.action not in VIEWS]
     for review, user in reviews:
-        parts = [f"rule set {review.ruleset_version}, engine said {review.case_outcome.value.replace('_', ' ')}"]
+        parts = [f"rule set {review.ruleset_version}, the rules said {outcome_words(review.case_outcome).lower()}"]
         if review.depth_limits:
             parts.append("depth " + ", ".join(f"treatment {int(i) + 1}: {mm:g} mm"
                                                for i, mm in by_treatment(review.depth_limits)))
         if review.defer_until:
             parts.append(f"deferred to {fmt_date(review.defer_until)}")
         if review.override_reason:
-            parts.append(f"override: {review.override_reason.value} ({review.override_note})")
+            parts.append(f"override: {review.override_reason.value.replace('_', ' ')} ({review.override_note})")
         if review.note:
             parts.append(f"note: {review.note}")
-        items.append(HistoryItem(review.at, user.display_name, review.action.value.replace("_", " "),
+        items.append(HistoryItem(review.at, user.display_name, review.action.value.replace("_", " ").capitalize(),
                                  "; ".join(parts)))
     return sorted(items, key=lambda item: item.at)

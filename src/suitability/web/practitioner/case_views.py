@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,23 +22,29 @@ from ..database import get_db, get_events, get_screener
 from ..numbers import version_number
 from ..patient.form_views import View
 from . import bp
-from .case_page import answer_sections, history, sources, treatments
+from .case_page import answer_sections, history, notable_answers, reasons, sources, treatments
+from .plain_words import decision_changes, flag_words, outcome_words
 from .unaudited import not_audited
 
 ACTIONS = {
-    ReviewAction.APPROVE: "Approve",
-    ReviewAction.APPROVE_WITH_CONDITIONS: "Approve with conditions",
-    ReviewAction.DECLINE: "Decline",
-    ReviewAction.DEFER: "Defer to a date",
-    ReviewAction.REQUEST_INFORMATION: "Ask the patient for information",
+    ReviewAction.APPROVE: lazy_gettext("Approve"),
+    ReviewAction.APPROVE_WITH_CONDITIONS: lazy_gettext("Approve with conditions"),
+    ReviewAction.DECLINE: lazy_gettext("Decline"),
+    ReviewAction.DEFER: lazy_gettext("Defer to a date"),
+    ReviewAction.REQUEST_INFORMATION: lazy_gettext("Ask the patient for information"),
 }
 REASONS = {
-    OverrideReason.CLINICAL_JUDGEMENT: "Clinical judgement",
-    OverrideReason.PATIENT_INFORMED_CONSENT: "Patient informed and consents",
-    OverrideReason.INFORMATION_VERIFIED: "Information verified with the patient",
-    OverrideReason.ENGINE_ERROR: "The rules got this wrong",
-    OverrideReason.OTHER: "Other (say in the note)",
+    OverrideReason.CLINICAL_JUDGEMENT: lazy_gettext("Clinical judgement"),
+    OverrideReason.PATIENT_INFORMED_CONSENT: lazy_gettext("Patient informed and consents"),
+    OverrideReason.INFORMATION_VERIFIED: lazy_gettext("Information verified with the patient"),
+    OverrideReason.ENGINE_ERROR: lazy_gettext("The rules got this wrong"),
+    OverrideReason.OTHER: lazy_gettext("Other (say in the note)"),
 }
+STATUSES = {"open": lazy_gettext("Open: waiting for a decision"), "decided": lazy_gettext("Decided"),
+            "needs_information": lazy_gettext("Waiting for information from the patient")}
+SOURCES = {"web": lazy_gettext("from the patient form"), "api": lazy_gettext("by another system (API)"),
+           "fhir": lazy_gettext("by another system (FHIR)")}
+PHASES = {"before": lazy_gettext("Before"), "day_of": lazy_gettext("On the day"), "after": lazy_gettext("After")}
 
 
 def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
@@ -64,12 +72,17 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
     rows = treatments(case, decision)
     shown = form or {"version": str(case.review_version),
                      **{f"depth-{t.index}": f"{t.limit.limit_mm:g}" for t in rows if t.limit}}
+    sections = answer_sections(case)
+    titles = {rule.id: rule.title for rule in (ruleset.rules if ruleset is not None else ())}
+    titles.update({f.rule_id: f.title for f in decision.findings})
     return render_template(
-        "practitioner/case.html", case=case, decision=decision, sections=answer_sections(case),
-        treatments=rows, findings=[(f, sources(f, ruleset)) for f in decision.findings],
-        history=history(events, reviews), actions=ACTIONS, reasons=REASONS, form=shown, errors=errors or {},
-        conflict=conflict, fmt_date=fmt_date, max_depth=MAX_DEPTH_MM,
-        decided_reviews=len(reviews), viewers=viewers, recent_minutes=int(recent.total_seconds() // 60)), status
+        "practitioner/case.html", case=case, decision=decision, sections=sections, notable=notable_answers(sections),
+        reasons=reasons(decision), treatments=rows, findings=[(f, sources(f, ruleset)) for f in decision.findings],
+        changes=decision_changes(decision), titles=titles, history=history(events, reviews), actions=ACTIONS,
+        reasons_for_override=REASONS, form=shown, errors=errors or {}, conflict=conflict, fmt_date=fmt_date,
+        max_depth=MAX_DEPTH_MM, decided_reviews=len(reviews), viewers=viewers,
+        recent_minutes=int(recent.total_seconds() // 60), outcome_words=outcome_words, flag_words=flag_words,
+        status_words=STATUSES, source_words=SOURCES, phase_words=PHASES), status
 
 
 @bp.get("/case/<case_id>")
@@ -83,7 +96,7 @@ def _proposal(form: dict[str, str], treatments_count: int) -> Proposal:
     try:
         action = ReviewAction(form.get("action", ""))
     except ValueError:
-        raise ReviewRefused({"action": "Choose what to do with this case"}) from None
+        raise ReviewRefused({"action": _("Choose what to do with this case")}) from None
     limits: dict[int, float] = {}
     for index in range(treatments_count):
         text = form.get(f"depth-{index}", "").strip()
@@ -91,19 +104,19 @@ def _proposal(form: dict[str, str], treatments_count: int) -> Proposal:
             try:
                 limits[index] = float(text)
             except ValueError:
-                problems[f"depth-{index}"] = "Enter the depth in millimetres, like 0.5"
+                problems[f"depth-{index}"] = _("Enter the depth in millimetres, like 0.5")
     defer_until = None
     if form.get("defer_until", "").strip():
         try:
             defer_until = dt.date.fromisoformat(form["defer_until"].strip())
         except ValueError:
-            problems["defer_until"] = "Enter a real date, for example 2027-03-27"
+            problems["defer_until"] = _("Enter a real date, for example 2027-03-27")
     reason = None
     if form.get("override_reason"):
         try:
             reason = OverrideReason(form["override_reason"])
         except ValueError:
-            problems["override_reason"] = "Choose one of the override reasons"
+            problems["override_reason"] = _("Choose one of the override reasons")
     if problems:
         raise ReviewRefused(problems)
     return Proposal(action, limits, defer_until, reason, form.get("override_note", "")[:2000],
@@ -130,5 +143,5 @@ def decide(case_id: str) -> View:
         return _page(case_id, conflict=True, status=409)
     except StorageError:
         abort(503)
-    flash(f"Decision recorded: {ACTIONS[proposal.action].lower()}.")
+    flash(_("Decision recorded: %(action)s.", action=str(ACTIONS[proposal.action]).lower()))
     return redirect(url_for("practitioner.case", case_id=case_id), code=303)

@@ -33,6 +33,7 @@ from ..patient.form_views import View
 from ..patient.labels import NOT_SURE
 from ..patient.questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Question
 from . import bp
+from .plain_words import day_words, decision_changes, depth_lines, outcome_words
 from .rescreen_views import present
 from .unaudited import not_audited
 
@@ -205,7 +206,14 @@ def checkin_result(case_id: str) -> View:
                 _label(name, after_intake.get(name)))
                for name in QUESTIONS if name in after_intake or name in (row.previous_intake or {})
                if (row.previous_intake or {}).get(name) != after_intake.get(name)]
-    difference = present(compare(facts, before, row.decision)) if before else None
+    try:
+        titles = {rule.id: rule.title for rule in get_screener().ruleset.rules}
+    except SuitabilityError:
+        titles = {}
+    titles.update({f["rule_id"]: f["title"] for f in row.decision.get("findings") or []})
+    difference = present(compare(facts, before, row.decision), titles) if before else None
     return render_template("practitioner/checkin_result.html", case=case, row=row, decision=row.decision,
-                           difference=difference, changed=changed, fmt_date=fmt_date,
-                           is_current=latest == len(rows) - 1)
+                           difference=difference, changed=changed, fmt_date=fmt_date, day=day_words,
+                           is_current=latest == len(rows) - 1, outcome_words=outcome_words,
+                           changes=decision_changes(row.decision), depth=depth_lines(row.decision, after_intake))
+

@@ -13,6 +13,7 @@ from .case_page import by_treatment
 
 COLUMNS = ("reference", "case_id", "submitted_at", "engine_outcome", "ruleset_version", "profile", "decision",
            "depth_limits_mm", "defer_until", "override_reason", "override_note", "note", "reviewer", "decided_at")
+CONTACT_COLUMNS = ("contact_name", "contact_detail")
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
@@ -33,13 +34,15 @@ def row(review: Review, case: Case, user: User) -> list[str]:
         user.username, review.at.isoformat(timespec="seconds"))]
 
 
-def decisions_csv(rows: Iterable[tuple[Review, Case, User]]) -> str:
-    """The header and one line per decision."""
+def decisions_csv(rows: Iterable[tuple[Review, Case, User]], *, contact: bool = False) -> str:
+    """The header and one line per decision; `contact` adds the patient's name and contact (audited by the
+    caller: a case's contact leaves the system only with an audit event)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + (CONTACT_COLUMNS if contact else ()))
     for review, case, user in rows:
-        writer.writerow(row(review, case, user))
+        extra = [cell(case.contact_name), cell(case.contact_detail)] if contact else []
+        writer.writerow(row(review, case, user) + extra)
     return out.getvalue()
 
 

@@ -5,29 +5,40 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import lazy_gettext
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
+from ... import clock
 from ...errors import SuitabilityError
 from ...rules.catalogue import TIER_NAMES, topics
-from ...screening import default_screener
 from ...storage import ReviewStatus, StorageError
 from ...storage.errors import ViewNotAudited
-from ...storage.review_queue import decisions_between
+from ...storage.review_queue import SEARCH_LENGTH, Appointments, decisions_between
 from ...storage.review_queue import queue as load_queue
-from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view
+from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view, record_views
 from ...vocabulary import Outcome
-from ..database import get_db
+from ..database import get_db, get_screener
 from ..numbers import whole_number
 from ..patient.form_views import View
 from . import bp
 from .export import decisions_csv, export_filename
+from .plain_words import outcome_words
+from .queue_rows import queue_row
 from .unaudited import not_audited
 
 STATUSES = {"open": ReviewStatus.OPEN, "decided": ReviewStatus.DECIDED,
             "needs_information": ReviewStatus.NEEDS_INFORMATION, "all": None}
+STATUS_WORDS = {"open": lazy_gettext("open"), "decided": lazy_gettext("decided"),
+                "needs_information": lazy_gettext("waiting for information"), "all": lazy_gettext("any")}
+ORDERS = {"newest": lazy_gettext("newest first"), "oldest": lazy_gettext("oldest first"),
+          "appointment": lazy_gettext("by appointment date")}
+WHEN = {"": lazy_gettext("any day"), "today": lazy_gettext("today"), "week": lazy_gettext("this week"),
+        "range": lazy_gettext("between these dates")}
+SCOPES = {"flagged": lazy_gettext("flagged for review"), "every": lazy_gettext("every case")}
 MAX_EXPORT_DAYS = 366
+CONTACT_EXPORTED = "case.contact_exported"
 EXPORT_DAYS = (dt.date(1970, 1, 1), dt.date(9998, 12, 31))
 
 
@@ -36,18 +47,52 @@ def _choice(name: str, allowed: Collection[str], default: str) -> str:
     return value if value in allowed else default
 
 
+def _day(name: str) -> dt.date | None:
+    """A day from the query (ISO, as a date field sends it), or None."""
+    try:
+        day = dt.date.fromisoformat(request.args.get(name, "").strip())
+    except ValueError:
+        return None
+    return day if EXPORT_DAYS[0] <= day <= EXPORT_DAYS[1] else None
+
+
+def _appointments(when: str, today: dt.date, due: bool) -> tuple[Appointments, dict[str, str]]:
+    """The appointment filter the query asks for, and the range it is as ISO days for the form."""
+    if when == "today":
+        start: dt.date | None = today
+        end: dt.date | None = today
+    elif when == "week":  # the clinic's week, Monday to Sunday
+        start = today - dt.timedelta(days=today.weekday())
+        end = start + dt.timedelta(days=6)
+    elif when == "range" or (not when and (request.args.get("from") or request.args.get("to"))):
+        start, end = _day("from"), _day("to")
+        if start is not None and end is not None and end < start:
+            start, end = end, start
+    else:
+        start = end = None
+    shown = {"from": start.isoformat() if start else "", "to": end.isoformat() if end else ""}
+    return Appointments(start, end, due), shown
+
+
 @bp.get("/")
 def queue() -> View:
+    """The queue: flagged (or every) case filtered by status, outcome, appointment days and one search box."""
     status = _choice("status", STATUSES, "open")
     outcomes = {o.value: o for o in Outcome if o is not Outcome.SUITABLE}
     outcome = _choice("outcome", {"": None, **outcomes}, "")
-    order = _choice("order", {"newest": 1, "oldest": 1}, "newest")
+    order = _choice("order", ORDERS, "newest")
+    when = _choice("when", WHEN, "")
+    scope = _choice("scope", SCOPES, "flagged")
+    due = request.args.get("due") == "1"
     page = request.args.get("page", "1")
-    search = request.args.get("reference", "")[:40]
+    search = request.args.get("reference", "")[:SEARCH_LENGTH]
+    today = clock.today(current_app.config["CLINIC_ZONE"])
+    appointments, days = _appointments(when, today, due)
     try:
         with get_db().session() as session:
             found = load_queue(session, status=STATUSES[status], outcome=outcomes.get(outcome),
-                               reference=search, oldest_first=order == "oldest",
+                               search=search, oldest_first=order == "oldest", by_appointment=order == "appointment",
+                               appointments=appointments, flagged_only=scope == "flagged",
                                page=whole_number(page, 6) or 1)
             if search.strip():  # what was looked for and found; shown only once that is stored
                 record_view(session, action=QUEUE_SEARCHED, actor=current_user.username,
@@ -56,9 +101,12 @@ def queue() -> View:
         return not_audited()
     except StorageError:
         abort(503)
-    filters = {"status": status, "outcome": outcome, "order": order, "reference": search}
+    filters = {"status": status, "outcome": outcome, "order": order, "reference": search, "when": when,
+               "scope": scope, **days, **({"due": "1"} if due else {})}
     return render_template("practitioner/queue.html", found=found, filters=filters, statuses=STATUSES,
-                           outcomes=outcomes)
+                           outcomes=outcomes, rows=[queue_row(c, today) for c in found.cases], status_words=STATUS_WORDS,
+                           outcome_words=outcome_words, orders=ORDERS, whens=WHEN, scopes=SCOPES,
+                           filtering=appointments.filtering, fmt_date=clock.fmt_date)
 
 
 def _date(name: str) -> dt.date | None:
@@ -74,18 +122,27 @@ def _date(name: str) -> dt.date | None:
 def export() -> View:
     if "start" not in request.args:
         today = dt.date.today()
-        return render_template("practitioner/export.html", start=today.replace(day=1), end=today, error=None)
+        return render_template("practitioner/export.html", start=today.replace(day=1), end=today, error=None,
+                               collect_contact=current_app.config.get("COLLECT_CONTACT"))
     start, end = _date("start"), _date("end")
     if start is None or end is None or end < start or (end - start).days > MAX_EXPORT_DAYS:
         return render_template("practitioner/export.html", start=start, end=end,
+                               collect_contact=current_app.config.get("COLLECT_CONTACT"),
                                error=f"Enter a first and last day, at most {MAX_EXPORT_DAYS} days apart."), 400
+    contact = bool(current_app.config.get("COLLECT_CONTACT")) and request.args.get("contact") == "1"
     try:
         with get_db().session() as session:
             decisions = decisions_between(session, start, end)
-            body = decisions_csv(decisions)
+            body = decisions_csv(decisions, contact=contact)
+            cases = list(dict.fromkeys((c.id, c.ruleset_version) for _, c, _ in decisions if c.contact_name
+                                       or c.contact_detail)) if contact else []
             # Who took a copy of which decisions off the system, and when; if that is not stored, no copy is sent.
             record_view(session, action=DECISIONS_EXPORTED, actor=current_user.username,
-                        detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions)})
+                        detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions),
+                                **({"contact": True} if contact else {})})
+            if cases:  # each case whose contact left the system says so in its own history
+                record_views(session, action=CONTACT_EXPORTED, actor=current_user.username, cases=cases,
+                             detail={"start": start.isoformat(), "end": end.isoformat()})
     except ViewNotAudited:
         return not_audited()
     except (StorageError, SQLAlchemyError):
@@ -98,7 +155,7 @@ def export() -> View:
 @bp.get("/rules")
 def catalogue() -> View:
     try:
-        ruleset = default_screener().ruleset
+        ruleset = get_screener().ruleset
     except SuitabilityError:
         abort(503)
     return render_template("practitioner/catalogue.html", ruleset=ruleset, topics=topics(ruleset),

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tests.common.review_support import decide, errors_in, make_app, make_user, sign_in, store_case
 
+from suitability.screening import default_screener
 from suitability.storage import AuditEvent, Case, ReviewStatus, decision_of
 from suitability.storage.integration_models import WebhookDelivery
 from suitability.storage.review_models import OverrideReason, Review, ReviewAction
@@ -53,14 +54,15 @@ def test_the_case_page_shows_the_decision_its_reasons_sources_and_answers(
         assert str(escape(finding.rationale)) in html
         for source in finding.sources:
             assert f"<code>{source}</code>" in html
-    for limit in decision.depth_limits:
-        assert f"<code>{limit.set_by}</code>" in html
+    titles = {rule.id: rule.title for rule in default_screener().ruleset.rules}
+    for limit in decision.depth_limits:  # the rule that set each limit, by its title
+        assert str(escape(titles[limit.set_by])) in html and f"<code>{limit.set_by}</code>" not in html
     assert decision.earliest_date is not None and "Earliest date" in html
     assert decision.headline is not None and 'id="appointment-too-early"' in html
     assert str(escape(decision.headline)) in html
     assert "Cheeks: acne scars" in html  # the answers in the patient's words
     assert str(escape(QUESTIONS["cold_sore_now"].text)) in html
-    assert "case: submitted" in html  # the history starts with the submission
+    assert "Answers sent" in html and "case: submitted" not in html  # the history starts with the submission
 
 
 @pytest.mark.parametrize("outcome", ["review", "suitable_with_precautions"])

@@ -84,8 +84,8 @@ def test_a_check_in_shows_the_new_decision_and_what_changed(app: Flask, client: 
     status, location = post(client, case_id, **all_no(pregnant="yes"))
     assert (status, location) == (303, f"/practitioner/case/{case_id}/check-in/result")
     html = html_lib.unescape(client.get(location).get_data(as_text=True))
-    assert re.search(r'id="new-outcome">not suitable<', html)
-    assert "suitable → not suitable" in html
+    assert re.search(r'id="new-outcome">Not suitable<', html)
+    assert "from suitable to not suitable" in html and "→" not in html
     answers = html.split('id="checkin-answers"', 1)[1].split("</table>", 1)[0]
     assert QUESTIONS["pregnant"].text in answers and "<td>No</td><td>Yes</td>" in answers
     intake, decision, version, history = stored_state(app, case_id)
@@ -171,8 +171,8 @@ def test_the_case_page_links_to_the_check_in_and_shows_it_in_the_history(app: Fl
     assert "checked in" not in before
     assert post(client, case_id, **all_no(pregnant="yes"))[0] == 303
     after = client.get(f"/practitioner/case/{case_id}").get_data(as_text=True)
-    assert re.search(r'id="engine-outcome">not suitable<', after)
-    assert "case: checked in" in after
+    assert re.search(r'id="engine-outcome"><strong>Not suitable</strong><', after)
+    assert "Checked in" in after and "case: checked in" not in after
 
 
 def test_the_case_page_warns_when_answers_have_run_out_and_a_check_in_clears_it(

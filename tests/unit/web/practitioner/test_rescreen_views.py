@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select, update
 
 from tests.common.rescreen_samples import peel, sample_intake
@@ -89,9 +90,9 @@ def test_preview_shows_each_open_case_that_would_change_and_accept_applies_exact
     page = signed_in.get("/practitioner/rescreen").get_data(as_text=True)
     assert deferred.reference in page and capped.reference in page
     assert decided.reference not in page and unchanged.reference not in page
-    assert "suitable with precautions → defer" in page
-    assert "Depth, treatment 2 (forehead): 0.5 mm → 0.25 mm" in page
-    assert "Newly applies: peel-superficial" in page
+    assert "from suitable with precautions to not yet: defer to a later date" in page
+    assert "Depth, treatment 2 (forehead): from 0.5 mm to 0.25 mm" in page and "→" not in page
+    assert "Newly applies: " + str(escape(changed_screener.ruleset.rule("peel-superficial").title)) in page
     assert "3 open cases screened" in page and "2 would change" in page
 
     fields = form_of(page)
