@@ -111,6 +111,7 @@ MODEL_MODULES = (
     "suitability.api.models",
     "suitability.storage.review_models",
     "suitability.storage.history",
+    "suitability.storage.case_rules",
     "suitability.storage.archive",
     "suitability.storage.sign_in_throttle",
     "suitability.storage.approvals",

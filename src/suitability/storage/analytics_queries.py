@@ -1,0 +1,112 @@
+"""The SQL behind rule analytics: counts grouped in the database, never every case loaded into Python.
+
+Every function takes a session and a period of whole UTC days, `since` (inclusive) to `until` (exclusive), as
+aware datetimes. Cases count by when they were stored; practitioner decisions by when they were recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..vocabulary import Outcome
+from .case_rules import CaseRule
+from .errors import StorageError
+from .models import Case
+from .review_models import OverrideReason, Review, ReviewAction
+
+# Asking for more information decides nothing about the engine's outcome, and can never be an override: counting
+# it would lower every override rate.
+NOT_A_DECISION = ReviewAction.REQUEST_INFORMATION
+
+
+@dataclass(frozen=True)
+class RuleCounts:
+    """One rule's raw figures over a period."""
+
+    fired: int = 0
+    decided: int = 0
+    decisions: int = 0
+    overrides: int = 0
+    reasons: tuple[tuple[OverrideReason, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class OverriddenCase:
+    """A practitioner decision that overrode a rule: the case behind an override rate."""
+
+    case_id: str
+    reference: str
+    at: dt.datetime
+    action: ReviewAction
+    reason: OverrideReason | None
+
+
+def _in(column: ColumnElement[dt.datetime], since: dt.datetime, until: dt.datetime) -> ColumnElement[bool]:
+    return and_(column >= since, column < until)
+
+
+def rule_counts(session: Session, since: dt.datetime, until: dt.datetime) -> dict[str, RuleCounts]:
+    """Rule id -> its figures: cases it fired in and decided, decisions on those cases and overrides among them."""
+    decided = func.sum(case((CaseRule.decided, 1), else_=0))
+    cases = (select(CaseRule.rule_id, func.count(), decided)
+             .join(Case, Case.id == CaseRule.case_id)
+             .where(_in(Case.created_at, since, until)).group_by(CaseRule.rule_id))
+    reviews = (select(CaseRule.rule_id, Review.override_reason, func.count())
+               .join(CaseRule, and_(CaseRule.case_id == Review.case_id, CaseRule.decided))
+               .where(_in(Review.at, since, until), Review.action != NOT_A_DECISION)
+               .group_by(CaseRule.rule_id, Review.override_reason))
+    try:
+        found = {rule: [int(fired), int(made or 0), 0, 0, {}] for rule, fired, made in session.execute(cases)}
+        for rule, reason, count in session.execute(reviews):
+            row = found.setdefault(rule, [0, 0, 0, 0, {}])
+            row[2] += int(count)
+            if reason is not None:
+                row[3] += int(count)
+                row[4][OverrideReason(reason)] = int(count)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not count rule figures ({type(exc).__name__})") from exc
+    return {rule: RuleCounts(fired, made, decisions, overrides,
+                             tuple(sorted(reasons.items(), key=lambda item: list(OverrideReason).index(item[0]))))
+            for rule, (fired, made, decisions, overrides, reasons) in found.items()}
+
+
+def _day(session: Session) -> ColumnElement[dt.date]:
+    """The UTC calendar day of a case's storing, in the database's own terms."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", Case.created_at), Date)
+    return func.date(Case.created_at)
+
+
+def outcomes_by_day(session: Session, since: dt.datetime, until: dt.datetime) -> dict[tuple[dt.date, Outcome], int]:
+    """(UTC day, current outcome) -> cases stored that day with that outcome."""
+    day = _day(session).label("day")
+    query = (select(day, Case.outcome, func.count()).where(_in(Case.created_at, since, until))
+             .group_by(day, Case.outcome))
+    try:
+        rows = session.execute(query).all()
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not count outcomes ({type(exc).__name__})") from exc
+    counted: dict[tuple[dt.date, Outcome], int] = {}
+    for when, outcome, count in rows:
+        when = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when))
+        counted[(when, Outcome(outcome))] = int(count)
+    return counted
+
+
+def overridden_cases(session: Session, rule_id: str, since: dt.datetime, until: dt.datetime, *,
+                     limit: int = 50) -> list[OverriddenCase]:
+    """The newest overrides of decisions `rule_id` made, at most `limit`."""
+    query = (select(Case.id, Case.reference, Review.at, Review.action, Review.override_reason)
+             .join(Review, Review.case_id == Case.id)
+             .join(CaseRule, and_(CaseRule.case_id == Case.id, CaseRule.rule_id == rule_id, CaseRule.decided))
+             .where(_in(Review.at, since, until), Review.override_reason.is_not(None))
+             .order_by(Review.at.desc(), Review.id.desc()).limit(limit))
+    try:
+        return [OverriddenCase(*row) for row in session.execute(query)]
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not list overridden cases ({type(exc).__name__})") from exc

@@ -1,0 +1,55 @@
+"""`case_rules`: which rules fired in each case's current decision and which of them decided it.
+
+A copy of the findings in the case's decision document, kept so rule analytics count with one indexed GROUP BY
+instead of reading every decision document. `replace_case_rules` is called wherever a decision is recorded
+(history.record_decision: submission, accepted re-screen, check-in), so the rows always follow the case's
+current decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, String, delete
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..vocabulary import Outcome
+from .models import Base
+
+
+class CaseRule(Base):
+    """One rule that fired in a case's current decision; `decided` when it set the case's outcome."""
+
+    __tablename__ = "case_rules"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    decided: Mapped[bool] = mapped_column(Boolean)
+
+    def __repr__(self) -> str:
+        return f"<CaseRule {self.rule_id} {'decided' if self.decided else 'fired'}>"
+
+
+def rules_of(document: Mapping[str, Any]) -> dict[str, bool]:
+    """Rule id -> whether it decided, from a stored decision document.
+
+    A rule decided the case when one of its findings has the decision's own outcome (several rules can; a
+    `suitable` decision has none). A document that cannot be read yields no rows rather than an error.
+    """
+    outcome = document.get("outcome")
+    found: dict[str, bool] = {}
+    for finding in document.get("findings") or ():
+        if not isinstance(finding, Mapping) or not isinstance(finding.get("rule_id"), str):
+            continue
+        rule_id = finding["rule_id"][:100]
+        decided = outcome != Outcome.SUITABLE.value and finding.get("outcome") == outcome
+        found[rule_id] = found.get(rule_id, False) or decided
+    return found
+
+
+def replace_case_rules(session: Session, case_id: str, document: Mapping[str, Any]) -> None:
+    """Make the case's rows those of `document`, in the caller's transaction (the caller commits)."""
+    session.execute(delete(CaseRule).where(CaseRule.case_id == case_id))
+    session.add_all(CaseRule(case_id=case_id, rule_id=rule_id, decided=decided)
+                    for rule_id, decided in rules_of(document).items())
