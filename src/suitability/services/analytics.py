@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..ruleset import RuleSet
-from ..storage.analytics_queries import OverriddenCase, RuleCounts, outcomes_by_day, overridden_cases, rule_counts
+from ..storage.analytics_queries import OverriddenCase, RuleCounts, outcomes_by_range, overridden_cases, rule_counts
 from ..storage.review_models import OverrideReason
 from ..vocabulary import Outcome
 
@@ -89,8 +89,7 @@ class Period:
     @property
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """The period as [since, until) in aware UTC datetimes."""
-        since = dt.datetime.combine(self.start, dt.time(), dt.UTC)
-        return since, dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
+        return _utc(self.start), _utc(self.end + dt.timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -146,17 +145,24 @@ class RuleReport:
                             key=lambda r: (-(r.rate or 0), -r.decisions, r.rule_id)))
 
 
-def _weeks(period: Period, days: dict[tuple[dt.date, Outcome], int]) -> tuple[Week, ...]:
+def week_ranges(period: Period) -> list[tuple[dt.date, dt.date]]:
+    """The period's weeks, Monday to Sunday, the first and last clipped to the period: (first day, day after)."""
     monday = period.start - dt.timedelta(days=period.start.weekday())
-    weeks = []
+    ranges = []
     while monday <= period.end:
-        counts = {outcome: 0 for outcome in Outcome}
-        for (day, outcome), count in days.items():
-            if monday <= day < monday + dt.timedelta(days=7):
-                counts[outcome] += count
-        weeks.append(Week(max(monday, period.start), tuple(counts.items())))
+        ranges.append((max(monday, period.start), min(monday + dt.timedelta(days=7), period.end + dt.timedelta(days=1))))
         monday += dt.timedelta(days=7)
-    return tuple(weeks)
+    return ranges
+
+
+def _weeks(session: Session, period: Period) -> tuple[Week, ...]:
+    ranges = week_ranges(period)
+    counted = outcomes_by_range(session, [(_utc(first), _utc(after)) for first, after in ranges])
+    return tuple(Week(first, tuple((o, counted.get((_utc(first), o), 0)) for o in Outcome)) for first, _ in ranges)
+
+
+def _utc(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
 def rule_analytics(session: Session, period: Period, alert: OverrideAlert,
@@ -172,7 +178,7 @@ def rule_analytics(session: Session, period: Period, alert: OverrideAlert,
         title, topic = known.get(rule_id, (rule_id, ""))
         rules.append(RuleFigures(rule_id, title, topic, got.fired, got.decided, got.decisions, got.overrides,
                                  got.reasons, alert.passes(got.overrides, got.decisions)))
-    return RuleReport(period, alert, tuple(rules), _weeks(period, outcomes_by_day(session, since, until)))
+    return RuleReport(period, alert, tuple(rules), _weeks(session, period))
 
 
 def cases_behind(session: Session, rule_id: str, period: Period, limit: int = 50) -> list[OverriddenCase]:

@@ -27,24 +27,27 @@ def upgrade() -> None:
                   nullable=False),
         sa.Column("rule_id", sa.String(100), nullable=False),
         sa.Column("decided", sa.Boolean(), nullable=False),
+        sa.Column("case_created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("case_id", "rule_id", name="pk_case_rules"),
     )
-    op.create_index("ix_case_rules_rule_id", "case_rules", ["rule_id"])
+    op.create_index("ix_case_rules_period", "case_rules", ["rule_id", "case_created_at", "decided"])
+    op.create_index("ix_cases_outcome_period", "cases", ["outcome", "created_at"])
     _fill()
 
 
 def _fill() -> None:
     """The cases stored before this revision get their rows from their own decision document."""
     bind = op.get_bind()
-    cases = sa.table("cases", sa.column("id", sa.String), sa.column("decision", sa.JSON))
+    cases = sa.table("cases", sa.column("id", sa.String), sa.column("decision", sa.JSON),
+                     sa.column("created_at", sa.DateTime(timezone=True)))
     rows = sa.table("case_rules", sa.column("case_id", sa.String), sa.column("rule_id", sa.String),
-                    sa.column("decided", sa.Boolean))
+                    sa.column("decided", sa.Boolean), sa.column("case_created_at", sa.DateTime(timezone=True)))
     pending: list[dict[str, object]] = []
-    for case_id, document in bind.execute(sa.select(cases.c.id, cases.c.decision)).all():
+    for case_id, document, created in bind.execute(sa.select(cases.c.id, cases.c.decision, cases.c.created_at)).all():
         if isinstance(document, str):  # a driver that hands JSON back as text
             document = json.loads(document)
         if isinstance(document, dict):
-            pending += [{"case_id": case_id, "rule_id": rule_id, "decided": decided}
+            pending += [{"case_id": case_id, "rule_id": rule_id, "decided": decided, "case_created_at": created}
                         for rule_id, decided in rules_of(document).items()]
         if len(pending) >= BATCH:
             bind.execute(sa.insert(rows), pending)
@@ -67,5 +70,6 @@ def rules_of(document: dict[str, object]) -> dict[str, bool]:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_case_rules_rule_id", table_name="case_rules")
+    op.drop_index("ix_cases_outcome_period", table_name="cases")
+    op.drop_index("ix_case_rules_period", table_name="case_rules")
     op.drop_table("case_rules")
