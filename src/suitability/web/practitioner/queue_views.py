@@ -1,4 +1,4 @@
-"""The queue of flagged cases, the CSV export of decisions, and the rule catalogue."""
+"""The queue of flagged cases and the CSV export of decisions."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...catalogue import TIER_NAMES, topics
-from ...errors import SuitabilityError
-from ...screening import default_screener
 from ...storage import ReviewStatus, StorageError
 from ...storage.errors import ViewNotAudited
 from ...storage.review_queue import decisions_between
@@ -94,12 +91,3 @@ def export() -> View:
         "Content-Disposition": f'attachment; filename="{export_filename(start, end)}"',
         "Cache-Control": "no-store"})
 
-
-@bp.get("/rules")
-def catalogue() -> View:
-    try:
-        ruleset = default_screener().ruleset
-    except SuitabilityError:
-        abort(503)
-    return render_template("practitioner/catalogue.html", ruleset=ruleset, topics=topics(ruleset),
-                           tiers=TIER_NAMES, disputed=sum(1 for r in ruleset.rules if r.less_strict))
