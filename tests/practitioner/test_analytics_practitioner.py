@@ -23,15 +23,15 @@ def _two_overrides_one_decline(app: Flask, client: FlaskClient) -> None:
 
 
 def _row(html: str, rule_id: str) -> list[str]:
-    row = re.search(rf'<tr id="row-{rule_id}">(.*?)</tr>', html, re.S)
+    row = re.search(rf'<tr id="row-{rule_id}">(.*?)</tr>', html, re.DOTALL)
     assert row is not None
-    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row.group(1), re.DOTALL)]
 
 
 def test_the_page_shows_each_rules_figures(app: Flask, signed_in: FlaskClient) -> None:
     _two_overrides_one_decline(app, signed_in)
     html = signed_in.get("/practitioner/analytics").get_data(as_text=True)
-    topic, fired, decided, decisions, overrides, rate, reasons = _row(html, "pregnant")
+    _topic, fired, decided, decisions, overrides, rate, reasons = _row(html, "pregnant")
     assert (fired, decided, decisions, overrides, rate) == ("3", "3", "3", "2", "66.7%")
     assert reasons == "clinical-judgement: 2"
     assert _row(html, "cold-sore-history")[1:6] == ["3", "0", "0", "0", "–"]
@@ -41,7 +41,7 @@ def test_the_charts_are_accessible_svg_without_script_or_inline_style(app: Flask
     _two_overrides_one_decline(app, signed_in)
     response = signed_in.get("/practitioner/analytics")
     html = response.get_data(as_text=True)
-    charts = re.findall(r"<svg[^>]*>.*?</svg>", html, re.S)
+    charts = re.findall(r"<svg[^>]*>.*?</svg>", html, re.DOTALL)
     assert len(charts) == 2
     for chart in charts:
         assert 'role="img"' in chart and "<title id=" in chart and "<desc id=" in chart
@@ -87,7 +87,7 @@ def test_a_rule_past_the_alert_is_a_review_item_for_admins_with_its_cases(app: F
     assert sign_in(client, "ada").status_code == 303
     _two_overrides_one_decline(app, client)
     html = client.get("/practitioner/rulesets").get_data(as_text=True)
-    item = re.search(r'<article class="rule" id="review-pregnant">(.*?)</article>', html, re.S)
+    item = re.search(r'<article class="rule" id="review-pregnant">(.*?)</article>', html, re.DOTALL)
     assert item is not None
     assert len(re.findall(r'href="/practitioner/case/', item.group(1))) == 2
     assert 'id="review-cold-sore-history"' not in html

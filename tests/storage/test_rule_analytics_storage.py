@@ -80,3 +80,20 @@ def test_case_rules_follow_the_stored_decision(built: tuple[Database, dict[str, 
     with db.session() as session:
         rows = {(r.rule_id, r.decided) for r in session.query(CaseRule).filter_by(case_id=groups["pregnant"][0])}
     assert rows == {("pregnant", True), ("cold-sore-history", False), ("retinoid", False)}
+
+
+def test_case_rules_follow_a_new_decision_even_twice_in_one_transaction(db: Database) -> None:
+    from samples import screened
+
+    from suitability.storage import store_submission
+    from suitability.storage.history import DecisionReason, record_decision
+
+    intake, decision = screened(pregnant="yes")
+    _, deferred = screened(cold_sore_now="yes")
+    with db.session() as session:
+        case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web")
+        record_decision(session, case.id, decision, reason=DecisionReason.SUBMITTED, actor="test")
+        record_decision(session, case.id, deferred, reason=DecisionReason.RESCREEN, actor="test")
+        session.commit()
+        rows = {(r.rule_id, r.decided) for r in session.query(CaseRule).filter_by(case_id=case.id)}
+    assert rows == {("cold-sore-active", True), ("cold-sore-history", False), ("retinoid", False)}

@@ -9,7 +9,14 @@ from flask import Response, current_app, request
 
 from ..errors import SuitabilityError
 from ..screening import default_screener
-from ..services.analytics import DEFAULT_ALERT, AnalyticsError, Period, parse_override_alert, report_json, rule_analytics
+from ..services.analytics import (
+    DEFAULT_ALERT,
+    AnalyticsError,
+    Period,
+    parse_override_alert,
+    report_json,
+    rule_analytics,
+)
 from . import db
 from .problems import Problem
 

@@ -28,7 +28,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..ruleset import RuleSet
-from ..storage.analytics_queries import OverriddenCase, RuleCounts, outcomes_by_range, overridden_cases, rule_counts
+from ..storage.analytics_queries import (
+    OverriddenCase,
+    RuleCounts,
+    outcomes_by_range,
+    overridden_cases,
+    rule_counts,
+)
 from ..storage.review_models import OverrideReason
 from ..vocabulary import Outcome
 

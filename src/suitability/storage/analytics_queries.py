@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, column, func, select, true, values
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..vocabulary import Outcome
 from .case_rules import CaseRule
@@ -48,7 +48,7 @@ class OverriddenCase:
     reason: OverrideReason | None
 
 
-def _in(column: ColumnElement[dt.datetime], since: dt.datetime, until: dt.datetime) -> ColumnElement[bool]:
+def _in(column: ColumnElement[dt.datetime] | InstrumentedAttribute[dt.datetime], since: dt.datetime, until: dt.datetime) -> ColumnElement[bool]:
     return and_(column >= since, column < until)
 
 
@@ -61,19 +61,23 @@ def rule_counts(session: Session, since: dt.datetime, until: dt.datetime) -> dic
                .join(CaseRule, and_(CaseRule.case_id == Review.case_id, CaseRule.decided))
                .where(_in(Review.at, since, until), Review.action != NOT_A_DECISION)
                .group_by(CaseRule.rule_id, Review.override_reason))
+    found: dict[str, dict[str, int]] = {}
+    reasons: dict[str, dict[OverrideReason, int]] = {}
     try:
-        found = {rule: [int(fired), int(made or 0), 0, 0, {}] for rule, fired, made in session.execute(cases)}
+        for rule, fired, made in session.execute(cases):
+            found[rule] = {"fired": int(fired), "decided": int(made or 0), "decisions": 0, "overrides": 0}
         for rule, reason, count in session.execute(reviews):
-            row = found.setdefault(rule, [0, 0, 0, 0, {}])
-            row[2] += int(count)
+            row = found.setdefault(rule, {"fired": 0, "decided": 0, "decisions": 0, "overrides": 0})
+            row["decisions"] += int(count)
             if reason is not None:
-                row[3] += int(count)
-                row[4][OverrideReason(reason)] = int(count)
+                row["overrides"] += int(count)
+                reasons.setdefault(rule, {})[OverrideReason(reason)] = int(count)
     except SQLAlchemyError as exc:
         raise StorageError(f"could not count rule figures ({type(exc).__name__})") from exc
-    return {rule: RuleCounts(fired, made, decisions, overrides,
-                             tuple(sorted(reasons.items(), key=lambda item: list(OverrideReason).index(item[0]))))
-            for rule, (fired, made, decisions, overrides, reasons) in found.items()}
+    order = list(OverrideReason)
+    return {rule: RuleCounts(row["fired"], row["decided"], row["decisions"], row["overrides"],
+                             tuple(sorted(reasons.get(rule, {}).items(), key=lambda item: order.index(item[0]))))
+            for rule, row in found.items()}
 
 
 def outcomes_by_range(session: Session, ranges: Sequence[tuple[dt.datetime, dt.datetime]]

@@ -99,8 +99,9 @@ def _charts(report: RuleReport) -> tuple[object, object]:
 
 def outcome_name(outcome: Outcome) -> str:
     """An outcome in words."""
-    return {Outcome.SUITABLE: _("Suitable"), Outcome.SUITABLE_WITH_PRECAUTIONS: _("With precautions"),
-            Outcome.REVIEW: _("Review"), Outcome.DEFER: _("Defer"), Outcome.NOT_SUITABLE: _("Not suitable")}[outcome]
+    names: dict[Outcome, str] = {Outcome.SUITABLE: _("Suitable"), Outcome.SUITABLE_WITH_PRECAUTIONS: _("With precautions"),
+             Outcome.REVIEW: _("Review"), Outcome.DEFER: _("Defer"), Outcome.NOT_SUITABLE: _("Not suitable")}
+    return names[outcome]
 
 
 def sorted_rules(rules: tuple[RuleFigures, ...], key: str, descending: bool) -> list[RuleFigures]:
