@@ -35,6 +35,9 @@ def test_the_page_shows_each_rules_figures(app: Flask, signed_in: FlaskClient) -
     assert (fired, decided, decisions, overrides, rate) == ("3", "3", "3", "2", "66.7%")
     assert reasons == "clinical-judgement: 2"
     assert _row(html, "cold-sore-history")[1:6] == ["3", "0", "0", "0", "–"]
+    assert 'id="row-cold-sore-active"' not in html           # it fired in no case: listed only on request
+    every = signed_in.get("/practitioner/analytics?rules=all").get_data(as_text=True)
+    assert _row(every, "cold-sore-active")[1:6] == ["0", "0", "0", "0", "–"]
 
 
 def test_the_charts_are_accessible_svg_without_script_or_inline_style(app: Flask, signed_in: FlaskClient) -> None:

@@ -122,8 +122,11 @@ def analytics() -> View:
     key = key if key in SORTS else SORT_DEFAULT
     descending = request.args.get("dir", "desc" if key != "rule" and key != "topic" else "asc") == "desc"
     weeks_chart, rates_chart = _charts(report)
+    every = request.args.get("rules") == "all"
+    rows = [r for r in report.rules if every or r.fired or r.decisions]  # quiet rules only on request
     return render_template("practitioner/analytics.html", report=report, period=period, error=None,
-                           rules=sorted_rules(report.rules, key, descending), sort=key, descending=descending,
+                           rules=sorted_rules(tuple(rows), key, descending), sort=key, descending=descending,
+                           every=every, quiet=len(report.rules) - len(rows),
                            weeks_chart=weeks_chart, rates_chart=rates_chart, outcomes=list(Outcome),
                            outcome_name=outcome_name)
 
