@@ -19,7 +19,7 @@ from suitability.ruleset import content_version
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "suitability"
-SHELLS = {"web", "storage", "api", "fhir", "review", "cli"}  # the layers around the core
+SHELLS = {"web", "storage", "api", "fhir", "review", "cli", "services"}  # the layers around the core
 SHELL_WORDS = SHELLS | {"wsgi", "app", "server", "serve", "views", "shell"}
 SHELL_LIBRARIES = {"flask", "werkzeug", "sqlalchemy", "alembic", "flask_login", "flask_wtf", "jinja2", "gunicorn",
                    "psycopg", "argon2", "fhir", "prometheus_client", "requests", "standardwebhooks"}

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Table, delete, insert, select
+from sqlalchemy import Boolean, ForeignKey, Index, String, Table, delete, insert, literal, select, union_all
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..vocabulary import Outcome
@@ -58,19 +58,24 @@ def rules_of(document: Mapping[str, Any]) -> dict[str, bool]:
 def replace_case_rules(session: Session, case_id: str, document: Mapping[str, Any]) -> None:
     """Make the case's rows those of `document`, in the caller's transaction (the caller commits).
 
-    Plain table statements, not ORM objects: a case's rows are replaced twice in one transaction when its
+    Table statements, not ORM objects: a case's rows are replaced twice in one transaction when its
     first decision is recorded late (history.record_submitted_if_missing), and ORM objects with the same key
     would collide in the session. The case row must already be written (store_submission flushes it first).
     """
     table: Table = CaseRule.__table__  # type: ignore[assignment]  # declared by this module, a Table
+    found = rules_of(document)
     # No autoflush: the caller may still be filling in the decision's history row, which must be inserted whole.
     with session.no_autoflush:
         session.execute(delete(table).where(table.c.case_id == case_id))
-        created = session.scalar(select(Case.created_at).where(Case.id == case_id))
-        rows = [{"case_id": case_id, "rule_id": rule_id, "decided": decided, "case_created_at": created}
-                for rule_id, decided in rules_of(document).items()]
-        if created is not None and rows:  # no such case (not yet written): there is nothing to describe
-            session.execute(insert(table), rows)
+        if not found:
+            return
+        # One INSERT ... SELECT takes the case's storing time from its row: no extra read on the submission path,
+        # and no row at all when the case is not written yet.
+        rows = [select(literal(case_id, String()), literal(rule_id, String()), literal(decided, Boolean()),
+                       Case.created_at).where(Case.id == case_id) for rule_id, decided in found.items()]
+        columns = ["case_id", "rule_id", "decided", "case_created_at"]
+        session.execute(insert(table).from_select(columns, rows[0] if len(rows) == 1 else union_all(*rows)))
+
 
 # Outcomes per week count ranges of this index, never the case rows with their documents.
 Index("ix_cases_outcome_period", Case.outcome, Case.created_at)
