@@ -48,10 +48,10 @@ def stacked_columns(ident: str, title: str, desc: str, labels: Sequence[str], se
                 y -= h
                 body.append(f'<rect x="{60 + i * step + 1:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
                             f'height="{h:.1f}" fill="{FILLS[n % len(FILLS)]}"/>')
-        if len(labels) <= 14 or i % max(len(labels) // 8, 1) == 0:
+        if i % -(-len(labels) // 7) == 0:  # at most 7 labels, so they never overlap
             body.append(f'<text x="{60 + i * step:.1f}" y="{base + 16}" font-size="11">{escape(label)}</text>')
     for n, s in enumerate(series):
-        x = 60 + n * 115
+        x = 20 + n * 140
         body.append(f'<rect x="{x}" y="{height - 22}" width="12" height="12" fill="{FILLS[n % len(FILLS)]}"/>'
                     f'<text x="{x + 16}" y="{height - 12}" font-size="12">{escape(s.name)}</text>')
     return _svg(ident, title, desc, height, body)
