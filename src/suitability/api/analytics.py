@@ -34,6 +34,7 @@ def _period() -> Period:
 
 
 def analytics_rules() -> Response:
+    """The rule analytics document for ?start=&end= (default: the last 90 days)."""
     period = _period()
     try:
         alert = parse_override_alert(str(current_app.config.get("OVERRIDE_ALERT", DEFAULT_ALERT)))

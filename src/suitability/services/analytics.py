@@ -132,6 +132,7 @@ class Week:
 
     @property
     def total(self) -> int:
+        """Every case stored that week."""
         return sum(count for _, count in self.counts)
 
 

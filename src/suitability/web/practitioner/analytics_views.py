@@ -111,6 +111,7 @@ def sorted_rules(rules: tuple[RuleFigures, ...], key: str, descending: bool) -> 
 
 @bp.get("/analytics")
 def analytics() -> View:
+    """The figures per rule over the period asked for, sorted as asked, with the two charts."""
     period = requested_period()
     if period is None:
         today = dt.datetime.now(dt.UTC).date()
@@ -133,6 +134,7 @@ def analytics() -> View:
 
 @bp.get("/analytics.csv")
 def analytics_csv() -> View:
+    """The same figures as a CSV download."""
     period = requested_period()
     if period is None:
         abort(400)

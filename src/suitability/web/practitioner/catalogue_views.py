@@ -28,6 +28,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
+        """True when any filter narrows the catalogue."""
         return any((self.query, self.topic, self.outcome, self.tier))
 
 
@@ -63,6 +64,7 @@ def _filters(topic_anchors: set[str]) -> Filters:
 
 @bp.get("/rules")
 def catalogue() -> View:
+    """Every rule of the serving rule set, one per row, narrowed by the filters asked for."""
     try:
         ruleset = default_screener().ruleset
     except SuitabilityError:
