@@ -153,6 +153,9 @@ class Settings(BaseSettings):
     METRICS_TOKEN: SecretStr | None = setting(None, "The bearer token /metrics requires; unset: no /metrics.")
     API_RATE_LIMIT: Whole = setting(120, "Requests per API key per minute, unless the key says otherwise.")
     API_KEY_CACHE_SECONDS: Seconds = setting(5.0, "A verified API key is not looked up again for this long; 0: off.")
+    OVERRIDE_ALERT: str = setting(
+        "30%/20", "A rule whose practitioners' override rate is at least this percentage, over at least this many "
+                  "decisions in the period, is a review item on the rule-set page.")
     WEBHOOK_URLS: Annotated[tuple[str, ...] | None, NoDecode, BeforeValidator(_url_list)] = setting(
         None, "Where webhooks go: a JSON list, or URLs separated by commas.")
     WEBHOOK_SECRET: SecretStr | None = setting(
@@ -186,6 +189,15 @@ class Settings(BaseSettings):
         setting("info", "gunicorn's and the app's log level.", app=False)
     FORWARDED_ALLOW_IPS: str = setting(
         "*", "Proxy addresses gunicorn trusts X-Forwarded-* from (only with TRUSTED_PROXIES).", app=False)
+
+    @field_validator("OVERRIDE_ALERT")
+    @classmethod
+    def _alert_shape(cls, value: str) -> str:
+        match = re.fullmatch(r"\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*/\s*(\d{1,6})\s*", value)
+        if match is None or not 0 < float(match[1]) <= 100 or int(match[2]) < 1:
+            raise ValueError("must be a percentage above 0 and at most 100, then a number of decisions, "
+                             "such as 30%/20")
+        return value.strip()
 
     @field_validator("TIMEZONE")
     @classmethod

@@ -27,6 +27,7 @@ def get_db_of(app: Flask) -> Database:
         return get_db()
 
 
-def new_key(app: Flask, name: str = "booking-system", rate_limit: int | None = None) -> str:
+def new_key(app: Flask, name: str = "booking-system", rate_limit: int | None = None,
+            scopes: tuple[str, ...] | None = None) -> str:
     with get_db_of(app).session() as session:
-        return add_key(session, name, rate_limit=rate_limit)[1]
+        return add_key(session, name, rate_limit=rate_limit, scopes=scopes)[1]

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
-from suitability.storage.checkin import check_in
 
 from tests.common.browser_practitioner import PractitionerTab, add_account, stored_reviews
 from tests.common.browser_wizard import AXE_TAGS
@@ -24,6 +23,8 @@ from tests.common.minimal import minimal_intake
 from suitability.clock import fmt_date
 from suitability.deciding.validity import questions_to_reask
 from suitability.screening import default_screener
+from suitability.services.checkin import check_in
+from suitability.services.events import RecordingEvents
 from suitability.storage import Case, submit
 from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
@@ -177,7 +178,7 @@ def test_a_check_in_result_is_in_plain_words(tab: PractitionerTab, live_server: 
         answers["chemical_peel"] = "superficial"
         answers["chemical_peel_date"] = (TODAY - dt.timedelta(days=2)).isoformat()
         check_in(get_db(), default_screener(), case.id, {k: v for k, v in answers.items() if k in due}, TODAY,
-                 "practitioner:e2e-workspace", case.review_version)
+                 "practitioner:e2e-workspace", case.review_version, events=RecordingEvents())
     page = tab.page
     page.goto(f"{live_server.url}/practitioner/case/{case.id}/check-in/result")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Check-in: case {case.reference}")

@@ -11,11 +11,13 @@ from flask import Response, current_app, g, request
 from ..settings import defaults
 from . import db
 from .key_cache import DEFAULT_SECONDS, Grant, KeyCache
-from .keys import verify_key
+from .keys import scopes_of, verify_key
 from .problems import Problem
 from .ratelimit import KeyNotLive, hit
 
 PUBLIC = {"api.health", "api.openapi", "api.docs"}
+# The scope each endpoint needs; every other non-public endpoint needs "screen".
+SCOPE_OF = {"api.analytics_rules": "analytics"}
 CACHE = "suitability.api_key_cache"
 DEFAULT_RATE_LIMIT = defaults()["API_RATE_LIMIT"]  # per key per minute, unless the key or API_RATE_LIMIT says
 
@@ -36,7 +38,7 @@ def authenticate() -> None:
     if grant is None and token:
         key = verify_key(session, token)
         if key is not None:
-            grant = Grant(key.id, key.rate_limit)
+            grant = Grant(key.id, key.rate_limit, scopes_of(key))
             keys.put(token, grant)
         session.rollback()  # end the read: the count below is a write of its own
     if grant is None:
@@ -52,6 +54,9 @@ def authenticate() -> None:
     if not verdict.allowed:
         raise Problem(429, "rate-limited", f"This key may make {limit} requests a minute.",
                       headers={"Retry-After": str(verdict.reset_after)})
+    needed = SCOPE_OF.get(request.endpoint or "", "screen")
+    if needed not in grant.scopes:
+        raise Problem(403, "forbidden", f"This key does not have the {needed} scope.")
 
 
 def _unauthorized() -> Problem:

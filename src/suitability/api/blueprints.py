@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from . import auth, catalogue, checkin, db, docs, fhir_routes, problems, screenings
+from . import analytics, auth, catalogue, checkin, db, docs, fhir_routes, problems, screenings
 from .webhooks.runtime import DEFAULTS as WEBHOOK_DEFAULTS
 from .webhooks.runtime import ensure_sender
 
@@ -20,6 +20,7 @@ api.add_url_rule("/screenings", view_func=screenings.create_screening, methods=[
 api.add_url_rule("/screenings/<case_id>", view_func=screenings.get_screening, methods=["GET"], **NO_OPTIONS)
 api.add_url_rule("/cases/<case_id>/check-in", view_func=checkin.get_check_in, methods=["GET"], **NO_OPTIONS)
 api.add_url_rule("/cases/<case_id>/check-in", view_func=checkin.post_check_in, methods=["POST"], **NO_OPTIONS)
+api.add_url_rule("/analytics/rules", view_func=analytics.analytics_rules, methods=["GET"], **NO_OPTIONS)
 api.add_url_rule("/rules", view_func=catalogue.rules, methods=["GET"], **NO_OPTIONS)
 api.add_url_rule("/schema/intake", view_func=catalogue.intake_schema, methods=["GET"], **NO_OPTIONS)
 api.add_url_rule("/health", view_func=catalogue.health, methods=["GET"], **NO_OPTIONS)

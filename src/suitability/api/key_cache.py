@@ -27,6 +27,7 @@ class Grant:
 
     key_id: int
     rate_limit: int | None  # per minute; None: the app default
+    scopes: frozenset[str] = frozenset({"screen"})  # what the key may do (keys.scopes_of)
 
 
 class KeyCache:

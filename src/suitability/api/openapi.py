@@ -10,6 +10,7 @@ from pydantic.json_schema import models_json_schema
 from ..decision import Decision
 from ..fhir.codes import FHIR_JSON, QUESTIONNAIRE_ID, package_version
 from ..intake import Intake
+from .analytics_schemas import ANALYTICS_MODELS, analytics_paths
 from .checkin_schemas import CHECKIN_MODELS, checkin_paths
 from .problems import PROBLEM_JSON, TYPES
 from .schemas import CaseView, Health, Problem, RuleCatalogue, ScreeningRequest, ScreeningResult
@@ -24,7 +25,7 @@ EXAMPLE_INTAKE: dict[str, Any] = {
 MODELS: list[tuple[type[BaseModel], Any]] = [
     (ScreeningRequest, "validation"), (ScreeningResult, "serialization"), (CaseView, "serialization"),
     (RuleCatalogue, "serialization"), (Health, "serialization"), (Problem, "serialization"),
-    (Intake, "validation"), (Decision, "serialization"), *CHECKIN_MODELS,
+    (Intake, "validation"), (Decision, "serialization"), *CHECKIN_MODELS, *ANALYTICS_MODELS,
 ]
 FHIR_RESOURCE = {"type": "object", "required": ["resourceType"], "properties": {"resourceType": {"type": "string"}}}
 # The intake's own schema keywords (intake.question: the form's page, when a follow-up is asked, what a blank
@@ -139,6 +140,7 @@ def _operations(example_decision: dict[str, Any] | None) -> dict[str, Any]:
                           "422": _fhir("Every problem with the response.", "OperationOutcome"),
                           "503": _fhir("Not stored; retry.", "OperationOutcome"), **fhir_errors}}},
         **checkin_paths(_ref, _problem, _json, AUTH_ERRORS),
+        **analytics_paths(_ref, _problem, _json, AUTH_ERRORS),
     }
 
 

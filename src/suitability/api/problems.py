@@ -28,6 +28,7 @@ DOCS = "/api/v1/docs"
 TYPES = {
     "invalid-request": "The request is not valid",
     "unauthorized": "A valid API key is required",
+    "forbidden": "The API key may not do this",
     "rate-limited": "Too many requests",
     "idempotency-conflict": "The idempotency key was used for a different request",
     "unavailable": "The service is temporarily unavailable",

@@ -16,6 +16,8 @@ def register(commands: Commands) -> None:
     p = keys.add("add", help="create a key and print it once (only its hash is kept)")
     p.add_argument("name", help="the integration, e.g. booking-system")
     p.add_argument("--rate-limit", type=int, default=None, help="requests per minute (default: API_RATE_LIMIT)")
+    p.add_argument("--scope", action="append", choices=("screen", "analytics"), default=None,
+                   help="what the key may do, repeatable (default: screen only; analytics only when named)")
     p.set_defaults(func=cmd_keys_add)
     p = keys.add("list", help="every key: name, prefix, created, revoked")
     p.set_defaults(func=cmd_keys_list)
@@ -43,7 +45,7 @@ def cmd_keys_add(args: argparse.Namespace) -> int:
     db = _database()
     try:
         with db.session() as session:
-            key, token = add_key(session, args.name, rate_limit=args.rate_limit)
+            key, token = add_key(session, args.name, rate_limit=args.rate_limit, scopes=args.scope)
     except ApiKeyError as exc:
         return _fail(str(exc))
     finally:
@@ -53,14 +55,15 @@ def cmd_keys_add(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
-    from ..api.keys import list_keys
+    from ..api.keys import list_keys, scopes_of
 
     db = _database()
     with db.session() as session:
         for key in list_keys(session):
             revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "live"
             limit = f"{key.rate_limit}/min" if key.rate_limit else "default limit"
-            print(f"{key.prefix}\t{key.name}\tcreated {key.created_at:%Y-%m-%d}\t{limit}\t{revoked}")
+            scopes = " ".join(sorted(scopes_of(key)))
+            print(f"{key.prefix}\t{key.name}\tcreated {key.created_at:%Y-%m-%d}\t{limit}\t{revoked}\t{scopes}")
     db.dispose()
     return 0
 

@@ -233,10 +233,12 @@ def catalogue_html(ruleset: RuleSet) -> str:
             out += [f"<dt>{h(label)}</dt><dd>{h(text)}</dd>" for label, text in item.lines]
             out.append("<dt>Sources</dt><dd><ul>")
             for key, tier, title, url in item.sources:
-                link = (f' <a href="{h(url)}" rel="noreferrer">link</a>' if url and _safe_url(url)
-                        else f" (<code>{h(url)}</code>)" if url and url.startswith("docs/") else "")
+                # A link is named by the source's title, so a list of links reads as a list of sources.
+                named = (f': <a href="{h(url)}" rel="noreferrer">{h(title or key)}</a>' if url and _safe_url(url)
+                         else (f": {h(title)}" if title else "")
+                         + (f" (<code>{h(url)}</code>)" if url and url.startswith("docs/") else ""))
                 out.append(f'<li><span class="tier" title="{h(TIER_NAMES.get(tier, "unknown tier"))}">{h(tier)}'
-                           f"</span> <code>{h(key)}</code>" + (f": {h(title)}" if title else "") + f"{link}</li>")
+                           f"</span> <code>{h(key)}</code>{named}</li>")
             out.append("</ul></dd></dl></article>")
         out.append("</section>")
     out += ["</body>", "</html>"]

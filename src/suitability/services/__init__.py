@@ -7,6 +7,7 @@ Each use case is a plain function taking what it needs as arguments: the databas
     checkin.due_questions(db, screener, case_id, on) / checkin.check_in(..., events=)
     review.record_review(session, case_id, reviewer, Proposal(...), expected_version=, events=)
     rescreen.preview(db, screener, Scope(...)) / rescreen.first_changes(...) / rescreen.accept(..., events=)
+    analytics.rule_analytics(session, period, alert, ruleset)
 
 Doors fetch the database, the screener and the event sink the app registered once in `app.extensions` under
 the keys below; they never import each other. Services use storage (models and queries) and the core.

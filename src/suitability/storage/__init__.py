@@ -98,7 +98,7 @@ from .models import AuditEvent, Base, Case, ReviewStatus, Source
 
 def models_all() -> type[Base]:
     """Every table on `Base.metadata`: each model module of this package imported (Alembic and schema tests)."""
-    from . import approvals, archive, history, integration_models, review_models, sign_in_throttle  # noqa: F401
+    from . import approvals, archive, case_rules, history, integration_models, review_models, sign_in_throttle  # noqa: F401
 
     return Base
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_colu
 
 from ..decision import Decision
 from ..vocabulary import Outcome
+from .case_rules import replace_case_rules
 from .errors import AppendOnlyViolation
 from .models import Base, Case
 from .types import EnumText, JSONDocument, UTCDateTime, utcnow
@@ -82,6 +83,7 @@ def record_decision(session: Session, case_id: str, decision: Decision | dict[st
                        profile=document.get("profile", "conservative"), reason=reason, actor=actor,
                        at=at or utcnow())
     session.add(row)
+    replace_case_rules(session, case_id, document)
     return row
 
 

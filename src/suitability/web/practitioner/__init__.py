@@ -16,4 +16,13 @@ bp.before_request(auth.guard)
 init_app = auth.init_app
 
 # the views register themselves on `bp`
-from . import account_views, case_views, checkin_views, queue_views, rescreen_views, ruleset_views  # noqa: F401
+from . import (  # noqa: F401
+    account_views,
+    analytics_views,
+    case_views,
+    catalogue_views,
+    checkin_views,
+    queue_views,
+    rescreen_views,
+    ruleset_views,
+)

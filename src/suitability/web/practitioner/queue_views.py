@@ -1,4 +1,4 @@
-"""The queue of flagged cases, the CSV export of decisions, and the rule catalogue."""
+"""The queue of flagged cases and the CSV export of decisions."""
 
 from __future__ import annotations
 
@@ -11,15 +11,13 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
 from ... import clock
-from ...errors import SuitabilityError
-from ...rules.catalogue import TIER_NAMES, topics
 from ...storage import ReviewStatus, StorageError
 from ...storage.errors import ViewNotAudited
 from ...storage.review_queue import SEARCH_LENGTH, Appointments, decisions_between
 from ...storage.review_queue import queue as load_queue
 from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view, record_views
 from ...vocabulary import Outcome
-from ..database import get_db, get_screener
+from ..database import get_db
 from ..numbers import whole_number
 from ..patient.form_views import View
 from . import bp
@@ -151,12 +149,3 @@ def export() -> View:
         "Content-Disposition": f'attachment; filename="{export_filename(start, end)}"',
         "Cache-Control": "no-store"})
 
-
-@bp.get("/rules")
-def catalogue() -> View:
-    try:
-        ruleset = get_screener().ruleset
-    except SuitabilityError:
-        abort(503)
-    return render_template("practitioner/catalogue.html", ruleset=ruleset, topics=topics(ruleset),
-                           tiers=TIER_NAMES, disputed=sum(1 for r in ruleset.rules if r.less_strict))

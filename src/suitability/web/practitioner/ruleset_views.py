@@ -6,6 +6,7 @@ up at its next reload check (web/rules_approval.py). Views translate; storage.ap
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from ...errors import ApprovalRefused, SuitabilityError
 from ...rules.catalogue_diff import catalogue_diff
 from ...rules.loading import RuleSet, load_rules
 from ...screening import configured_profile, installed_screener
+from ...services.analytics import Period, cases_behind, rule_analytics
 from ...storage import StorageError
 from ...storage.approvals import approval_list, approve, approved_versions, revoke
 from ...storage.archive import load_archived
@@ -28,6 +30,7 @@ from ..errors import render_error
 from ..patient.form_views import View
 from ..rules_reload import ruleset_state
 from . import bp
+from .analytics_views import configured_alert, serving_rules
 from .auth import admin_required
 from .unaudited import not_audited
 
@@ -65,6 +68,9 @@ def rulesets() -> View:
             approved = approved_versions(session, int(current_app.config.get("APPROVALS_REQUIRED", 1)))
             rows = approval_list(session)
             base = approved_ruleset(session, approved)
+            period = Period.ending(dt.datetime.now(dt.UTC).date())
+            items = [(item, cases_behind(session, item.rule_id, period)) for item in
+                     rule_analytics(session, period, configured_alert(), serving_rules()).review_items]
             record_view(session, action=RULESETS_VIEWED, actor=current_user.username)
     except ViewNotAudited:
         return not_audited()
@@ -74,7 +80,8 @@ def rulesets() -> View:
     changes = catalogue_diff(base, pending) if base is not None and pending is not None else None
     return render_template("practitioner/rulesets.html", state=state, disk=disk, disk_error=disk_error,
                            pending=pending, base=base, changes=changes, approved=approved, rows=rows,
-                           required=bool(current_app.config.get("REQUIRE_APPROVED_RULES")))
+                           required=bool(current_app.config.get("REQUIRE_APPROVED_RULES")), period=period,
+                           review_items=items, alert=configured_alert())
 
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,79}")  # the shape of a rule-set version
 

@@ -17,10 +17,13 @@ from suitability.cli import main
 from suitability.screening import default_screener
 from suitability.web.database import get_db
 
-ARTICLE = re.compile(r'<article[^>]*\bid="rule-([^"]+)"[^>]*>(.*?)</article>', re.DOTALL)
+# A rule runs from its id to the next rule or the end of its topic: an <article> in the written page, a row
+# (<li> holding <details>) on the served one.
+ARTICLE = re.compile(r'\bid="rule-([^"]+)"[^>]*>(.*?)(?=\bid="rule-|</section>)', re.DOTALL)
 LINE = re.compile(r"<dt>([^<]*)</dt>\s*<dd>([^<]*)</dd>")
-SOURCE = re.compile(r'<li>\s*(?:<span[^>]*>)?([A-Z])(?:</span>)?\s*<code>([^<]*)</code>(?::\s*([^<]*?))?\s*(?:<a |\(<code>|</li>)')
-SECTION = re.compile(r'<section id="([^"]+)">\s*<h2>([^<]*)</h2>')
+SOURCE = re.compile(r'<li>\s*(?:<(?:span|abbr)[^>]*>)?([A-Z])(?:</(?:span|abbr)>)?\s*<code>([^<]*)</code>'
+                    r'(?::\s*(?:<a [^>]*>)?([^<]*?))?\s*(?:</a>|\(<code>|</li>)')
+SECTION = re.compile(r'<section id="([^"]+)"[^>]*>\s*<h[23][^>]*>([^<]*)</h[23]>')
 
 
 def rules_of(page: str) -> dict[str, tuple[list[tuple[str, str]], list[tuple[str, str, str]]]]:

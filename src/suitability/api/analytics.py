@@ -1,0 +1,50 @@
+"""GET /api/v1/analytics/rules: the rule analytics figures as JSON, for keys with the analytics scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Response, current_app, request
+
+from ..errors import SuitabilityError
+from ..screening import default_screener
+from ..services.analytics import (
+    DEFAULT_ALERT,
+    AnalyticsError,
+    Period,
+    parse_override_alert,
+    report_json,
+    rule_analytics,
+)
+from . import db
+from .problems import Problem
+
+
+def _period() -> Period:
+    start, end = request.args.get("start"), request.args.get("end")
+    if start is None and end is None:
+        return Period.ending(dt.datetime.now(dt.UTC).date())
+    try:
+        return Period(dt.date.fromisoformat((start or "")[:10]), dt.date.fromisoformat((end or "")[:10]))
+    except (ValueError, AnalyticsError):
+        raise Problem(422, "invalid-request", "Send start and end as days (YYYY-MM-DD), at most 366 days apart.",
+                      errors=[{"field": "start", "message": "a first and a last day, at most 366 days apart"}]
+                      ) from None
+
+
+def analytics_rules() -> Response:
+    """The rule analytics document for ?start=&end= (default: the last 90 days)."""
+    period = _period()
+    try:
+        alert = parse_override_alert(str(current_app.config.get("OVERRIDE_ALERT", DEFAULT_ALERT)))
+    except AnalyticsError:
+        alert = parse_override_alert(DEFAULT_ALERT)
+    try:
+        ruleset = default_screener().ruleset
+    except SuitabilityError:
+        ruleset = None  # the figures still answer, by rule id
+    report = rule_analytics(db.session(), period, alert, ruleset)
+    response = Response(json.dumps(report_json(report)), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
