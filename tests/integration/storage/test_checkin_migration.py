@@ -12,10 +12,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from tests.common.minimal import minimal_intake
+from tests.common.old_cases import insert_old_case
 from tests.common.pg import ServerInfo
 
 from suitability import screen
-from suitability.storage import Case, Source, database_url, make_engine, upgrade
+from suitability.storage import database_url, make_engine, upgrade
 from suitability.storage.history import history_of
 
 INSERT = ("INSERT INTO case_decisions (case_id, decision, outcome, ruleset_version, profile, reason, actor, at) "
@@ -36,12 +37,7 @@ def test_the_history_survives_the_migration_and_stays_append_only(url: str) -> N
     upgrade(engine, "0004_rescreen")
     intake = minimal_intake()
     decision = json.loads(screen(intake).model_dump_json())
-    with Session(engine) as session:
-        session.add(Case(id="old-case", reference="MN-AAAA-AAAA", source=Source.WEB,
-                         intake=json.loads(intake.model_dump_json()), decision=decision,
-                         outcome=decision["outcome"], ruleset_version=decision["ruleset_version"],
-                         profile="conservative", needs_review=False))
-        session.commit()
+    insert_old_case(engine, "old-case", "MN-AAAA-AAAA", json.loads(intake.model_dump_json()), decision)
     values = {"decision": json.dumps(decision), "outcome": decision["outcome"],
               "version": decision["ruleset_version"]}
     with engine.begin() as connection:

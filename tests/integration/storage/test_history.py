@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from tests.common.old_cases import insert_old_case
 from tests.common.rescreen_samples import sample_intake
 
 from suitability import screen
@@ -18,9 +19,7 @@ from suitability.services.events import NO_EVENTS
 from suitability.services.submission import submit
 from suitability.storage import (
     AppendOnlyViolation,
-    Case,
     Database,
-    Source,
     database_url,
     make_engine,
     upgrade,
@@ -96,12 +95,8 @@ def test_the_migration_gives_cases_stored_before_it_their_history(tmp_path: Path
     upgrade(engine, "0003_practitioner")
     intake = sample_intake()
     decision = json.loads(screen(intake).model_dump_json())
-    with Session(engine) as session:  # a case stored before 0004: no history row
-        session.add(Case(id="old-case", reference="MN-AAAA-AAAA", source=Source.WEB,
-                         intake=json.loads(intake.model_dump_json()), decision=decision,
-                         outcome=decision["outcome"], ruleset_version=decision["ruleset_version"],
-                         profile="conservative", needs_review=True))
-        session.commit()
+    insert_old_case(engine, "old-case", "MN-AAAA-AAAA", json.loads(intake.model_dump_json()), decision)
+    # a case stored before 0004 (no history row), with the columns its revision had
     upgrade(engine)
     with Session(engine) as session:
         (row,) = history_of(session, "old-case")
