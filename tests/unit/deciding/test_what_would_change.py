@@ -295,10 +295,12 @@ def intakes_with_several_findings(draw: st.DrawFn) -> Intake:
     finding of the decisive outcome, so that only a combination changes it."""
     answers: dict[str, Any] = {}
     for trigger in draw(st.lists(st.sampled_from(_triggers()), min_size=2, max_size=4)):
-        answers.update(trigger)
+        if not set(trigger) & set(answers):  # two answers to one question would contradict each other
+            answers.update(trigger)
     if draw(st.booleans()):
         field, value, date_field = draw(st.sampled_from(_dated_events()))
-        answers.update({field: value, date_field: days_ago(draw(st.integers(0, 60)))})
+        if not {field, date_field} & set(answers):
+            answers.update({field: value, date_field: days_ago(draw(st.integers(0, 60)))})
     return minimal_intake(**answers)
 
 
