@@ -22,11 +22,11 @@ from tests.common.minimal import minimal_intake
 
 from suitability.clock import fmt_date
 from suitability.deciding.validity import questions_to_reask
-from suitability.screening import default_screener
 from suitability.services.checkin import check_in
 from suitability.services.events import RecordingEvents
-from suitability.storage import Case, submit
-from suitability.web.database import get_db
+from suitability.services.submission import submit
+from suitability.storage import Case
+from suitability.web.database import get_db, get_screener
 from suitability.web.patient.questions import QUESTIONS
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +57,7 @@ def store(live_server: Any, **answers: Any) -> Case:
     """A flagged case with an appointment today, a contact and an integration's reference."""
     intake = minimal_intake(**{"screening_date": TODAY.isoformat(), "appointment_date": TODAY.isoformat(), **answers})
     with live_server.app.app_context():
-        case = submit(get_db(), intake, idempotency_key=None, body_hash=None, source="api",
+        case = submit(get_db(), intake, screener=get_screener(), events=RecordingEvents(), source="api",
                       contact_name="Ana López", contact_detail="ana@example.org", external_reference="EHR-4242").case
     return case
 
@@ -171,13 +171,13 @@ def test_a_check_in_result_is_in_plain_words(tab: PractitionerTab, live_server: 
     intake = minimal_intake(screening_date=screened.isoformat(), appointment_date=TODAY.isoformat())
     app = live_server.app
     with app.app_context():
-        case = submit(get_db(), intake, idempotency_key=None, body_hash=None, source="web").case
-        due = questions_to_reask(intake, TODAY, ruleset=default_screener().ruleset)
+        case = submit(get_db(), intake, screener=get_screener(), events=RecordingEvents(), source="web").case
+        due = questions_to_reask(intake, TODAY, ruleset=get_screener().ruleset)
         answers = {name: "no" for name in due if QUESTIONS[name].kind == "choice" and QUESTIONS[name].parent is None}
         assert "chemical_peel" in answers
         answers["chemical_peel"] = "superficial"
         answers["chemical_peel_date"] = (TODAY - dt.timedelta(days=2)).isoformat()
-        check_in(get_db(), default_screener(), case.id, {k: v for k, v in answers.items() if k in due}, TODAY,
+        check_in(get_db(), get_screener(), case.id, {k: v for k, v in answers.items() if k in due}, TODAY,
                  "practitioner:e2e-workspace", case.review_version, events=RecordingEvents())
     page = tab.page
     page.goto(f"{live_server.url}/practitioner/case/{case.id}/check-in/result")
