@@ -13,6 +13,7 @@ from ...storage.errors import ViewNotAudited
 from ...storage.sign_in_throttle import admit, forgive
 from ...storage.view_audit import USERS_VIEWED, record_view
 from ..database import get_db
+from ..i18n import _
 from ..patient.form_views import View
 from . import bp
 from .auth import admin_required, is_safe_next, safe_next, sign_out, start_session
@@ -38,7 +39,7 @@ def sign_in() -> View:
     password = request.form.get("password", "")
     if not username.strip() or not password:
         return render_template("practitioner/sign_in.html", next=target, username=username,
-                               error="Enter your username and password."), 400
+                               error=_("Enter your username and password.")), 400
     client, limits = client_key(), throttle()
     try:
         with get_db().session() as session:
@@ -65,7 +66,7 @@ def sign_in() -> View:
 @bp.post("/sign-out")
 def sign_out_view() -> View:
     sign_out()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("practitioner.sign_in"), code=303)
 
 

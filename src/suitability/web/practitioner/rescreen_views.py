@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user  # type: ignore[import-untyped]
 
 from ...clock import fmt_date
@@ -85,21 +86,22 @@ def rescreen() -> View:
 def rescreen_accept() -> View:
     expected: dict[str, str] = {}
     for token in request.form.getlist("case"):
-        case_id, _, version = token.partition(":")
+        case_id, _sep, version = token.partition(":")
         if case_id and version:
             expected[case_id] = version
     if not expected:
-        flash("There was nothing to accept.")
+        flash(_("There was nothing to accept."))
         return redirect(url_for("practitioner.rescreen"), 303)
     try:
         report = accept(get_db(), get_screener(), expected, new_version=request.form.get("ruleset_version", ""),
                         actor=f"practitioner:{current_user.username}", events=get_events())
     except RescreenRefused as exc:
-        flash(f"Nothing was changed: {exc}.")
+        flash(_("Nothing was changed: %(why)s.", why=str(exc)))
         return redirect(url_for("practitioner.rescreen"), 303)
     except (StorageError, SuitabilityError):
         abort(503)
-    flash(f"The new decision was accepted for {len(report.accepted)} case{'s' if len(report.accepted) != 1 else ''}.")
+    flash(ngettext("The new decision was accepted for %(num)d case.", "The new decision was accepted for %(num)d cases.",
+                   len(report.accepted)))
     for skipped in report.skipped:
-        flash(f"Not changed: {skipped.reference or 'a case'}: {skipped.reason}.")
+        flash(_("Not changed: %(case)s: %(why)s.", case=skipped.reference or _("a case"), why=skipped.reason))
     return redirect(url_for("practitioner.rescreen"), 303)
