@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,24 +27,24 @@ from .plain_words import decision_changes, flag_words, outcome_words
 from .unaudited import not_audited
 
 ACTIONS = {
-    ReviewAction.APPROVE: lazy_gettext("Approve"),
-    ReviewAction.APPROVE_WITH_CONDITIONS: lazy_gettext("Approve with conditions"),
-    ReviewAction.DECLINE: lazy_gettext("Decline"),
-    ReviewAction.DEFER: lazy_gettext("Defer to a date"),
-    ReviewAction.REQUEST_INFORMATION: lazy_gettext("Ask the patient for information"),
+    ReviewAction.APPROVE: _l("Approve"),
+    ReviewAction.APPROVE_WITH_CONDITIONS: _l("Approve with conditions"),
+    ReviewAction.DECLINE: _l("Decline"),
+    ReviewAction.DEFER: _l("Defer to a date"),
+    ReviewAction.REQUEST_INFORMATION: _l("Ask the patient for information"),
 }
 REASONS = {
-    OverrideReason.CLINICAL_JUDGEMENT: lazy_gettext("Clinical judgement"),
-    OverrideReason.PATIENT_INFORMED_CONSENT: lazy_gettext("Patient informed and consents"),
-    OverrideReason.INFORMATION_VERIFIED: lazy_gettext("Information verified with the patient"),
-    OverrideReason.ENGINE_ERROR: lazy_gettext("The rules got this wrong"),
-    OverrideReason.OTHER: lazy_gettext("Other (say in the note)"),
+    OverrideReason.CLINICAL_JUDGEMENT: _l("Clinical judgement"),
+    OverrideReason.PATIENT_INFORMED_CONSENT: _l("Patient informed and consents"),
+    OverrideReason.INFORMATION_VERIFIED: _l("Information verified with the patient"),
+    OverrideReason.ENGINE_ERROR: _l("The rules got this wrong"),
+    OverrideReason.OTHER: _l("Other (say in the note)"),
 }
-STATUSES = {"open": lazy_gettext("Open: waiting for a decision"), "decided": lazy_gettext("Decided"),
-            "needs_information": lazy_gettext("Waiting for information from the patient")}
-SOURCES = {"web": lazy_gettext("from the patient form"), "api": lazy_gettext("by another system (API)"),
-           "fhir": lazy_gettext("by another system (FHIR)")}
-PHASES = {"before": lazy_gettext("Before"), "day_of": lazy_gettext("On the day"), "after": lazy_gettext("After")}
+STATUSES = {"open": _l("Open: waiting for a decision"), "decided": _l("Decided"),
+            "needs_information": _l("Waiting for information from the patient")}
+SOURCES = {"web": _l("from the patient form"), "api": _l("by another system (API)"),
+           "fhir": _l("by another system (FHIR)")}
+PHASES = {"before": _l("Before"), "day_of": _l("On the day"), "after": _l("After")}
 
 
 def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 
 from ...clock import fmt_date
 from ...decision import Change, Decision
@@ -18,28 +18,28 @@ from ..patient.labels import LABELS
 from ..patient.questions import QUESTIONS
 
 OUTCOMES = {
-    Outcome.SUITABLE: lazy_gettext("Suitable"),
-    Outcome.SUITABLE_WITH_PRECAUTIONS: lazy_gettext("Suitable with precautions"),
-    Outcome.REVIEW: lazy_gettext("Needs a practitioner's review"),
-    Outcome.DEFER: lazy_gettext("Not yet: defer to a later date"),
-    Outcome.NOT_SUITABLE: lazy_gettext("Not suitable"),
+    Outcome.SUITABLE: _l("Suitable"),
+    Outcome.SUITABLE_WITH_PRECAUTIONS: _l("Suitable with precautions"),
+    Outcome.REVIEW: _l("Needs a practitioner's review"),
+    Outcome.DEFER: _l("Not yet: defer to a later date"),
+    Outcome.NOT_SUITABLE: _l("Not suitable"),
 }
 FLAGS = {
-    "avoid-tattooed-skin": lazy_gettext("Avoid tattooed skin"),
-    "dermatology-first": lazy_gettext("A dermatologist should see the patient first"),
-    "koebner-risk": lazy_gettext("Risk of new lesions where the skin is needled (Koebner response)"),
-    "no-eyelids": lazy_gettext("Do not treat the eyelids"),
-    "no-topical-anaesthetic": lazy_gettext("No topical anaesthetic"),
-    "on-anticoagulant": lazy_gettext("Takes a medicine that thins the blood"),
-    "pih-risk": lazy_gettext("Risk of dark marks after treatment (post-inflammatory hyperpigmentation)"),
-    "appointment-before-earliest-date": lazy_gettext("The appointment is before the earliest safe date"),
+    "avoid-tattooed-skin": _l("Avoid tattooed skin"),
+    "dermatology-first": _l("A dermatologist should see the patient first"),
+    "koebner-risk": _l("Risk of new lesions where the skin is needled (Koebner response)"),
+    "no-eyelids": _l("Do not treat the eyelids"),
+    "no-topical-anaesthetic": _l("No topical anaesthetic"),
+    "on-anticoagulant": _l("Takes a medicine that thins the blood"),
+    "pih-risk": _l("Risk of dark marks after treatment (post-inflammatory hyperpigmentation)"),
+    "appointment-before-earliest-date": _l("The appointment is before the earliest safe date"),
 }
 ACTIONS = {
-    "case.submitted": lazy_gettext("Answers sent"),
-    "case.checked_in": lazy_gettext("Checked in"),
-    "case.reopened": lazy_gettext("Reopened for review"),
-    "case.rescreened": lazy_gettext("Screened again under new rules"),
-    "case.contact_exported": lazy_gettext("Contact details exported"),
+    "case.submitted": _l("Answers sent"),
+    "case.checked_in": _l("Checked in"),
+    "case.reopened": _l("Reopened for review"),
+    "case.rescreened": _l("Screened again under new rules"),
+    "case.contact_exported": _l("Contact details exported"),
 }
 _DEEPER = re.compile(r"depth-above-([0-9.]+)-mm")
 

@@ -7,14 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 
 from ...storage.models import Case
 from ...vocabulary import Area, Concern, Outcome
 from ..patient.labels import LABELS
 from .plain_words import flag_words, outcome_words
 
-SOURCES = {"web": lazy_gettext("Patient form"), "api": lazy_gettext("API"), "fhir": lazy_gettext("FHIR")}
+SOURCES = {"web": _l("Patient form"), "api": _l("API"), "fhir": _l("FHIR")}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 
 from flask import Response, abort, current_app, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,13 +28,13 @@ from .unaudited import not_audited
 
 STATUSES = {"open": ReviewStatus.OPEN, "decided": ReviewStatus.DECIDED,
             "needs_information": ReviewStatus.NEEDS_INFORMATION, "all": None}
-STATUS_WORDS = {"open": lazy_gettext("open"), "decided": lazy_gettext("decided"),
-                "needs_information": lazy_gettext("waiting for information"), "all": lazy_gettext("any")}
-ORDERS = {"newest": lazy_gettext("newest first"), "oldest": lazy_gettext("oldest first"),
-          "appointment": lazy_gettext("by appointment date")}
-WHEN = {"": lazy_gettext("any day"), "today": lazy_gettext("today"), "week": lazy_gettext("this week"),
-        "range": lazy_gettext("between these dates")}
-SCOPES = {"flagged": lazy_gettext("flagged for review"), "every": lazy_gettext("every case")}
+STATUS_WORDS = {"open": _l("open"), "decided": _l("decided"),
+                "needs_information": _l("waiting for information"), "all": _l("any")}
+ORDERS = {"newest": _l("newest first"), "oldest": _l("oldest first"),
+          "appointment": _l("by appointment date")}
+WHEN = {"": _l("any day"), "today": _l("today"), "week": _l("this week"),
+        "range": _l("between these dates")}
+SCOPES = {"flagged": _l("flagged for review"), "every": _l("every case")}
 MAX_EXPORT_DAYS = 366
 CONTACT_EXPORTED = "case.contact_exported"
 EXPORT_DAYS = (dt.date(1970, 1, 1), dt.date(9998, 12, 31))
