@@ -14,7 +14,7 @@ ENGLISH = ["Cases to review", "Show cases", "Previous page", "Queue", "Rule cata
            "Rules' outcome", "Depth limits", "Findings and sources", "Record a decision", "Override reason",
            "All answers", "History", "Back to the queue", "Rule sets", "Approved now", "Sign-off history",
            "Serving", "On disk", "Rules to review", "Accounts", "Export", "Open: waiting for a decision",
-           "newest first", "Suitable with precautions", "from the patient form"]
+           "newest first", "from the patient form"]
 
 
 def _text(html: str) -> str:
@@ -35,6 +35,7 @@ def test_the_queue_a_case_and_the_rule_sets_page_are_in_spanish(app: Flask) -> N
     assert sign_in(client, "ada").status_code == 303
     queue = _text(client.get("/practitioner/?lang=es").get_data(as_text=True))
     assert "Casos para revisar" in queue and "Mostrar casos" in queue and "Cola" in queue
+    assert "apto con precauciones" in queue and "más recientes primero" in queue
     assert _english_left(queue) == []
 
     page = client.get(f"/practitioner/case/{case.id}")  # the language is kept in the session
