@@ -13,16 +13,16 @@ from ...storage.errors import ViewNotAudited
 from ...storage.sign_in_throttle import admit, forgive
 from ...storage.view_audit import USERS_VIEWED, record_view
 from ..database import get_db
-from ..i18n import _
+from ..i18n import N_, _
 from ..patient.form_views import View
 from . import bp
 from .auth import admin_required, is_safe_next, safe_next, sign_out, start_session
 from .throttle import TOO_MANY, client_key, retry_after, throttle
 from .unaudited import not_audited
 
-REFUSED = ("Sign-in failed. Check your username and password. After several failed attempts an account must "
-           "wait before trying again; ask an administrator if you are locked out.")
-UNSAFE_NEXT = "That sign-in link is not one of ours. Please sign in from this page."
+REFUSED = N_("Sign-in failed. Check your username and password. After several failed attempts an account must "
+              "wait before trying again; ask an administrator if you are locked out.")
+UNSAFE_NEXT = N_("That sign-in link is not one of ours. Please sign in from this page.")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -34,7 +34,7 @@ def sign_in() -> View:
         return render_template("practitioner/sign_in.html", next=shown if is_safe_next(shown) else "", error=None)
     target = request.form.get("next", "")
     if not is_safe_next(target):  # before anything else: no password is checked, nobody is signed in
-        return render_template("practitioner/sign_in.html", next="", error=UNSAFE_NEXT), 400
+        return render_template("practitioner/sign_in.html", next="", error=_(UNSAFE_NEXT)), 400
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     if not username.strip() or not password:
@@ -59,7 +59,7 @@ def sign_in() -> View:
     except (StorageError, SQLAlchemyError):
         abort(503)
     if user is None:
-        return render_template("practitioner/sign_in.html", next=target, username=username, error=REFUSED), 401
+        return render_template("practitioner/sign_in.html", next=target, username=username, error=_(REFUSED)), 401
     return redirect(safe_next(target), code=303)
 
 

@@ -18,6 +18,7 @@ from ...storage.accounts import record_sign_out
 from ...storage.review_models import Role, User
 from ..config import DEFAULTS
 from ..database import get_db
+from ..i18n import N_, _
 from ..numbers import whole_number
 from . import throttle
 
@@ -59,7 +60,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(name, DEFAULTS[name])
     throttle.init_app(app)
     login_manager.login_view = "practitioner.sign_in"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = N_("Please sign in to see that page.")
     # Templates get Flask-Login's lazy `current_user` proxy instead of its context processor, which loads the
     # user (and marks the session) for every page rendered, the patients' pages included.
     login_manager.init_app(app, add_context_processor=False)
@@ -92,14 +93,14 @@ def guard() -> Response | None:
     longest = int(current_app.config["PRACTITIONER_MAX_HOURS"]) * 3600
     if current_user.is_authenticated and now - int(session.get(SEEN, 0)) > idle:
         sign_out(expired=True)
-        flash("You were signed out because the page was left for a while. Please sign in again.")
+        flash(_("You were signed out because the page was left for a while. Please sign in again."))
         return redirect(url_for("practitioner.sign_in"))
     if current_user.is_authenticated and now - int(session.get(SINCE, 0)) > longest:
         sign_out(expired=True)
-        flash("You were signed out because you signed in a long time ago. Please sign in again.")
+        flash(_("You were signed out because you signed in a long time ago. Please sign in again."))
         return redirect(url_for("practitioner.sign_in"))
     if not current_user.is_authenticated:
-        flash(login_manager.login_message)
+        flash(_(login_manager.login_message))
         return redirect(url_for("practitioner.sign_in", next=request.path if request.method == "GET" else None))
     session[SEEN] = now
     return None
