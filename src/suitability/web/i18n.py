@@ -3,6 +3,7 @@ Accept-Language, else the clinic's SUITABILITY_DEFAULT_LANGUAGE; Flask-Babel tra
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, request, session, url_for
@@ -11,7 +12,7 @@ from flask_babel import gettext as _gettext
 from flask_babel import ngettext as _ngettext
 from werkzeug.exceptions import HTTPException
 
-from ..deciding.localise import language_of, localise
+from ..deciding.localise import format_day, language_of, localise
 from ..decision import Decision
 from ..intake import Intake
 from .assets import web_dir
@@ -93,6 +94,11 @@ def language_link(code: str) -> str:
     return f"?{kept}lang={code}"
 
 
+def shown_date(day: dt.date) -> str:
+    """A date on a page, in this request's language (English: '12 Nov 2026'; Spanish: '12 de noviembre de 2026')."""
+    return format_day(day, page_language())
+
+
 def init_app(app: Flask) -> None:
     """Flask-Babel with the catalogues under web/translations; `current_language` and LANGUAGES in templates."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(web_dir() / "translations"))
@@ -111,4 +117,5 @@ def init_app(app: Flask) -> None:
         return response
 
 
-__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "localised", "ngettext", "page_language", "translated", "translator"]
+__all__ = ["LANGUAGES", "N_", "_", "chosen_language", "init_app", "language_link", "localised", "ngettext", "page_language",
+           "shown_date", "translated", "translator"]

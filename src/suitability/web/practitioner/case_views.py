@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...clock import fmt_date
 from ...errors import ReviewConflict, ReviewRefused, SuitabilityError
 from ...services.review import MAX_DEPTH_MM, Proposal, record_review, reviews_for
 from ...storage import StorageError, decision_of, events_for, get_case
@@ -19,6 +18,7 @@ from ...storage.errors import ViewNotAudited
 from ...storage.review_models import OverrideReason, ReviewAction
 from ...storage.view_audit import CASE_VIEWED, recent_viewers, record_view
 from ..database import get_db, get_events, get_screener
+from ..i18n import shown_date
 from ..numbers import version_number
 from ..patient.form_views import View
 from . import bp
@@ -79,7 +79,7 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
         "practitioner/case.html", case=case, decision=decision, sections=sections, notable=notable_answers(sections),
         reasons=reasons(decision), treatments=rows, findings=[(f, sources(f, ruleset)) for f in decision.findings],
         changes=decision_changes(decision), titles=titles, history=history(events, reviews), actions=ACTIONS,
-        reasons_for_override=REASONS, form=shown, errors=errors or {}, conflict=conflict, fmt_date=fmt_date,
+        reasons_for_override=REASONS, form=shown, errors=errors or {}, conflict=conflict, fmt_date=shown_date,
         max_depth=MAX_DEPTH_MM, decided_reviews=len(reviews), viewers=viewers,
         recent_minutes=int(recent.total_seconds() // 60), outcome_words=outcome_words, flag_words=flag_words,
         status_words=STATUSES, source_words=SOURCES, phase_words=PHASES), status

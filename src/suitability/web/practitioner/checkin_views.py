@@ -27,6 +27,7 @@ from ...storage.history import CaseDecision, DecisionReason
 from ...storage.rescreen.difference import compare
 from ...storage.view_audit import CASE_VIEWED, record_view
 from ..database import get_db, get_events, get_screener
+from ..i18n import shown_date
 from ..numbers import version_number, whole_number
 from ..patient.answers import parse_date
 from ..patient.form_views import View
@@ -120,7 +121,7 @@ def _form(due: DueQuestions, values: dict[str, str], errors: dict[str, str], sta
     return render_template(
         "practitioner/checkin.html", due=due, questions=[q for q in tops if q.name not in followup_names],
         followups={q.name: [f for f in tops if f.parent == q.name] for q in tops}, parent_label=_parent_label,
-        values=values, errors=errors, ctx=ctx, fmt_date=fmt_date, conflict=conflict,
+        values=values, errors=errors, ctx=ctx, fmt_date=shown_date, conflict=conflict,
         question_texts={name: QUESTIONS[name].text for name in due.questions}), status
 
 
@@ -213,7 +214,7 @@ def checkin_result(case_id: str) -> View:
     titles.update({f["rule_id"]: f["title"] for f in row.decision.get("findings") or []})
     difference = present(compare(facts, before, row.decision), titles) if before else None
     return render_template("practitioner/checkin_result.html", case=case, row=row, decision=row.decision,
-                           difference=difference, changed=changed, fmt_date=fmt_date, day=day_words,
+                           difference=difference, changed=changed, fmt_date=shown_date, day=day_words,
                            is_current=latest == len(rows) - 1, outcome_words=outcome_words,
                            changes=decision_changes(row.decision), depth=depth_lines(row.decision, after_intake))
 

@@ -18,6 +18,7 @@ from ...storage.review_queue import queue as load_queue
 from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view, record_views
 from ...vocabulary import Outcome
 from ..database import get_db
+from ..i18n import shown_date
 from ..numbers import whole_number
 from ..patient.form_views import View
 from . import bp
@@ -104,7 +105,7 @@ def queue() -> View:
     return render_template("practitioner/queue.html", found=found, filters=filters, statuses=STATUSES,
                            outcomes=outcomes, rows=[queue_row(c, today) for c in found.cases], status_words=STATUS_WORDS,
                            outcome_words=outcome_words, orders=ORDERS, whens=WHEN, scopes=SCOPES,
-                           filtering=appointments.filtering, fmt_date=clock.fmt_date)
+                           filtering=appointments.filtering, fmt_date=shown_date)
 
 
 def _date(name: str) -> dt.date | None:

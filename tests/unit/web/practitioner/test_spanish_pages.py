@@ -3,12 +3,15 @@ Spanish, and none of their English headings or labels is left."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.common.review_support import make_user, sign_in, store_case
+
+from suitability.web.i18n import shown_date
 
 ENGLISH = ["Cases to review", "Show cases", "Previous page", "Queue", "Rule catalogue", "Sign out", "Re-screen",
            "Rules' outcome", "Depth limits", "Findings and sources", "Record a decision", "Override reason",
@@ -50,3 +53,11 @@ def test_the_queue_a_case_and_the_rule_sets_page_are_in_spanish(app: Flask) -> N
     shown = _text(rulesets.get_data(as_text=True))
     assert "Conjuntos de reglas" in shown and "Aprobados ahora" in shown and "Historial de aprobaciones" in shown
     assert _english_left(shown) == []
+
+
+def test_dates_on_the_staff_pages_follow_the_language(app: Flask) -> None:
+    day = dt.date(2027, 1, 3)
+    with app.test_request_context("/practitioner/queue?lang=es"):
+        assert shown_date(day) == "3 de enero de 2027"
+    with app.test_request_context("/practitioner/queue?lang=en"):
+        assert shown_date(day) == "3 Jan 2027"
