@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -209,9 +210,13 @@ def _date_parts(value: Any) -> dict[str, str]:
     """A three-box date's boxes: as typed when it was refused, else from the ISO date kept."""
     if isinstance(value, dict):
         return {k: str(value.get(k, "")) for k in ("day", "month", "year")}
-    if isinstance(value, str) and len(value) == 10:
-        year, month, day = value.split("-")
-        return {"day": str(int(day)), "month": str(int(month)), "year": year}
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value) if len(value) == 10 else None
+        except ValueError:  # text sent to the single field that is not a date: the boxes start empty
+            day = None
+        if day is not None:
+            return {"day": str(day.day), "month": str(day.month), "year": f"{day.year:04d}"}
     return {"day": "", "month": "", "year": ""}
 
 

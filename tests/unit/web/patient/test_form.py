@@ -226,3 +226,13 @@ def test_the_age_is_asked_only_without_a_date_of_birth(client: FlaskClient) -> N
     assert response.status_code == 400
     response = client.post("/questions/about-you/details", data={"age": "36"})
     assert response.location.endswith("/questions/your-skin")
+
+
+@pytest.mark.parametrize("sent", ["zqechoqzzz", "2020-13-45", "１９９０-01-01"])
+def test_a_date_of_birth_sent_as_ten_characters_that_are_not_a_date_is_refused_not_a_crash(
+        client: FlaskClient, sent: str) -> None:
+    client.post("/start", data={"consent": "yes"})
+    page = next(p for p in PAGES if any(q.name == "date_of_birth" for q in p.all_questions()))
+    response = client.post(f"/questions/{page.slug}", data={"date_of_birth": sent})
+    assert response.status_code == 400
+    assert sent not in response.get_data(as_text=True)
