@@ -20,8 +20,13 @@ from ..services.analytics import (
 from . import db
 from .problems import Problem
 
+QUERY = frozenset({"start", "end"})
+
 
 def _period() -> Period:
+    if set(request.args) - QUERY:  # refused, not ignored: a misspelt `end` must not silently mean 90 days
+        raise Problem(422, "invalid-request", "Only start and end may be sent in the query.",
+                      errors=[{"field": "query", "message": "a parameter other than start and end"}])
     start, end = request.args.get("start"), request.args.get("end")
     if start is None and end is None:
         return Period.ending(dt.datetime.now(dt.UTC).date())

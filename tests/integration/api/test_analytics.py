@@ -98,3 +98,10 @@ def test_a_period_of_one_day_counts_that_day(app: Flask, client: FlaskClient) ->
     assert all(rule["fired"] == 0 for rule in body["rules"])
     body = client.get(f"{URL}?start={today}&end={today}", headers=_bearer(token)).get_json()
     assert body["weeks"][0]["start"] == today.isoformat()
+
+
+def test_a_query_parameter_other_than_start_and_end_is_refused_without_echo(app: Flask, client: FlaskClient) -> None:
+    token = new_key(app, "analyst", scopes=("analytics",))
+    response = client.get("/api/v1/analytics/rules?zqechoqz=1", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    assert "zqechoqz" not in response.get_data(as_text=True)
