@@ -13,8 +13,8 @@ from tests.common.browser_wizard import PAGES, Patient, default_answer, option_l
 from suitability.vocabulary import Area, Concern
 from suitability.web.assets import web_dir
 from suitability.web.patient.labels import LABELS
+from suitability.web.patient.questions import FormGroup, Question
 from suitability.web.patient.questions import Page as FormPage
-from suitability.web.patient.questions import Question
 
 CATALOGUE = Translations.load(str(web_dir() / "translations"), ["es"])
 
@@ -25,8 +25,7 @@ def es(text: str, **values: Any) -> str:
 
 
 def heading(form_page: FormPage) -> str:
-    title = es(form_page.title)
-    return title if form_page.parts == 1 else f"{title} {es('(%(part)s of %(parts)s)', part=form_page.part, parts=form_page.parts)}"
+    return es(form_page.heading)
 
 
 class SpanishPatient(Patient):
@@ -42,17 +41,52 @@ class SpanishPatient(Patient):
         self.check_page("inicio")
         self.page.get_by_label(es("I understand this does not replace a consultation, and I agree to the clinic "
                                   "storing my answers to check whether microneedling is suitable for me.")).check()
+        self.screens += 1
         self.page.get_by_role("button", name=es("Start now")).click()
 
     def answer_page(self, form_page: FormPage, answers: dict[str, Any], shot: bool = True) -> None:
+        """As the English patient does (its main screen, then its details screen), by the Spanish words."""
         expect(self.page.get_by_role("heading", level=1)).to_have_text(heading(form_page))
         if shot:
             self.check_page(form_page.slug)
-        for question in form_page.questions:
-            self.answer(question, answers.get(question.name, default_answer(question)))
-            for follow_up in question.followups:
+        for block in form_page.blocks:
+            if isinstance(block, FormGroup):
+                self.tick(block, answers)
+                continue
+            self.answer(block, answers.get(block.name, default_answer(block)))
+            for follow_up in block.followups:
                 if follow_up.name in answers:
                     self.answer(follow_up, answers[follow_up.name])
+        self.screens += 1
+        self.page.get_by_role("button", name=es("Continue"), exact=True).click()
+        self.page.wait_for_load_state()
+        if self.page.url.split("?")[0].endswith(f"/questions/{form_page.slug}/details"):
+            self.answer_details(form_page, answers, shot)
+
+    def tick(self, group: FormGroup, answers: dict[str, Any]) -> None:
+        block = self.page.locator(f"#group-{group.key}")
+        values = [answers.get(name, "no") for name in group.names]
+        for question, value in zip(group.questions, values, strict=True):
+            if value == "yes":
+                block.get_by_role("checkbox", name=es(question.text), exact=True).check()
+        if any(value not in ("yes", "no") for value in values):
+            block.get_by_role("checkbox", name=es("I am not sure about some of these (we will ask about each one)"),
+                              exact=True).check()
+        elif "yes" not in values:
+            block.get_by_role("checkbox", name=es("None of these"), exact=True).check()
+
+    def answer_details(self, form_page: FormPage, answers: dict[str, Any], shot: bool) -> None:
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(heading(form_page))
+        if shot:
+            self.check_page(form_page.slug + "-detalles")
+        for question in form_page.all_questions():
+            if question in form_page.screen_questions() or self.page.locator(f"#group-{question.name}").count() == 0:
+                continue
+            if not self.page.locator(f"#group-{question.name}").is_visible():
+                continue
+            value = answers.get(question.name, default_answer(question) if question.kind == "choice" else None)
+            self.answer(question, value)
+        self.screens += 1
         self.page.get_by_role("button", name=es("Continue"), exact=True).click()
 
     def answer(self, question: Question, value: Any) -> None:
@@ -62,6 +96,10 @@ class SpanishPatient(Patient):
         if question.kind == "choice":
             group = block.get_by_role("group", name=es(question.text), exact=True)
             group.get_by_role("radio", name=es(option_label(question, value)), exact=True).check()
+        elif question.in_three_parts:
+            year, month, day = str(value).split("-")
+            for word, part in (("Day", day), ("Month", month), ("Year", year)):
+                block.get_by_label(es(word), exact=True).fill(part)
         elif question.kind in ("date", "number"):
             block.get_by_label(es(question.text), exact=True).fill(str(value))
         elif question.kind == "areas":

@@ -18,15 +18,17 @@ from tests.common.browser_wizard import PAGES, Patient
 from suitability.clock import fmt_date
 
 pytestmark = pytest.mark.e2e
-TODAY = dt.date.today()
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "appointment-too-early-result.png"
 
 
 def test_a_too_early_appointment_is_said_first_with_both_dates(patient: Patient) -> None:
     # the case reported: retinoid last used today, appointment in 8 days (the 10-day stop ends 2 days after it)
-    appointment, earliest = TODAY + dt.timedelta(days=8), TODAY + dt.timedelta(days=10)
+    appointment, earliest = current_day() + dt.timedelta(days=8), current_day() + dt.timedelta(days=10)
     patient.start()
-    patient.answer_all({"retinoid": "yes", "retinoid_last_use": TODAY.isoformat(),
+    patient.answer_all({"retinoid": "yes", "retinoid_last_use": current_day().isoformat(),
                         "appointment_date": appointment.isoformat()})
     patient.send()
     page = patient.page
@@ -35,7 +37,7 @@ def test_a_too_early_appointment_is_said_first_with_both_dates(patient: Patient)
     expect(page.get_by_text("Not yet: please wait before having microneedling")).to_be_visible()
     expect(page.locator(".date-callout")).to_have_text(fmt_date(earliest))
     before = page.locator("ul.checklist").first.inner_text()
-    assert f"from {fmt_date(TODAY)}" in before  # 10 days before the earliest date: today, never a past date
+    assert f"from {fmt_date(current_day())}" in before  # 10 days before the earliest date: today, never a past date
     after = page.locator("ul.checklist").last.inner_text()
     assert f"Until {fmt_date(earliest + dt.timedelta(days=1))}" in after  # aftercare from the earliest date
     assert fmt_date(appointment + dt.timedelta(days=1)) not in after
@@ -54,7 +56,7 @@ def test_a_follow_up_typed_then_hidden_by_no_is_dropped_not_refused(patient: Pat
     stopped = page.locator("#group-isotretinoin").get_by_role("radio", name="Yes, but I have stopped", exact=True)
     stopped.check()
     page.locator("#group-isotretinoin_last_dose").get_by_role("textbox").fill(
-        (TODAY - dt.timedelta(days=1)).isoformat())
+        (current_day() - dt.timedelta(days=1)).isoformat())
     patient.answer_page(medicines, {"isotretinoin": "no"}, shot=False)  # "no" after "yes": the date is hidden
     expect(page.get_by_role("heading", level=1)).to_have_text(PAGES[3].heading)
     for form_page in PAGES[3:]:

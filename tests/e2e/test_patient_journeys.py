@@ -14,7 +14,9 @@ from tests.common.browser_wizard import PAGES, QUESTIONS, Patient
 from suitability.clock import fmt_date
 
 pytestmark = pytest.mark.e2e
-TODAY = dt.date.today()
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 
 
 def test_a_suitable_patient_gets_a_go_ahead_and_a_reference(patient: Patient) -> None:
@@ -37,8 +39,8 @@ def test_a_pregnant_patient_is_told_it_is_not_suitable(patient: Patient) -> None
 
 
 def test_recent_sunburn_defers_treatment_to_a_date(patient: Patient) -> None:
-    burnt = TODAY - dt.timedelta(days=2)
-    appointment = TODAY + dt.timedelta(days=5)
+    burnt = current_day() - dt.timedelta(days=2)
+    appointment = current_day() + dt.timedelta(days=5)
     patient.start()
     patient.answer_all({"sunburn": "yes", "sunburn_date": burnt.isoformat(), "retinoid": "yes",
                         "appointment_date": appointment.isoformat()})
@@ -55,7 +57,7 @@ def test_recent_sunburn_defers_treatment_to_a_date(patient: Patient) -> None:
 def test_the_result_prints_on_at_most_two_pages(patient: Patient) -> None:
     patient.start()
     patient.answer_all({"cold_sore_history": "yes", "retinoid": "yes", "acne_comedonal": "yes",
-                        "appointment_date": (TODAY + dt.timedelta(days=20)).isoformat()})
+                        "appointment_date": (current_day() + dt.timedelta(days=20)).isoformat()})
     patient.send()
     pdf = patient.page.pdf(path=str(patient.artifacts / "result.pdf"), format="A4")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
@@ -75,7 +77,7 @@ def test_mistakes_are_explained_and_every_other_answer_is_kept(patient: Patient)
     patient.start()
     first = PAGES[0]
     # about you: a date of birth in the future, and the "Do any of these apply?" group left without a tick
-    future = TODAY + dt.timedelta(days=3)
+    future = current_day() + dt.timedelta(days=3)
     patient.answer(QUESTIONS["date_of_birth"], future.isoformat())
     fitzpatrick = page.locator("#group-fitzpatrick")
     type_2 = fitzpatrick.get_by_role("radio", name="Type II: usually burns, tans a little", exact=True)
@@ -183,7 +185,7 @@ def test_the_follow_ups_show_without_javascript_and_are_ignored_when_not_needed(
     expect(follow_up).to_contain_text("Only if you answered ‘Yes, but I have stopped’ above")
     patient.check_page("medicines-without-js")
     page.locator("#group-isotretinoin_last_dose").get_by_label(QUESTIONS["isotretinoin_last_dose"].text).fill(
-        (TODAY - dt.timedelta(days=1)).isoformat())
+        (current_day() - dt.timedelta(days=1)).isoformat())
     for form_page in PAGES[2:]:
         patient.answer_page(form_page, {}, shot=False)  # isotretinoin: "No"
     expect(page.get_by_text(QUESTIONS["isotretinoin_last_dose"].text)).to_have_count(0)  # dropped: "No"

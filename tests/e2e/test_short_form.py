@@ -17,14 +17,16 @@ from playwright.sync_api import Browser, expect
 from tests.common.browser_wizard import PAGES, Patient
 
 pytestmark = pytest.mark.e2e
-TODAY = dt.date.today()
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 MAX_SCREENS = 8
 PATIENTS: dict[str, dict[str, Any]] = {
     "all-clear": {},
     "pregnant": {"pregnant": "yes"},
     "unsure-after-a-peel": {"smoker": "not_sure", "bleeding_disorder": "not_sure", "tan": "not_sure",
                             "chemical_peel": "superficial",
-                            "chemical_peel_date": (TODAY - dt.timedelta(days=5)).isoformat()},
+                            "chemical_peel_date": (current_day() - dt.timedelta(days=5)).isoformat()},
 }
 
 

@@ -15,7 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 from tests.common.browser_spanish import SpanishPatient, es
 
 pytestmark = pytest.mark.e2e
-TODAY = dt.date.today()
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 WIDTHS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -61,13 +63,14 @@ def test_a_pregnant_patient_is_told_in_spanish_it_is_not_suitable(paciente: Span
 
 def test_several_not_sure_answers_and_a_recent_peel_wait_then_see_a_practitioner_in_spanish(
         paciente: SpanishPatient) -> None:
-    peeled = TODAY - dt.timedelta(days=10)
+    peeled = current_day() - dt.timedelta(days=10)
     paciente.start()
     paciente.answer_all({"smoker": "not_sure", "rosacea": "not_sure", "anticoagulant": "not_sure",
                          "chemical_peel": "superficial", "chemical_peel_date": peeled.isoformat()})
     paciente.send()
-    # the peel's wait decides the outcome (defer outranks review); the 'not sure' answers are still explained
-    assert paciente.result_headline() == es("Not yet: please wait before having microneedling")
+    # the peel's wait decides the outcome (defer outranks review), and the headline names the practitioner's check
+    assert paciente.result_headline() == es("Not yet: please wait, and a practitioner needs to check some of your "
+                                            "answers")
     main = paciente.page.locator("main")
     expect(main.get_by_text("No tenemos una respuesta clara sobre si fuma o vapea")).to_be_visible()
     expect(main.get_by_text("Su piel necesita 30 días para recuperarse de un peeling suave")).to_be_visible()

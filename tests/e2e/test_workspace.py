@@ -32,7 +32,9 @@ from suitability.web.patient.questions import QUESTIONS
 pytestmark = pytest.mark.e2e
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 812)}
-TODAY = dt.date.today()
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,7 @@ def tab(request: pytest.FixtureRequest, browser: Browser, live_server: Any,
 
 def store(live_server: Any, **answers: Any) -> Case:
     """A flagged case with an appointment today, a contact and an integration's reference."""
-    intake = minimal_intake(**{"screening_date": TODAY.isoformat(), "appointment_date": TODAY.isoformat(), **answers})
+    intake = minimal_intake(**{"screening_date": current_day().isoformat(), "appointment_date": current_day().isoformat(), **answers})
     with live_server.app.app_context():
         case = submit(get_db(), intake, screener=get_screener(), events=RecordingEvents(), source="api",
                       contact_name="Ana López", contact_detail="ana@example.org", external_reference="EHR-4242").case
@@ -93,7 +95,7 @@ def top_of(tab: PractitionerTab, selector: str) -> float:
 
 def test_the_case_page_shows_the_summary_and_the_decision_form_at_once(
         tab: PractitionerTab, live_server: Any, axe_source: str, artifacts: Path) -> None:
-    case = store(live_server, fitzpatrick="V", retinoid="yes", retinoid_last_use=(TODAY - dt.timedelta(days=30))
+    case = store(live_server, fitzpatrick="V", retinoid="yes", retinoid_last_use=(current_day() - dt.timedelta(days=30))
                  .isoformat())
     page = tab.page
     page.goto(f"{live_server.url}/practitioner/case/{case.id}")
@@ -143,7 +145,7 @@ def test_the_queue_runs_a_clinic_day(tab: PractitionerTab, live_server: Any, axe
     page.keyboard.press("Enter")
     expect(page.get_by_label("Appointment", exact=True)).to_have_value("today")
     row = page.locator("tr", has=page.get_by_role("link", name=case.reference))
-    expect(row).to_contain_text(fmt_date(TODAY))
+    expect(row).to_contain_text(fmt_date(current_day()))
     expect(row).to_contain_text("API")
     expect(row).to_contain_text("Ana López")
     expect(row).to_contain_text("Cheeks")
@@ -167,17 +169,17 @@ def test_the_queue_runs_a_clinic_day(tab: PractitionerTab, live_server: Any, axe
 
 def test_a_check_in_result_is_in_plain_words(tab: PractitionerTab, live_server: Any, axe_source: str,
                                              artifacts: Path) -> None:
-    screened = TODAY - dt.timedelta(days=20)
-    intake = minimal_intake(screening_date=screened.isoformat(), appointment_date=TODAY.isoformat())
+    screened = current_day() - dt.timedelta(days=20)
+    intake = minimal_intake(screening_date=screened.isoformat(), appointment_date=current_day().isoformat())
     app = live_server.app
     with app.app_context():
         case = submit(get_db(), intake, screener=get_screener(), events=RecordingEvents(), source="web").case
-        due = questions_to_reask(intake, TODAY, ruleset=get_screener().ruleset)
+        due = questions_to_reask(intake, current_day(), ruleset=get_screener().ruleset)
         answers = {name: "no" for name in due if QUESTIONS[name].kind == "choice" and QUESTIONS[name].parent is None}
         assert "chemical_peel" in answers
         answers["chemical_peel"] = "superficial"
-        answers["chemical_peel_date"] = (TODAY - dt.timedelta(days=2)).isoformat()
-        check_in(get_db(), get_screener(), case.id, {k: v for k, v in answers.items() if k in due}, TODAY,
+        answers["chemical_peel_date"] = (current_day() - dt.timedelta(days=2)).isoformat()
+        check_in(get_db(), get_screener(), case.id, {k: v for k, v in answers.items() if k in due}, current_day(),
                  "practitioner:e2e-workspace", case.review_version, events=RecordingEvents())
     page = tab.page
     page.goto(f"{live_server.url}/practitioner/case/{case.id}/check-in/result")

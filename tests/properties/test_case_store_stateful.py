@@ -61,7 +61,9 @@ from suitability.vocabulary import Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ("api:k1", "api:k2", "web:k3")
-TODAY = dt.datetime.now(dt.UTC).date()
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.datetime.now(dt.UTC).date()
 DEPTHS = ("engine", "deeper", "shallower", "missing")
 
 
@@ -191,7 +193,7 @@ class CaseStore(RuleBasedStateMachine):
             for index in range(len(model.intake.treatments)):
                 mm = engine.get(index, 0.5)
                 limits[index] = {"engine": mm, "deeper": min(mm + 0.5, MAX_DEPTH_MM), "shallower": mm / 2}[depth]
-        proposal = Proposal(action, limits, None if defer_days is None else TODAY + dt.timedelta(days=defer_days),
+        proposal = Proposal(action, limits, None if defer_days is None else current_day() + dt.timedelta(days=defer_days),
                             OverrideReason.CLINICAL_JUDGEMENT if override else None,
                             "judged in clinic" if override else "", note)
         version = model.version + staleness
@@ -199,7 +201,7 @@ class CaseStore(RuleBasedStateMachine):
         found: list[str] = []
         if expected is None:
             try:
-                found = check(model.decision, len(model.intake.treatments), proposal, TODAY)
+                found = check(model.decision, len(model.intake.treatments), proposal, current_day())
             except ReviewRefused:
                 expected = ReviewRefused
         event(f"review: {expected.__name__ if expected else 'recorded'}")
@@ -207,10 +209,10 @@ class CaseStore(RuleBasedStateMachine):
             if expected is not None:
                 with pytest.raises(expected):
                     record_review(session, case_id, self.reviewer, proposal, expected_version=version,
-                                  today=TODAY, events=NO_EVENTS)
+                                  today=current_day(), events=NO_EVENTS)
                 return False
             stored = record_review(session, case_id, self.reviewer, proposal, expected_version=version,
-                                   today=TODAY, events=NO_EVENTS)
+                                   today=current_day(), events=NO_EVENTS)
         reason = proposal.override_reason if found else None
         assert (stored.action, stored.override_reason, stored.case_version) == (action, reason, model.version + 1)
         model.status, model.version, model.reviews = NEW_STATUS[action], model.version + 1, model.reviews + 1
@@ -268,7 +270,7 @@ class CaseStore(RuleBasedStateMachine):
     def export(self) -> None:
         """The decisions export around today lists every recorded decision once, in order."""
         with self.db.session() as session:
-            rows = decisions_between(session, TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1))
+            rows = decisions_between(session, current_day() - dt.timedelta(days=1), current_day() + dt.timedelta(days=1))
             got = [(r.case_id, u.username, r.action, r.override_reason) for r, c, u in rows]
             assert all(c.id == r.case_id for r, c, u in rows)
         assert got == self.exported

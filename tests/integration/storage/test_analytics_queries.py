@@ -15,7 +15,10 @@ from suitability.storage.analytics_queries import overridden_cases
 from suitability.storage.case_rules import CaseRule
 from suitability.storage.review_models import OverrideReason
 
-TODAY = dt.date.today()
+
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def built(db: Database) -> tuple[Database, dict[str, list[str]]]:
 def test_each_rule_figures_match_the_hand_count(built: tuple[Database, dict[str, list[str]]]) -> None:
     db, _ = built
     with db.session() as session:
-        report = rule_analytics(session, Period.ending(TODAY, 7), OverrideAlert(Fraction(1, 2), 2))
+        report = rule_analytics(session, Period.ending(current_day(), 7), OverrideAlert(Fraction(1, 2), 2))
     got = {r.rule_id: (r.fired, r.decided, r.decisions, r.overrides) for r in report.rules}
     assert {rule: got[rule] for rule in EXPECTED} == EXPECTED
     assert {r.rule_id for r in report.rules if r.fired} == set(EXPECTED)
@@ -39,7 +42,7 @@ def test_each_rule_figures_match_the_hand_count(built: tuple[Database, dict[str,
 def test_outcomes_per_week_count_every_case_once(built: tuple[Database, dict[str, list[str]]]) -> None:
     db, _ = built
     with db.session() as session:
-        report = rule_analytics(session, Period.ending(TODAY, 1), OverrideAlert(Fraction(1, 2), 2))
+        report = rule_analytics(session, Period.ending(current_day(), 1), OverrideAlert(Fraction(1, 2), 2))
     assert len(report.weeks) == 1
     assert dict(report.weeks[0].counts) == EXPECTED_OUTCOMES
 
@@ -47,9 +50,9 @@ def test_outcomes_per_week_count_every_case_once(built: tuple[Database, dict[str
 def test_the_alert_takes_a_rule_exactly_at_its_boundary(built: tuple[Database, dict[str, list[str]]]) -> None:
     db, _ = built
     with db.session() as session:
-        at_half = rule_analytics(session, Period.ending(TODAY, 7), OverrideAlert(Fraction(1, 2), 2))
-        more_needed = rule_analytics(session, Period.ending(TODAY, 7), OverrideAlert(Fraction(1, 2), 3))
-        higher = rule_analytics(session, Period.ending(TODAY, 7), OverrideAlert(Fraction(51, 100), 2))
+        at_half = rule_analytics(session, Period.ending(current_day(), 7), OverrideAlert(Fraction(1, 2), 2))
+        more_needed = rule_analytics(session, Period.ending(current_day(), 7), OverrideAlert(Fraction(1, 2), 3))
+        higher = rule_analytics(session, Period.ending(current_day(), 7), OverrideAlert(Fraction(51, 100), 2))
     assert [r.rule_id for r in at_half.review_items] == ["cold-sore-active", "pregnant"]   # 100 %, then 1/2
     assert more_needed.review_items == ()
     assert [r.rule_id for r in higher.review_items] == ["cold-sore-active"]
@@ -58,7 +61,7 @@ def test_the_alert_takes_a_rule_exactly_at_its_boundary(built: tuple[Database, d
 def test_a_period_before_the_cases_counts_nothing(built: tuple[Database, dict[str, list[str]]]) -> None:
     db, _ = built
     with db.session() as session:
-        report = rule_analytics(session, Period(TODAY - dt.timedelta(days=30), TODAY - dt.timedelta(days=1)),
+        report = rule_analytics(session, Period(current_day() - dt.timedelta(days=30), current_day() - dt.timedelta(days=1)),
                                 OverrideAlert(Fraction(1, 2), 1))
     assert all((r.fired, r.decided, r.decisions, r.overrides) == (0, 0, 0, 0) for r in report.rules)
     assert sum(week.total for week in report.weeks) == 0
@@ -67,7 +70,7 @@ def test_a_period_before_the_cases_counts_nothing(built: tuple[Database, dict[st
 def test_the_cases_behind_a_rule_are_its_overrides_newest_first(
         built: tuple[Database, dict[str, list[str]]]) -> None:
     db, groups = built
-    since, until = Period.ending(TODAY, 7).bounds
+    since, until = Period.ending(current_day(), 7).bounds
     with db.session() as session:
         behind = overridden_cases(session, "cold-sore-active", since, until)
         none = overridden_cases(session, "unknown-skin-type", since, until)

@@ -12,12 +12,15 @@ from tests.common.storage_samples import screened
 from suitability.storage import Case, Database, store_submission
 from suitability.storage.review_queue import Appointments, queue
 
-TODAY = dt.date.today()
+
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 
 
 def _store(db: Database, days: int | None, **details: str) -> Case:
     """A flagged case with its appointment `days` from today (None: no appointment date)."""
-    when = None if days is None else (TODAY + dt.timedelta(days=days)).isoformat()
+    when = None if days is None else (current_day() + dt.timedelta(days=days)).isoformat()
     intake, decision = screened(appointment_date=when)
     assert decision.needs_review
     with db.session() as session:
@@ -41,16 +44,16 @@ def day(db: Database) -> dict[str, Case]:
 
 
 def test_an_appointment_range_keeps_the_days_inside_it_inclusive(db: Database, day: dict[str, Case]) -> None:
-    assert _refs(db, appointments=Appointments(TODAY, TODAY)) == {day["today"].reference}
-    week = Appointments(TODAY, TODAY + dt.timedelta(days=3))
+    assert _refs(db, appointments=Appointments(current_day(), current_day())) == {day["today"].reference}
+    week = Appointments(current_day(), current_day() + dt.timedelta(days=3))
     assert _refs(db, appointments=week) == {day["today"].reference, day["soon"].reference}
-    assert _refs(db, appointments=Appointments(TODAY + dt.timedelta(days=4), None)) == {day["later"].reference}
+    assert _refs(db, appointments=Appointments(current_day() + dt.timedelta(days=4), None)) == {day["later"].reference}
 
 
 def test_a_date_filter_counts_the_cases_it_leaves_out_for_having_no_appointment(
         db: Database, day: dict[str, Case]) -> None:
     with db.session() as session:
-        filtered = queue(session, status=None, appointments=Appointments(TODAY, TODAY))
+        filtered = queue(session, status=None, appointments=Appointments(current_day(), current_day()))
         unfiltered = queue(session, status=None)
     assert filtered.undated == 1 and unfiltered.undated == 0
     assert day["undated"].reference in {c.reference for c in unfiltered.cases}
@@ -88,10 +91,10 @@ def test_ordering_by_appointment_puts_the_undated_last(db: Database, day: dict[s
 
 
 def test_every_case_includes_the_ones_not_flagged(db: Database, day: dict[str, Case]) -> None:
-    intake, decision = screened(retinoid="no", cold_sore_history="no", appointment_date=TODAY.isoformat())
+    intake, decision = screened(retinoid="no", cold_sore_history="no", appointment_date=current_day().isoformat())
     with db.session() as session:
         plain, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web")
-    today = Appointments(TODAY, TODAY)
+    today = Appointments(current_day(), current_day())
     if decision.needs_review:
         pytest.skip("the sample is flagged even without these answers")
     assert plain.reference not in _refs(db, appointments=today)

@@ -24,7 +24,10 @@ from suitability.web.patient import state
 from suitability.web.patient.present import HEADLINES
 from suitability.web.patient.questions import PAGES, QUESTIONS, is_asked
 
-TODAY = dt.date.today()
+
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 
 
 def coverage_answers(round_: int) -> dict[str, Any]:
@@ -39,16 +42,16 @@ def coverage_answers(round_: int) -> dict[str, Any]:
             index = round_ + round_ // 3 if question.parent else round_
             data[name] = question.options[index % len(question.options)].value
         elif question.kind == "date" and name == "appointment_date":
-            data[name] = (TODAY + dt.timedelta(days=10 + round_)).isoformat()
+            data[name] = (current_day() + dt.timedelta(days=10 + round_)).isoformat()
         elif question.kind == "date" and name != "date_of_birth":
-            data[name] = (TODAY - dt.timedelta(days=3 + offset + round_)).isoformat()
+            data[name] = (current_day() - dt.timedelta(days=3 + offset + round_)).isoformat()
         elif question.kind == "areas":
             data[name] = [a.value for i, a in enumerate(Area) if i % 3 == (round_ // 3) % 3]
-    born = dt.date(TODAY.year - 30 - round_, 1, 1)
+    born = dt.date(current_day().year - 30 - round_, 1, 1)
     if round_ % 2:
         data["date_of_birth"] = born.isoformat()
     elif round_ % 3:  # the age is asked only without a date of birth
-        data["age"] = TODAY.year - born.year - 1 + (TODAY >= born.replace(year=TODAY.year))
+        data["age"] = current_day().year - born.year - 1 + (current_day() >= born.replace(year=current_day().year))
     rows = MAX_TREATMENTS if round_ == 6 else 3
     areas, concerns = list(Area), list(Concern)
     data["treatments"] = [{"area": areas[(3 * round_ + i) % len(areas)].value,
@@ -80,7 +83,7 @@ def test_every_answer_lands_in_its_intake_field_and_the_decision_is_the_cores(
     assert response.status_code == 303
     case_id = response.location.rsplit("/", 1)[1]
     case = stored_case(app, case_id)
-    expected = parse_intake({**data, "screening_date": TODAY.isoformat()})
+    expected = parse_intake({**data, "screening_date": current_day().isoformat()})
     stored_intake = intake_of(case)
     assert stored_intake.model_dump() == expected.model_dump()
     decision = screen(expected)
@@ -120,7 +123,7 @@ def test_any_valid_intake_survives_the_form(app: Flask, monkeypatch: pytest.Monk
 def test_follow_ups_are_ignored_when_their_parent_does_not_call_for_them(app: Flask,
                                                                         client: FlaskClient) -> None:
     data = example_answers()
-    data.update(retinoid="no", retinoid_last_use=(TODAY - dt.timedelta(days=2)).isoformat(),
+    data.update(retinoid="no", retinoid_last_use=(current_day() - dt.timedelta(days=2)).isoformat(),
                 melasma="no", melasma_areas=["cheeks"])
     response = submit(client, data)
     intake = intake_of(stored_case(app, response.location.rsplit("/", 1)[1]))

@@ -27,7 +27,10 @@ from suitability.web.database import get_db
 from suitability.web.patient.questions import QUESTIONS
 from suitability.web.practitioner.plain_words import change_words, flag_words
 
-TODAY = dt.date.today()
+
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 
 
 def store(app: Flask, days: int | None, *, source: str = "web", **details: Any) -> Case:
@@ -37,7 +40,7 @@ def store(app: Flask, days: int | None, *, source: str = "web", **details: Any) 
     if days is None:
         data.pop("appointment_date")
     else:
-        data["appointment_date"] = (TODAY + dt.timedelta(days=days)).isoformat()
+        data["appointment_date"] = (current_day() + dt.timedelta(days=days)).isoformat()
     intake = parse_intake(data)
     with app.app_context(), get_db().session() as session:
         case, _ = store_submission(session, intake, screen(intake), idempotency_key=None, body_hash=None,
@@ -62,7 +65,7 @@ def test_a_queue_row_shows_the_appointment_reasons_flags_treatments_and_source(
     case = store(app, 3, source="fhir", fitzpatrick="V")
     html = main_of(signed_in.get("/practitioner/?status=all").get_data(as_text=True))
     row = html.split(case.reference, 1)[1].split("</tr>", 1)[0]
-    assert fmt_date(TODAY + dt.timedelta(days=3)) in row and "FHIR" in row
+    assert fmt_date(current_day() + dt.timedelta(days=3)) in row and "FHIR" in row
     assert "Cheeks: " in row  # the treatment in the form's words
     for finding in case.decision["findings"]:
         if finding["outcome"] == case.decision["outcome"]:
@@ -77,12 +80,12 @@ def test_today_this_week_and_a_range_filter_by_appointment_and_say_what_has_no_d
     assert listed(signed_in, "when=today&status=all") == [today.reference]
     week = set(listed(signed_in, "when=week&status=all"))
     assert today.reference in week and later.reference not in week and undated.reference not in week
-    assert (soon.reference in week) == ((TODAY + dt.timedelta(days=1)).weekday() != 0)  # Sunday ends the week
-    end = (TODAY + dt.timedelta(days=45)).isoformat()
-    assert set(listed(signed_in, f"when=range&from={TODAY.isoformat()}&to={end}&status=all")) == {
+    assert (soon.reference in week) == ((current_day() + dt.timedelta(days=1)).weekday() != 0)  # Sunday ends the week
+    end = (current_day() + dt.timedelta(days=45)).isoformat()
+    assert set(listed(signed_in, f"when=range&from={current_day().isoformat()}&to={end}&status=all")) == {
         today.reference, soon.reference, later.reference}
     # a range typed back to front is read the right way round, not as "nothing"
-    assert set(listed(signed_in, f"when=range&from={end}&to={TODAY.isoformat()}&status=all")) == {
+    assert set(listed(signed_in, f"when=range&from={end}&to={current_day().isoformat()}&status=all")) == {
         today.reference, soon.reference, later.reference}
     page = signed_in.get("/practitioner/?when=today&status=all").get_data(as_text=True)
     assert re.search(r'id="queue-undated">\s*1 case without an appointment date', page)
@@ -111,7 +114,7 @@ def test_one_search_box_finds_name_contact_external_reference_and_appointment_da
         app: Flask, signed_in: FlaskClient, term: str) -> None:
     found = store(app, 5, contact_name="Ana López", contact_detail="ana@example.org", external_reference="EHR-77")
     store(app, 6, contact_name="Bo", contact_detail="bo@example.org")
-    query = term.format(day=(TODAY + dt.timedelta(days=5)).isoformat())
+    query = term.format(day=(current_day() + dt.timedelta(days=5)).isoformat())
     assert listed(signed_in, f"status=all&reference={query}") == [found.reference]
     with signed_in.application.app_context(), get_db().session() as session:
         searched = session.scalars(select(AuditEvent).where(AuditEvent.action == "queue.searched")).all()
@@ -177,7 +180,7 @@ def test_a_patient_403_keeps_the_patients_words(app: Flask, client: FlaskClient)
 
 
 def _export(client: FlaskClient, contact: bool) -> list[dict[str, str]]:
-    query = f"start={TODAY.isoformat()}&end={TODAY.isoformat()}" + ("&contact=1" if contact else "")
+    query = f"start={current_day().isoformat()}&end={current_day().isoformat()}" + ("&contact=1" if contact else "")
     response = client.get(f"/practitioner/export?{query}")
     assert response.status_code == 200
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))

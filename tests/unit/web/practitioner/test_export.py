@@ -19,7 +19,10 @@ from suitability.storage import AuditEvent
 from suitability.web.database import get_db
 from suitability.web.practitioner.export import COLUMNS, FORMULA_START, cell
 
-TODAY = dt.date.today()
+
+def current_day() -> dt.date:
+    """Today, read when a test runs: a run that crosses midnight must not mix two days."""
+    return dt.date.today()
 
 
 def export(client: FlaskClient, start: dt.date | str, end: dt.date | str) -> TestResponse:
@@ -39,7 +42,7 @@ def test_the_export_lists_each_decision_of_the_range_with_the_rules_outcome(
     decide(signed_in, declined, action="decline", note="Not now")
     assert decide(signed_in, approved, action="approve", override_reason="clinical-judgement",
                   override_note="Confirmed", **{"depth-0": "0.5", "depth-1": "0.25"}).status_code == 303
-    found = rows(export(signed_in, TODAY, TODAY))
+    found = rows(export(signed_in, current_day(), current_day()))
     assert [r["reference"] for r in found] == [declined.reference, approved.reference]
     assert found[0]["decision"] == "decline" and found[0]["engine_outcome"] == "review"
     assert found[1]["override_reason"] == "clinical-judgement" and found[1]["override_note"] == "Confirmed"
@@ -48,13 +51,13 @@ def test_the_export_lists_each_decision_of_the_range_with_the_rules_outcome(
     assert tuple(found[0]) == COLUMNS
     with app.app_context(), get_db().session() as session:
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "decisions.exported"))
-    assert event.actor == "pat" and event.detail == {"start": TODAY.isoformat(), "end": TODAY.isoformat(),
+    assert event.actor == "pat" and event.detail == {"start": current_day().isoformat(), "end": current_day().isoformat(),
                                                      "rows": 2}
 
 
 def test_decisions_outside_the_range_are_left_out(app: Flask, signed_in: FlaskClient) -> None:
     decide(signed_in, store_case(app, "review"), action="decline")
-    yesterday, tomorrow = TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1)
+    yesterday, tomorrow = current_day() - dt.timedelta(days=1), current_day() + dt.timedelta(days=1)
     assert rows(export(signed_in, yesterday, yesterday)) == []
     assert rows(export(signed_in, tomorrow, tomorrow)) == []
     assert len(rows(export(signed_in, yesterday, tomorrow))) == 1
@@ -62,7 +65,7 @@ def test_decisions_outside_the_range_are_left_out(app: Flask, signed_in: FlaskCl
 
 def test_the_export_holds_no_answers(app: Flask, signed_in: FlaskClient) -> None:
     decide(signed_in, store_case(app, "not_suitable"), action="decline")
-    text = export(signed_in, TODAY, TODAY).get_data(as_text=True)
+    text = export(signed_in, current_day(), current_day()).get_data(as_text=True)
     for name in Intake.model_fields:
         assert name not in text
     assert "1988-04-02" not in text  # the example's date of birth
@@ -75,7 +78,7 @@ def test_a_note_that_a_spreadsheet_would_run_is_neutralised(app: Flask, signed_i
     case = store_case(app, "review")
     assert decide(signed_in, case, action="approve_with_conditions", note=typed,
                   **{"depth-0": "0.5", "depth-1": "0.5"}).status_code == 303
-    [row] = rows(export(signed_in, TODAY, TODAY))
+    [row] = rows(export(signed_in, current_day(), current_day()))
     assert row["note"] == "'" + typed.strip() and not row["note"].startswith(FORMULA_START)
 
 
@@ -84,8 +87,8 @@ def test_cells_that_start_harmlessly_are_kept_as_they_are() -> None:
     assert all(cell(start + "x").startswith("'") for start in FORMULA_START)
 
 
-@pytest.mark.parametrize("start, end", [("2026-13-01", TODAY), (TODAY, TODAY - dt.timedelta(days=1)),
-                                        (TODAY - dt.timedelta(days=400), TODAY), ("", "")])
+@pytest.mark.parametrize("start, end", [("2026-13-01", current_day()), (current_day(), current_day() - dt.timedelta(days=1)),
+                                        (current_day() - dt.timedelta(days=400), current_day()), ("", "")])
 def test_a_bad_range_is_refused_with_a_message(signed_in: FlaskClient, start: object, end: object) -> None:
     response = export(signed_in, start, end)  # type: ignore[arg-type]
     assert response.status_code == 400 and "at most 366 days apart" in response.get_data(as_text=True)
@@ -100,4 +103,4 @@ def test_admins_may_export_too(app: Flask, practitioner: int) -> None:
     make_user(app, "ada", role="admin")
     admin = app.test_client()
     sign_in(admin, "ada")
-    assert rows(export(admin, TODAY, TODAY)) == []
+    assert rows(export(admin, current_day(), current_day())) == []
