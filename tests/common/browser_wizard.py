@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +60,12 @@ class Patient:
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
 
+    # --- the words on screen --------------------------------------------------------------------------------
+    def word(self, text: str, **values: Any) -> str:
+        """What the page shows for one of the form's English texts (a patient reading another language
+        overrides this with the shipped catalogue)."""
+        return text % values if values else text
+
     # --- moving through the form ---------------------------------------------------------------------------
     def start(self) -> None:
         self.page.goto(self.base + "/")
@@ -74,7 +79,7 @@ class Patient:
     def answer_page(self, form_page: FormPage, answers: dict[str, Any], shot: bool = True) -> None:
         """Answer what `answers` says, and "No" (or the first choice) to every other question on the page: its
         main screen, then its details screen if the answers lead there."""
-        expect(self.page.get_by_role("heading", level=1)).to_have_text(form_page.heading)
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(self.word(form_page.heading))
         if shot:
             self.check_page(form_page.slug)
         for block in form_page.blocks:
@@ -86,7 +91,7 @@ class Patient:
                 if follow_up.name in answers:
                     self.answer(follow_up, answers[follow_up.name])
         self.screens += 1
-        self.page.get_by_role("button", name="Continue", exact=True).click()
+        self.page.get_by_role("button", name=self.word("Continue"), exact=True).click()
         self.page.wait_for_load_state()
         if self.page.url.split("?")[0].endswith(f"/questions/{form_page.slug}/details"):
             self.answer_details(form_page, answers, shot)
@@ -97,15 +102,16 @@ class Patient:
         values = [answers.get(name, "no") for name in group.names]
         for question, value in zip(group.questions, values, strict=True):
             if value == "yes":
-                block.get_by_role("checkbox", name=question.text, exact=True).check()
+                block.get_by_role("checkbox", name=self.word(question.text), exact=True).check()
         if any(value not in ("yes", "no") for value in values):
-            block.get_by_role("checkbox", name=re.compile("^I am not sure about some of these")).check()
+            block.get_by_role("checkbox", name=self.word("I am not sure about some of these (we will ask about each "
+                                                         "one)"), exact=True).check()
         elif "yes" not in values:
-            block.get_by_role("checkbox", name="None of these", exact=True).check()
+            block.get_by_role("checkbox", name=self.word("None of these"), exact=True).check()
 
     def answer_details(self, form_page: FormPage, answers: dict[str, Any], shot: bool) -> None:
         """The details screen: each question on it as `answers` says ("No" to a choice it leaves out)."""
-        expect(self.page.get_by_role("heading", level=1)).to_have_text(form_page.heading)
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(self.word(form_page.heading))
         if shot:
             self.check_page(form_page.slug + "-details")
         for question in form_page.all_questions():
@@ -116,7 +122,7 @@ class Patient:
             value = answers.get(question.name, default_answer(question) if question.kind == "choice" else None)
             self.answer(question, value)
         self.screens += 1
-        self.page.get_by_role("button", name="Continue", exact=True).click()
+        self.page.get_by_role("button", name=self.word("Continue"), exact=True).click()
 
     def answer(self, question: Question, value: Any) -> None:
         if value is None:
@@ -124,23 +130,24 @@ class Patient:
         # Scoped to the question's block: several follow-ups share wording ("When did you last use it?").
         block = self.page.locator(f"#group-{question.name}")
         if question.kind == "choice":
-            group = block.get_by_role("group", name=question.text, exact=True)
-            group.get_by_role("radio", name=option_label(question, value), exact=True).check()
+            group = block.get_by_role("group", name=self.word(question.text), exact=True)
+            group.get_by_role("radio", name=self.word(option_label(question, value)), exact=True).check()
         elif question.in_three_parts:
             year, month, day = str(value).split("-")
             for word, part in (("Day", day), ("Month", month), ("Year", year)):
-                block.get_by_label(word, exact=True).fill(part)
+                block.get_by_label(self.word(word), exact=True).fill(part)
         elif question.kind in ("date", "number"):
-            block.get_by_label(question.text, exact=True).fill(str(value))
+            block.get_by_label(self.word(question.text), exact=True).fill(str(value))
         elif question.kind == "areas":
-            group = block.get_by_role("group", name=question.text, exact=True)
+            group = block.get_by_role("group", name=self.word(question.text), exact=True)
             for area in value:
-                group.get_by_role("checkbox", name=LABELS[Area][area], exact=True).check()
+                group.get_by_role("checkbox", name=self.word(LABELS[Area][area]), exact=True).check()
         elif question.kind == "treatments":
             for i, (area, concern) in enumerate(value):
-                row = self.page.get_by_role("group", name=f"Area {i + 1}", exact=True)
-                row.get_by_label("Area", exact=True).select_option(label=LABELS[Area][area])
-                row.get_by_label("What to improve", exact=True).select_option(label=LABELS[Concern][concern])
+                row = self.page.get_by_role("group", name=self.word("Area %(number)s", number=i + 1), exact=True)
+                row.get_by_label(self.word("Area"), exact=True).select_option(label=self.word(LABELS[Area][area]))
+                row.get_by_label(self.word("What to improve"), exact=True).select_option(
+                    label=self.word(LABELS[Concern][concern]))
 
     def answer_all(self, answers: dict[str, Any]) -> None:
         for form_page in PAGES:
