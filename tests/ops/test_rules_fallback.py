@@ -11,7 +11,6 @@ from flask import Flask
 
 from tests.common.ops_support import edit, example_intake, fake_clock, make_app, new_key, stored
 
-from suitability import set_default_screener
 from suitability.screening import Screener
 from suitability.web.database import get_db
 from suitability.web.rules_reload import watcher
@@ -34,7 +33,6 @@ def store(app: Flask, auth: dict[str, str], key: str) -> dict[str, object]:
 
 def new_worker(tmp_path: Path) -> Flask:
     """As a worker (re)started by gunicorn: no rules of its own in memory, a new app on the same database."""
-    set_default_screener(None)
     return make_app(tmp_path)
 
 

@@ -16,11 +16,10 @@ from tests.common.ops_support import edit, example_intake, fake_clock, make_app,
 from tests.common.patient_form import answer_all, example_answers, submit_token
 from tests.common.references import shows_a_reference
 
-from suitability import set_default_screener
 from suitability.fhir import response_from_intake
 from suitability.intake import parse_intake
 from suitability.storage import Case
-from suitability.web.database import get_db
+from suitability.web.database import get_db, serving_rules
 from suitability.web.rules_reload import install_signal_handler
 
 ISOTRETINOIN = {"isotretinoin": "past", "isotretinoin_last_dose": "2026-10-01"}  # screened 2026-11-22
@@ -172,7 +171,7 @@ def test_a_worker_that_cannot_load_rules_at_submit_shows_not_saved_and_stores_no
     answer_all(client, example_answers())
     token = submit_token(client)
     edit(rules_dir / "medicines.yaml", *BROKEN)
-    set_default_screener(None)  # as a worker (re)started after the rules broke: it has no good rules to keep
+    serving_rules(app).replace(None)  # as a worker (re)started after the rules broke: no good rules to keep
     response = client.post("/submit", data={"token": token})
     text = response.get_data(as_text=True)
     assert response.status_code == 503 and "not saved" in text and not shows_a_reference(text)
@@ -188,7 +187,6 @@ def test_a_folder_published_by_swapping_a_symlink_is_picked_up_whole(
     current = tmp_path / "rules-current"
     current.symlink_to(rules_dir)
     monkeypatch.setenv("SUITABILITY_RULES_DIR", str(current))
-    set_default_screener(None)
     app = make_app(tmp_path)
     client, auth, clock = app.test_client(), new_key(app), fake_clock(app)
     assert screen(client, auth)["earliest_date"] == SIX_MONTHS

@@ -380,10 +380,7 @@ NOT_YET_BEHIND_SERVICES = {
     ("suitability.web.practitioner.queue_rows", "storage"),
     ("suitability.web.practitioner.queue_views", "storage"),
     ("suitability.web.practitioner.rescreen_views", "storage"),
-    ("suitability.web.practitioner.ruleset_views", "storage"),
     ("suitability.web.practitioner.throttle", "storage"),
-    ("suitability.web.rules_approval", "storage"),
-    ("suitability.web.rules_fallback", "storage"),
 }
 
 
@@ -445,3 +442,51 @@ def test_the_layer_check_sees_late_imports_against_the_layers(tmp_path: Path) ->
     assert set(arrows) == {("suitability.storage.cases", "api"), ("suitability.api.db", "web")}
     assert arrows[("suitability.storage.cases", "api")] == ["storage/cases.py:2 suitability.api.webhooks",
                                                             "storage/cases.py:2 suitability.api.webhooks.emit"]
+
+
+# The library's process-wide screener (`suitability.screen`, `default_screener`, ...) is for Python callers only:
+# an app owns its serving rules (services.serving.ServingRules in app.extensions) and passes its screener down.
+GLOBAL_SCREENER = ("default_screener", "set_default_screener", "hold_default_screener", "installed_screener",
+                   "screen")
+APP_LAYERS = ("web", "api", "fhir", "storage", "services")
+
+
+def global_screener_uses(paths: list[Path], root: Path = PACKAGE) -> list[str]:
+    """Where a module of the app's layers reaches the process-wide screener: an import of it (late ones
+    included), or `screening.<name>` / `suitability.<name>` read as an attribute."""
+    names = {f"suitability.{where}{name}" for where in ("", "screening.") for name in GLOBAL_SCREENER}
+    found: list[str] = []
+    for path in paths:
+        if layer(module_name(path, root)) not in APP_LAYERS:
+            continue
+        where = path.relative_to(root)
+        found += [f"{where}:{line} {module}" for module, line in imported(path, root) if module in names]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Attribute) and node.attr in GLOBAL_SCREENER and isinstance(node.value, ast.Name) \
+                    and node.value.id in ("screening", "suitability"):
+                found.append(f"{where}:{node.lineno} {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_door_service_or_storage_module_reaches_the_process_wide_screener() -> None:
+    assert global_screener_uses(modules()) == []
+
+
+def test_the_global_screener_check_sees_imports_late_imports_and_attributes(tmp_path: Path) -> None:
+    fake = tmp_path / "suitability"
+    for folder in ("storage", "services", "web", "api", "cli"):
+        (fake / folder).mkdir(parents=True)
+        (fake / folder / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "screening.py").write_text("def default_screener(): ...\n", encoding="utf-8")
+    (fake / "storage" / "archive.py").write_text("def f():\n    from ..screening import default_screener\n",
+                                                 encoding="utf-8")
+    (fake / "api" / "docs.py").write_text("from .. import screening\nx = screening.installed_screener()\n",
+                                          encoding="utf-8")
+    (fake / "web" / "views.py").write_text("from suitability import screen\n", encoding="utf-8")
+    (fake / "services" / "fine.py").write_text("from ..screening import Screener\n", encoding="utf-8")
+    (fake / "cli" / "library.py").write_text("from ..screening import default_screener\n", encoding="utf-8")
+    assert global_screener_uses(sorted(fake.rglob("*.py")), fake) == [
+        "api/docs.py:2 screening.installed_screener",
+        "storage/archive.py:2 suitability.screening.default_screener",
+        "web/views.py:1 suitability.screen",
+    ]

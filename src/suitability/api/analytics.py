@@ -8,7 +8,6 @@ import json
 from flask import Response, current_app, request
 
 from ..errors import SuitabilityError
-from ..screening import default_screener
 from ..services.analytics import (
     DEFAULT_ALERT,
     AnalyticsError,
@@ -46,7 +45,7 @@ def analytics_rules() -> Response:
     except AnalyticsError:
         alert = parse_override_alert(DEFAULT_ALERT)
     try:
-        ruleset = default_screener().ruleset
+        ruleset = db.screener().ruleset
     except SuitabilityError:
         ruleset = None  # the figures still answer, by rule id
     report = rule_analytics(db.session(), period, alert, ruleset)

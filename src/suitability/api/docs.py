@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, render_template
 
 from ..intake import parse_intake
-from ..screening import default_screener
+from . import db
 from .openapi import EXAMPLE_INTAKE, openapi_document
 from .problems import TYPES
 
@@ -18,8 +18,8 @@ _lock = threading.Lock()
 
 
 def document() -> dict[str, Any]:
-    """The document for the rule set in use, built once per rule-set version (its example is screened)."""
-    screener = default_screener()
+    """The document for the app's rule set in use, built once per rule-set version (its example is screened)."""
+    screener = db.screener()
     version = screener.ruleset.version
     if version not in _cache:
         with _lock:

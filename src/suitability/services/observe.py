@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..decision import Decision
 from ..intake import Intake
+from ..rules.loading import RuleSet
 from .submission import Screens
 
 Record = Callable[[str, str, float], None]  # (door, outcome, seconds)
@@ -27,6 +28,10 @@ class Observed:
         decision = self.screener.screen(intake)
         self.record(self.door, decision.outcome.value, time.perf_counter() - start)
         return decision
+
+    def ruleset_for(self, version: str) -> RuleSet | None:
+        """The wrapped screener's rule set of `version`, if it served it recently."""
+        return self.screener.ruleset_for(version)
 
 
 def observed(door: str, screener: Screens, record: Record | None) -> Screens:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..decision import Decision
 from ..intake import Intake
+from ..rules.loading import RuleSet
 from ..storage.cases import (
     body_hash,
     decision_of,
@@ -35,6 +36,9 @@ class Screens(Protocol):
 
     def screen(self, intake: Intake) -> Decision:
         """The decision for the intake; never raises for a valid intake (the core fails safe to review)."""
+
+    def ruleset_for(self, version: str) -> RuleSet | None:
+        """The rule set of `version` if this screener served it recently (archived with the case)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def submit(database: Database, intake: Intake, *, screener: Screens, events: Eve
         case, created = store_submission(session, intake, decision, idempotency_key=idempotency_key,
                                          body_hash=body_hash, source=source, actor=actor, with_case=with_case,
                                          language=language, external_reference=external_reference,
-                                         contact_name=contact_name, contact_detail=contact_detail)
+                                         contact_name=contact_name, contact_detail=contact_detail,
+                                         rulesets=screener.ruleset_for)
     if any(emitted):
         events.wake()
     return Submission(case=case, created=created, decision=decision if created else decision_of(case))

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, String, event, select
@@ -83,19 +84,20 @@ def archive_ruleset(session: Session, ruleset: RuleSet) -> bool:
     return True
 
 
-def archive_current_ruleset(session: Session, version: str) -> bool:
-    """Archive the rule set of `version` if the process's screener served it: its current one, or one of the few
-    it served before a reload (a decision screened just before a reload and stored after it is archived too)."""
-    from ..screening import default_screener
+RulesetLookup = Callable[[str], RuleSet | None]  # version -> the rule set of that version, if it served recently
 
+
+def archive_current_ruleset(session: Session, version: str, rulesets: RulesetLookup) -> bool:
+    """Archive the rule set of `version` as `rulesets` (the screener's memory) gives it: the one serving, or one
+    of the few served before a reload (a decision screened just before a reload and stored after it is archived
+    too)."""
     try:
-        ruleset = default_screener().ruleset_for(version)
-    except SuitabilityError as exc:  # the shipped rules cannot load: the decision was not made by them
-        log.warning("no default rule set to archive: %s", type(exc).__name__)
+        ruleset = rulesets(version)
+    except SuitabilityError as exc:  # the rules cannot load: the decision was not made by them
+        log.warning("no rule set to archive: %s", type(exc).__name__)
         return False
     if ruleset is None:
-        log.warning("decision of rule set %s was not made by the default screener recently; not archived here",
-                    version)
+        log.warning("decision of rule set %s was not made by the screener recently; not archived here", version)
         return False
     return archive_ruleset(session, ruleset)
 
@@ -122,7 +124,7 @@ def load_archived(session: Session, version: str, profile: str, *, replay: bool 
 
 def newest_archived_version(session: Session, profile: str) -> str | None:
     """The archived rule-set version that decided the newest stored case under `profile`, or None: what a
-    worker whose rules on disk cannot load falls back on (web/rules_fallback)."""
+    worker whose rules on disk cannot load falls back on (services/archived_rules)."""
     newest = (select(Case.ruleset_version).join(RulesetSnapshot, RulesetSnapshot.version == Case.ruleset_version)
               .where(Case.profile == profile).order_by(Case.created_at.desc()).limit(1))
     return session.scalar(newest)

@@ -15,7 +15,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import clock
 from ..errors import SuitabilityError
-from ..screening import default_screener
 from . import database, errors, i18n, rules_serving, security, sessions
 from .assets import web_dir
 from .body_limit import BoundedBody
@@ -74,14 +73,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.jinja_env.globals["clinic_name"] = app.config["CLINIC_NAME"]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    _warm_up()
+    _warm_up(app)
     return app
 
 
-def _warm_up() -> None:
-    """Load and compile the rules now: the first patient does not wait, and a broken rule set is logged."""
+def _warm_up(app: Flask) -> None:
+    """Load and compile the app's rules now: the first patient does not wait, and a broken rule set is logged."""
     try:
-        default_screener()
+        database.serving_rules(app).screener()
     except SuitabilityError as exc:
         log.error("rule set not loaded at start: %s", exc)
 

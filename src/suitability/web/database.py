@@ -1,5 +1,5 @@
 """What the app registers once for its doors: one `storage.Database` (upgraded at start, retried lazily if that
-failed), the screener that serves now, and the webhook event sink; views fetch them from the current app."""
+failed), the app's own serving rules (its screener), and the webhook event sink; views fetch them from the app."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import logging
 
 from flask import Flask, current_app
 
-from ..screening import Screener, default_screener
+from ..screening import Screener
 from ..services import DATABASE, EVENTS, SCREENER
 from ..services.events import EventSink, Outbox, targets_of
+from ..services.serving import ServingRules
 from ..storage import Database, StorageError, database_url
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,10 @@ KEY = DATABASE
 def init_app(app: Flask) -> Database:
     """Create the database handle; a database down at start is logged, not fatal (503 until it is up).
 
-    The screener is the process's serving one (rules_reload replaces it when the rule files change)."""
+    The app's serving rules are its own (rules_serving replaces or holds them); never another app's."""
     db = Database(database_url(app.config["DATABASE_URL"], app.instance_path))
     app.extensions[KEY] = db
-    app.extensions.setdefault(SCREENER, default_screener)
+    app.extensions[SCREENER] = ServingRules()
     config = app.config
     app.extensions[EVENTS] = Outbox(lambda: targets_of(config))  # the URLs as configured at each event
     if app.config["DATABASE_AUTO_UPGRADE"]:
@@ -40,11 +41,16 @@ def get_db() -> Database:
     return db
 
 
+def serving_rules(app: Flask | None = None) -> ServingRules:
+    """The app's serving rules (default: the current app's): its screener, replaced on reload, or held."""
+    rules = (app or current_app).extensions[SCREENER]
+    assert isinstance(rules, ServingRules)
+    return rules
+
+
 def get_screener() -> Screener:
     """The screener the current app serves now."""
-    screener = current_app.extensions[SCREENER]()
-    assert isinstance(screener, Screener)
-    return screener
+    return serving_rules().screener()
 
 
 def get_events() -> EventSink:

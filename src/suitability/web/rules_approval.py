@@ -4,7 +4,7 @@ At each reload check (RULES_CHECK_SECONDS, or SIGHUP) the watcher reads the rule
 changed) and the approved list (every check: approvals and revocations take effect on every app server
 without a restart). The disk's version serves if approved; otherwise the approved version serving keeps
 serving, else the most recently approved one is loaded from the rule-set archive; with none approved the
-default screener is held (`hold_default_screener`): every door answers 503 with its honest page, and nothing
+app's serving rules are held (`ServingRules.hold`): every door answers 503 with its honest page, and nothing
 is screened. Health says "stale" and names the version on disk awaiting approval (`ruleset_pending`).
 """
 
@@ -15,21 +15,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from ..errors import SuitabilityError
 from ..rules.loading import RuleSet, default_rules_dir, load_rules
-from ..screening import (
-    Screener,
-    configured_profile,
-    hold_default_screener,
-    installed_screener,
-    set_default_screener,
-)
-from ..storage import Database
-from ..storage.approvals import approved_versions
-from ..storage.archive import load_archived
-from ..storage.errors import failure_kinds
+from ..screening import Screener, configured_profile
+from ..services.errors import StorageError
+from ..services.serving import ServingRules
 from .rules_reload import RACY_NS, Fingerprint, RulesetState, RulesWatcher, fingerprint
 
 log = logging.getLogger(__name__)
@@ -39,11 +29,12 @@ NOT_CHECKED = "the rule set has not been checked against the approved list yet"
 class ApprovedRulesWatcher(RulesWatcher):
     """A rules watcher that installs only approved versions (one per app and process)."""
 
-    def __init__(self, interval: float, database: Callable[[], Database],
-                 clock: Callable[[], float] = time.monotonic, required: int = 1) -> None:
-        super().__init__(interval, clock)
-        self.database = database
-        self.required = required                 # APPROVALS_REQUIRED: different admins per version
+    def __init__(self, interval: float, approved: Callable[[], list[str]],
+                 archived: Callable[[str], RuleSet | None], clock: Callable[[], float] = time.monotonic,
+                 rules: ServingRules | None = None) -> None:
+        super().__init__(interval, clock, rules=rules)
+        self.approved = approved  # the versions approved now (by APPROVALS_REQUIRED admins), newest first
+        self.archived_ruleset = archived         # an approved version's rule set from the archive, or None
         self.pending: str | None = None         # the version on disk, while it is not approved
         self.source = "disk"
         self._disk: RuleSet | None = None        # the rules on disk as last read, if they load
@@ -59,11 +50,10 @@ class ApprovedRulesWatcher(RulesWatcher):
             self._disk_seen = None if any(entry[3] >= fresh for entry in seen) else seen
             self._read_disk(directory)
         try:
-            with self.database().session() as session:
-                approved = approved_versions(session, self.required)
-        except (SQLAlchemyError, SuitabilityError) as exc:  # keep whatever serves; a fresh worker stays held
-            self.error = f"the approved list cannot be read ({failure_kinds(exc)})"
-            log.error("%s; keeping rule set %s", self.error, _version(installed_screener()) or "(none)")
+            approved = self.approved()
+        except StorageError as exc:  # keep whatever serves; a fresh worker stays held
+            self.error = f"the approved list cannot be read ({exc})"
+            log.error("%s; keeping rule set %s", self.error, _version(self.rules.installed()) or "(none)")
             return
         self._serve(approved)
 
@@ -77,7 +67,7 @@ class ApprovedRulesWatcher(RulesWatcher):
                 log.error("the rules on disk do not load: %s", exc)
 
     def _serve(self, approved: list[str]) -> None:
-        serving, disk = installed_screener(), self._disk
+        serving, disk = self.rules.installed(), self._disk
         if disk is not None and disk.version in approved:
             self.pending, self.error, self.source = None, None, "disk"
             if _version(serving) != disk.version:
@@ -90,7 +80,7 @@ class ApprovedRulesWatcher(RulesWatcher):
             self.error = why
             return
         for version in approved:  # the most recently approved first
-            ruleset = self._archived(version)
+            ruleset = self.archived_ruleset(version)
             if ruleset is not None:
                 self._install(serving, ruleset, "archive")
                 self.error = why
@@ -99,26 +89,11 @@ class ApprovedRulesWatcher(RulesWatcher):
         if serving is not None or self._refused != (self.pending, self.error):
             log.error("%s: not screening until a rule set is approved", self.error)
         self._refused = (self.pending or "", self.error)
-        hold_default_screener(self.error)
-
-    def _archived(self, version: str) -> RuleSet | None:
-        try:
-            with self.database().session() as session:
-                ruleset = load_archived(session, version, configured_profile())
-        except (SQLAlchemyError, SuitabilityError) as exc:
-            log.error("approved rule set %s cannot be loaded from the archive: %s", version, failure_kinds(exc))
-            return None
-        if ruleset.version != version:  # the stored texts no longer hash to the approved version
-            log.error("archived rule set %s does not match its files (%s); not used", version, ruleset.version)
-            return None
-        return ruleset
+        self.rules.hold(self.error)
 
     def _install(self, serving: Screener | None, ruleset: RuleSet, source: str) -> None:
         try:
-            if serving is None:
-                set_default_screener(Screener(ruleset))
-            else:
-                serving.install(ruleset)
+            self.rules.install(ruleset)
         except SuitabilityError as exc:
             log.error("approved rule set %s does not compile: %s", ruleset.version, exc)
             return
@@ -126,7 +101,8 @@ class ApprovedRulesWatcher(RulesWatcher):
         log.info("serving approved rule set %s (from the %s)", ruleset.version, source)
 
     def state(self) -> RulesetState:
-        serving = installed_screener()
+        """What health reports: the approved version serving, or none, and the version awaiting approval."""
+        serving = self.rules.installed()
         if serving is None:
             return RulesetState(None, "unavailable", self.error or NOT_CHECKED, pending=self.pending)
         return RulesetState(serving.ruleset.version, "stale" if self.error else "current", self.error,
@@ -137,11 +113,12 @@ def _version(screener: Screener | None) -> str | None:
     return screener.ruleset.version if screener is not None else None
 
 
-def start(interval: float, database: Callable[[], Database], required: int = 1) -> ApprovedRulesWatcher:
-    """A watcher for a new app: hold the default screener (nothing from disk unchecked) until the first check;
-    a version serves once `required` different admins approved it."""
-    hold_default_screener(NOT_CHECKED)
-    return ApprovedRulesWatcher(interval, database, required=required)
+def start(interval: float, approved: Callable[[], list[str]], archived: Callable[[str], RuleSet | None],
+          rules: ServingRules) -> ApprovedRulesWatcher:
+    """A watcher for a new app: hold the app's serving rules (nothing from disk unchecked) until the first check;
+    `approved` lists the versions approved now (by as many different admins as the clinic requires)."""
+    rules.hold(NOT_CHECKED)
+    return ApprovedRulesWatcher(interval, approved, archived, rules=rules)
 
 
 __all__ = ["ApprovedRulesWatcher", "start"]

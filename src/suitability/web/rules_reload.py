@@ -2,8 +2,8 @@
 
 No background thread (gunicorn workers fork): a `before_request` hook compares a cheap fingerprint of the
 folder (name, inode, size and mtime of every YAML file) at most every RULES_CHECK_SECONDS (0: never) and, when
-it changed, asks the core's `Screener.reload`, which validates the new rules and keeps the last good ones if
-they are broken. SIGHUP asks for a reload on the next request. Health reports which version serves and whether
+it changed, asks the app's serving rules to reload (`ServingRules.reload`), which validates the new rules and
+keeps the last good ones if they are broken. SIGHUP asks for a reload on the next request. Health reports which version serves and whether
 it is stale (the folder holds rules that were refused), so a load balancer can tell. A process with no rules of
 its own to keep (started while the folder is broken) serves the newest archived rule set (rules_fallback).
 """
@@ -22,8 +22,9 @@ from flask import current_app
 
 from ..errors import SuitabilityError
 from ..rules.loading import content_version, default_rules_dir
-from ..screening import Screener, default_screener, set_default_screener
+from ..screening import Screener
 from ..services import RULES
+from ..services.serving import ServingRules
 from .collector import refreeze
 from .config import DEFAULTS
 
@@ -64,11 +65,12 @@ class RulesetState:
 
 
 class RulesWatcher:
-    """One per app and process: checks the rules folder now and then, and reloads the default screener."""
+    """One per app and process: checks the rules folder now and then, and reloads the app's serving rules."""
 
     def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
-                 fallback: Callable[[], Screener | None] | None = None) -> None:
+                 fallback: Callable[[], Screener | None] | None = None, rules: ServingRules | None = None) -> None:
         self.interval = interval
+        self.rules = rules if rules is not None else ServingRules()  # the app's: what this watcher replaces
         self.clock = clock
         self.fallback = fallback                 # rules to serve when none on disk can load (the archive's)
         self.archived: str | None = None         # the archived version serving, if the fallback was taken
@@ -92,9 +94,9 @@ class RulesWatcher:
                 _reload_requested.clear()
             self._next_check = self.clock() + self.interval
             self._checked = True
-            before = _serving_ruleset()
+            before = self._serving_ruleset()
             self.check(force=forced)
-            if _serving_ruleset() is not before:  # the old rules' objects may be frozen (collector)
+            if self._serving_ruleset() is not before:  # the old rules' objects may be frozen (collector)
                 refreeze()
         finally:
             self._lock.release()
@@ -117,7 +119,7 @@ class RulesWatcher:
         except SuitabilityError as exc:  # e.g. a file that is not UTF-8: the load below refuses it, naming it
             version = f"unreadable:{exc}"
         try:
-            screener = default_screener()  # builds it if none is loaded yet (e.g. broken at start, fixed now)
+            screener = self.rules.screener()  # builds it if none is loaded yet (e.g. broken at start, fixed now)
         except SuitabilityError as exc:
             self._unserved = not self._fall_back(exc)  # e.g. the database was down: try again next time
             if self._unserved and self._refused != (version, str(exc)):
@@ -129,10 +131,10 @@ class RulesWatcher:
             self.error, self.archived = None, None  # a broken edit undone, or a first load that worked after all
         elif self._refused and self._refused[0] == version and not force:
             self.error = self._refused[1]  # content already refused: say so again, but do not log it again
-        elif screener.reload(directory):  # validates first; logs a refusal naming file, rule and field
+        elif self.rules.reload(directory):  # validates first; logs a refusal naming file, rule and field
             self.error, self._refused, self.archived = None, None, None
         else:
-            self.error = screener.last_error or "the rule files were refused"
+            self.error = self.rules.last_error or "the rule files were refused"
             self._refused = (version, self.error)
 
     def _fall_back(self, exc: SuitabilityError) -> bool:
@@ -140,32 +142,31 @@ class RulesWatcher:
         screener = self.fallback() if self.fallback is not None else None
         if screener is None:
             return False
-        set_default_screener(screener)
+        self.rules.replace(screener)
         self.archived = screener.ruleset.version
         log.error("the rules on disk cannot load (%s); serving archived rule set %s from the database until they "
                   "can", exc, self.archived)
         return True
 
+    def serving(self) -> Screener | None:
+        """The app's screener if one is (or can be) loaded; None if no rule set can be."""
+        try:
+            return self.rules.screener()
+        except SuitabilityError:
+            return None
+
+    def _serving_ruleset(self) -> object:
+        """The rule set serving now, or None."""
+        screener = self.serving()
+        return screener.ruleset if screener is not None else None
+
     def state(self) -> RulesetState:
-        screener = serving()
+        """What health reports of the rules serving now."""
+        screener = self.serving()
         if screener is None:
             return RulesetState(None, "unavailable", self.error or "no rule set is loaded")
         source = "archive" if self.archived is not None and screener.ruleset.version == self.archived else "disk"
         return RulesetState(screener.ruleset.version, "stale" if self.error else "current", self.error, source)
-
-
-def _serving_ruleset() -> object:
-    """The rule set serving now, or None."""
-    screener = serving()
-    return screener.ruleset if screener is not None else None
-
-
-def serving() -> Screener | None:
-    """The default screener if one is (or can be) loaded; None if no rule set can be."""
-    try:
-        return default_screener()
-    except SuitabilityError:
-        return None
 
 
 def request_reload(signum: int | None = None, frame: object = None) -> None:

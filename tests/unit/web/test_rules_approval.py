@@ -20,7 +20,6 @@ from tests.common.governance_support import (
 from tests.common.patient_form import answer_all, example_answers, submit_token
 from tests.common.references import shows_a_reference
 
-from suitability import set_default_screener
 from suitability.rules.loading import content_version
 
 
@@ -96,8 +95,7 @@ def test_a_worker_started_on_unapproved_rules_serves_the_approved_version_from_t
     approved = content_version(rules_dir)
     assert approve(signed_in(first), approved).status_code == 303
     edit(rules_dir / "medicines.yaml", WAIT, WAIT.replace("6", "7"))
-    set_default_screener(None)  # a new worker process: no rules in memory
-    worker, _ = make_app(tmp_path, "b")
+    worker, _ = make_app(tmp_path, "b")  # a new worker process: no rules in memory
     status, body = health(worker)
     assert status == 200 and body["ruleset_version"] == approved and body["ruleset_source"] == "archive"
     assert body["ruleset_status"] == "stale" and body["ruleset_pending"] == content_version(rules_dir)

@@ -1,4 +1,5 @@
-"""When no rule set on disk can load, a worker serves the newest archived one from the database instead.
+"""Rule sets a worker serves from the database: the newest archived one when none on disk can load, and the
+approved ones (REQUIRE_APPROVED_RULES), read from the approved list and the rule-set archive.
 
 A worker that starts (or is restarted by a SIGHUP to the gunicorn master) while a rule file is broken has no
 last good rules of its own to keep. Every decision's rule set is archived with its exact file texts
@@ -14,8 +15,10 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import SuitabilityError
+from ..rules.loading import RuleSet
 from ..screening import Screener, configured_profile
-from ..storage import Database
+from ..storage import Database, StorageError
+from ..storage.approvals import approved_versions
 from ..storage.archive import load_archived, newest_archived_version
 from ..storage.errors import failure_kinds
 
@@ -46,4 +49,29 @@ def archived_screener(db: Database, profile: str | None = None) -> Screener | No
         return None
 
 
-__all__ = ["archived_screener"]
+def approved_now(db: Database, required: int) -> list[str]:
+    """The versions `required` different admins approved, newest first; StorageError naming only the kinds of
+    failure (never a database message) if the approved list cannot be read."""
+    try:
+        with db.session() as session:
+            return approved_versions(session, required)
+    except (SQLAlchemyError, SuitabilityError) as exc:
+        raise StorageError(failure_kinds(exc)) from exc
+
+
+def approved_ruleset(db: Database, version: str, profile: str | None = None) -> RuleSet | None:
+    """The archived rule set of an approved `version` under `profile` (default: the configured one), or None
+    (logged) if it cannot be read or its stored texts no longer hash to that version."""
+    try:
+        with db.session() as session:
+            ruleset = load_archived(session, version, profile or configured_profile())
+    except (SQLAlchemyError, SuitabilityError) as exc:
+        log.error("approved rule set %s cannot be loaded from the archive: %s", version, failure_kinds(exc))
+        return None
+    if ruleset.version != version:  # the stored texts no longer hash to the approved version
+        log.error("archived rule set %s does not match its files (%s); not used", version, ruleset.version)
+        return None
+    return ruleset
+
+
+__all__ = ["approved_now", "approved_ruleset", "archived_screener"]
