@@ -1,5 +1,6 @@
 """A decision screened under rule set A and stored after the rules were reloaded to B is archived under A, so
-`suitability reproduce` can check it; the screener remembers only its few most recent rule sets."""
+`suitability reproduce` can check it; the screener remembers only its few most recent rule sets, and storage
+archives through the lookup it is given (the screener's memory), never a process-wide screener."""
 
 from __future__ import annotations
 
@@ -13,19 +14,15 @@ from sqlalchemy import select
 from tests.common.rescreen_samples import ROOT, changed_rules, peel
 
 from suitability.cli import main
-from suitability.screening import RECENT_RULESETS, Screener, default_screener, set_default_screener
+from suitability.screening import RECENT_RULESETS, Screener
 from suitability.storage import Database, database_url, store_submission
 from suitability.storage.archive import RulesetSnapshot, archive_current_ruleset
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Screener]:
-    """A screener on a copy of the shipped rules, installed as the process's default for the test."""
-    previous = default_screener()
-    screener = Screener.from_directory(shutil.copytree(ROOT / "rules", tmp_path / "rules-a"))
-    set_default_screener(screener)
-    yield screener
-    set_default_screener(previous)
+def served(tmp_path: Path) -> Screener:
+    """A screener on a copy of the shipped rules, as an app serves it."""
+    return Screener.from_directory(shutil.copytree(ROOT / "rules", tmp_path / "rules-a"))
 
 
 @pytest.fixture
@@ -51,10 +48,10 @@ def test_a_decision_stored_after_a_reload_is_archived_under_its_own_rule_set_and
     assert decision.ruleset_version == version_a
     assert served.reload(changed_rules(tmp_path / "rules-b"))  # ... the rules change to B before it is stored
     version_b = served.ruleset.version
-    assert version_b != version_a and default_screener().ruleset.version == version_b
+    assert version_b != version_a
     with database.session() as session:
         case, created = store_submission(session, peel(10), decision, idempotency_key=None, body_hash=None,
-                                         source="web")
+                                         source="web", rulesets=served.ruleset_for)
     assert created and case.ruleset_version == version_a
     assert archived_versions(database) == {version_a}  # A, which made the decision; not B, which made none
     assert main(["reproduce", case.reference]) == 0
@@ -89,8 +86,8 @@ def test_a_version_the_screener_never_served_is_not_archived(served: Screener, d
                                                              tmp_path: Path) -> None:
     other = Screener.from_directory(changed_rules(tmp_path / "rules-other"))
     with database.session() as session:
-        assert archive_current_ruleset(session, other.ruleset.version) is False
-        assert archive_current_ruleset(session, served.ruleset.version) is True
+        assert archive_current_ruleset(session, other.ruleset.version, served.ruleset_for) is False
+        assert archive_current_ruleset(session, served.ruleset.version, served.ruleset_for) is True
         session.commit()
     assert archived_versions(database) == {served.ruleset.version}
 
@@ -106,6 +103,7 @@ def test_a_rule_set_installed_directly_is_remembered_and_archived(served: Screen
     served.install(Screener.from_directory(changed_rules(tmp_path / "rules-c", peel_days=45)).ruleset)
     assert served.ruleset_for(installed.version) is installed  # no longer current, still remembered
     with database.session() as session:
-        assert archive_current_ruleset(session, installed.version) is True  # the current one, however it came
-        store_submission(session, peel(10), decision, idempotency_key=None, body_hash=None, source="web")
+        assert archive_current_ruleset(session, installed.version, served.ruleset_for) is True  # however it came
+        store_submission(session, peel(10), decision, idempotency_key=None, body_hash=None, source="web",
+                         rulesets=served.ruleset_for)
     assert archived_versions(database) == {version_a, installed.version}

@@ -184,3 +184,16 @@ def test_with_two_approvals_required_one_admin_is_not_enough_and_a_second_admin_
     status, body = health(app)
     assert status == 200 and body["ruleset_status"] == "current" and body["ruleset_version"] == version
     dispose(app)
+
+
+def test_an_app_held_for_approval_holds_only_itself_another_app_in_the_process_keeps_screening(
+        tmp_path: Path, rules_dir: Path) -> None:
+    held, _ = make_app(tmp_path, "a")
+    free, _ = make_app(tmp_path, "b", REQUIRE_APPROVED_RULES=False)
+    auth = api_key(held)  # one database: a key works at both apps
+    assert screen(held, auth)[0] == 503
+    status, decision = screen(free, auth, "free")
+    assert status == 201 and decision["decision"]["ruleset_version"] == content_version(rules_dir)
+    assert health(held)[1]["ruleset_status"] == "unavailable" and health(free)[1]["ruleset_status"] == "current"
+    assert screen(held, auth, "still-held")[0] == 503  # the other app's serving did not end the hold
+    dispose(held, free)

@@ -21,12 +21,12 @@ from tests.common.review_support import decide, make_app, make_user, sign_in, st
 from tests.common.rules_support import copy_rules, reseal
 
 from suitability.deciding.validity import questions_to_reask
-from suitability.screening import Screener, default_screener, set_default_screener
+from suitability.screening import Screener, default_screener
 from suitability.services.events import NO_EVENTS
 from suitability.services.submission import submit
 from suitability.storage import AuditEvent
 from suitability.storage.view_audit import CASE_VIEWED, DECISIONS_EXPORTED, RESCREEN_PREVIEWED
-from suitability.web.database import get_db
+from suitability.web.database import get_db, serving_rules
 
 ROOT = Path(__file__).resolve().parents[4]
 AUDITED = (CASE_VIEWED, RESCREEN_PREVIEWED, DECISIONS_EXPORTED)
@@ -172,9 +172,7 @@ def changed_rules(tmp_path: Path) -> Iterator[Screener]:
     assert peel_file.read_text().count(old) == 1, "the peel rule's wait moved: update this test"
     peel_file.write_text(peel_file.read_text().replace(old, "wait: {after: chemical_peel_date, days: 60, once_passed: lapses}"))
     reseal(target)
-    previous = default_screener()
     yield Screener.from_directory(target)
-    set_default_screener(previous)
 
 
 def peel_case(app: Flask, days_ago: int) -> tuple[str, str, str]:
@@ -189,7 +187,7 @@ def test_each_case_a_rescreen_preview_shows_is_audited_with_both_rule_sets(any_a
     shown = [peel_case(any_app, 10), peel_case(any_app, 15)]  # screened under the shipped rules ...
     unchanged = peel_case(any_app, 90)  # past either wait: not shown
     assert {version for _, _, version in shown} == {shipped_version}
-    set_default_screener(changed_rules)  # ... and previewed under the changed ones
+    serving_rules(any_app).replace(changed_rules)  # ... and previewed under the changed ones
     page = pat.get("/practitioner/rescreen")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and all(reference in html for _, reference, _ in shown), html
@@ -208,7 +206,7 @@ def test_each_case_a_rescreen_preview_shows_is_audited_with_both_rule_sets(any_a
 def test_a_rescreen_preview_is_not_shown_when_it_cannot_be_audited(any_app: Flask, pat: FlaskClient,
                                                                    changed_rules: Screener) -> None:
     _, reference, _ = peel_case(any_app, 10)
-    set_default_screener(changed_rules)
+    serving_rules(any_app).replace(changed_rules)
     refuse_view_events(any_app)
     page = pat.get("/practitioner/rescreen")
     html = page.get_data(as_text=True)

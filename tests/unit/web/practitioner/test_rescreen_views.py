@@ -15,36 +15,34 @@ from sqlalchemy import select, update
 from tests.common.rescreen_samples import peel, sample_intake
 
 from suitability.intake import Intake
-from suitability.screening import Screener, default_screener, set_default_screener
+from suitability.screening import Screener
 from suitability.services.events import NO_EVENTS
 from suitability.services.submission import submit
 from suitability.storage import AuditEvent, Case, ReviewStatus
 from suitability.storage.accounts import add_user
 from suitability.web import create_app
-from suitability.web.database import get_db
+from suitability.web.database import get_db, serving_rules
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    set_default_screener(None)
     application = create_app({"TESTING": True, "SECRET_KEY": "rescreen-test-secret-key-0123456789abcdef",
                               "INSTANCE_PATH": str(tmp_path), "SESSION_COOKIE_SECURE": False,
                               "RULES_CHECK_SECONDS": 0})
     with application.app_context(), get_db().session() as session:
         add_user(session, "pat", PASSWORD)
     yield application
-    set_default_screener(None)  # back to the shipped rules for every later test
     with application.app_context():
         get_db().dispose()
 
 
 def store(app: Flask, *intakes: Intake, screener: Screener | None = None) -> list[Case]:
-    """Submit as the patient form does: screened by the default screener, or by `screener` if given."""
+    """Submit as the patient form does: screened by the app's screener, or by `screener` if given."""
     with app.app_context():
         return [submit(get_db(), i, idempotency_key=None, body_hash=None, source="web",
-                       screener=screener or default_screener(), events=NO_EVENTS).case for i in intakes]
+                       screener=screener or serving_rules(app).screener(), events=NO_EVENTS).case for i in intakes]
 
 
 def csrf(client: FlaskClient, path: str) -> str:
@@ -85,7 +83,7 @@ def test_preview_shows_each_open_case_that_would_change_and_accept_applies_exact
     with app.app_context(), get_db().session() as session:
         session.execute(update(Case).where(Case.id == decided.id).values(review_status=ReviewStatus.DECIDED))
         session.commit()
-    set_default_screener(changed_screener)
+    serving_rules(app).replace(changed_screener)
 
     page = signed_in.get("/practitioner/rescreen").get_data(as_text=True)
     assert deferred.reference in page and capped.reference in page
@@ -115,9 +113,9 @@ def test_preview_shows_each_open_case_that_would_change_and_accept_applies_exact
 def test_accepting_after_the_rules_changed_again_changes_nothing(
         app: Flask, signed_in: FlaskClient, changed_screener: Screener, shipped_screener: Screener) -> None:
     (case,) = store(app, peel(10))
-    set_default_screener(changed_screener)
+    serving_rules(app).replace(changed_screener)
     fields = form_of(signed_in.get("/practitioner/rescreen").get_data(as_text=True))
-    set_default_screener(shipped_screener)
+    serving_rules(app).replace(shipped_screener)
     response = signed_in.post("/practitioner/rescreen", data=fields)
     page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "Nothing was changed" in page and "preview again" in page
