@@ -375,11 +375,9 @@ NOT_YET_BEHIND_SERVICES = {
     ("suitability.web.practitioner.auth", "storage"),
     ("suitability.web.practitioner.case_page", "storage"),
     ("suitability.web.practitioner.case_views", "storage"),
-    ("suitability.web.practitioner.checkin_views", "storage"),
     ("suitability.web.practitioner.export", "storage"),
     ("suitability.web.practitioner.queue_rows", "storage"),
     ("suitability.web.practitioner.queue_views", "storage"),
-    ("suitability.web.practitioner.rescreen_views", "storage"),
     ("suitability.web.practitioner.throttle", "storage"),
 }
 

@@ -14,7 +14,7 @@ emits a `case.rescreened` webhook (new and old outcome, no answers) in the trans
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -34,6 +34,7 @@ from ..storage.models import Case, ReviewStatus
 from ..storage.rescreen.difference import CaseDifference
 from ..storage.rescreen.preview import DEFAULT_BATCH, Scope, count_cases, stream_cases, stream_ranges
 from ..storage.rescreen.reproduce import CaseNotFound, Reproduction, reproduce, reproduce_history
+from ..storage.view_audit import RESCREEN_PREVIEWED, record_views
 from .events import EventSink, decision_changed_payload
 from .rescreen_screening import screen_batch, screen_in_processes
 
@@ -200,8 +201,18 @@ def first_changes(database: Database, screener: Screener, scope: Scope = OPEN_CA
     return Changes(tuple(changes), screened, errors, complete=True)
 
 
+def record_preview(database: Database, actor: str, changes: Sequence[CaseDifference], under: str) -> None:
+    """Record that `actor` was shown each of these cases (with the rule set it is compared against) re-screened
+    under rule set `under`, in one commit; ViewNotAudited if it is not stored (show nothing then)."""
+    if not changes:
+        return
+    with database.session() as session:
+        record_views(session, action=RESCREEN_PREVIEWED, actor=actor,
+                     cases=[(d.case_id, d.old_version) for d in changes], detail={"under": under})
+
+
 __all__ = [
     "DECIDED", "DEFAULT_BATCH", "STALE", "AcceptReport", "Accepted", "CaseDifference", "CaseNotFound", "Changes",
-    "Reproduction", "Scope", "Skipped", "accept", "count_cases", "first_changes", "preview", "reproduce",
-    "reproduce_history",
+    "Reproduction", "Scope", "Skipped", "accept", "count_cases", "first_changes", "preview", "record_preview",
+    "reproduce", "reproduce_history",
 ]

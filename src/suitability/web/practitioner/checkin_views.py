@@ -13,19 +13,14 @@ from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user  # type: ignore[import-untyped]
-from sqlalchemy import select
 
 from ... import clock
 from ...clock import fmt_date
 from ...decision import Decision
 from ...errors import SuitabilityError
 from ...services.checkin import DueQuestions, check_in, due_questions
-from ...services.errors import CaseNotFound
-from ...storage import StorageError, get_case
-from ...storage.errors import CheckInConflict, CheckInRefused, ViewNotAudited
-from ...storage.history import CaseDecision, DecisionReason
-from ...storage.rescreen.difference import compare
-from ...storage.view_audit import CASE_VIEWED, record_view
+from ...services.checkin_result import latest_checkin, record_checkin_view
+from ...services.errors import CaseNotFound, CheckInConflict, CheckInRefused, StorageError, ViewNotAudited
 from ..database import get_db, get_events, get_screener
 from ..i18n import shown_date
 from ..numbers import version_number, whole_number
@@ -107,9 +102,7 @@ def _due(case_id: str, on: dt.date) -> DueQuestions:
 def _form(due: DueQuestions, values: dict[str, str], errors: dict[str, str], status: int = 200,
           conflict: bool = False) -> View:
     try:
-        with get_db().session() as session:
-            record_view(session, action=CASE_VIEWED, actor=current_user.username, case_id=due.case_id,
-                        ruleset_version=due.ruleset_version or None, detail={"page": "check-in"})
+        record_checkin_view(get_db(), current_user.username, due.case_id, due.ruleset_version or None, "check-in")
     except ViewNotAudited:
         return not_audited()
     except StorageError:
@@ -181,28 +174,16 @@ def _label(name: str, value: Any) -> str:
 def checkin_result(case_id: str) -> View:
     """The latest check-in's decision against the decision it replaced, and the answers that changed."""
     try:
-        with get_db().session() as session:
-            case = get_case(session, case_id)
-            if case is None:
-                abort(404)
-            rows = list(session.scalars(select(CaseDecision).where(CaseDecision.case_id == case_id)
-                                        .order_by(CaseDecision.id)))
-            record_view(session, action=CASE_VIEWED, actor=current_user.username, case_id=case_id,
-                        ruleset_version=case.ruleset_version, detail={"page": "check-in result"})
+        result = latest_checkin(get_db(), case_id, current_user.username)
     except ViewNotAudited:
         return not_audited()
     except StorageError:
         abort(503)
-    latest = next((i for i in range(len(rows) - 1, -1, -1) if rows[i].reason is DecisionReason.CHECKIN), None)
-    if latest is None:
+    if result is None:
+        abort(404)
+    case, row, after_intake = result.case, result.row, result.after_intake
+    if row is None:
         return render_template("practitioner/checkin_result.html", case=case, row=None)
-    row = rows[latest]
-    before = rows[latest - 1].decision if latest > 0 else {}
-    # the answers this check-in left: what the next check-in replaced, else (none since) the case's own
-    later = next((r.previous_intake for r in rows[latest + 1:] if r.previous_intake is not None), None)
-    after_intake: dict[str, Any] = later if later is not None else case.intake
-    facts = {"id": case.id, "reference": case.reference, "created_at": case.created_at,
-             "review_status": case.review_status.value}
     changed = [(QUESTIONS[name].text, _label(name, (row.previous_intake or {}).get(name)),
                 _label(name, after_intake.get(name)))
                for name in QUESTIONS if name in after_intake or name in (row.previous_intake or {})
@@ -212,9 +193,9 @@ def checkin_result(case_id: str) -> View:
     except SuitabilityError:
         titles = {}
     titles.update({f["rule_id"]: f["title"] for f in row.decision.get("findings") or []})
-    difference = present(compare(facts, before, row.decision), titles) if before else None
+    difference = present(result.difference, titles) if result.difference is not None else None
     return render_template("practitioner/checkin_result.html", case=case, row=row, decision=row.decision,
                            difference=difference, changed=changed, fmt_date=shown_date, day=day_words,
-                           is_current=latest == len(rows) - 1, outcome_words=outcome_words,
+                           is_current=result.is_current, outcome_words=outcome_words,
                            changes=decision_changes(row.decision), depth=depth_lines(row.decision, after_intake))
 

@@ -20,8 +20,7 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from ...clock import fmt_date
 from ...errors import SuitabilityError
 from ...services.errors import RescreenRefused, StorageError, ViewNotAudited
-from ...services.rescreen import CaseDifference, Scope, accept, first_changes
-from ...storage.view_audit import RESCREEN_PREVIEWED, record_views
+from ...services.rescreen import CaseDifference, Scope, accept, first_changes, record_preview
 from ..database import get_db, get_events, get_screener
 from ..patient.form_views import View
 from . import bp
@@ -69,11 +68,8 @@ def rescreen() -> View:
         screener = get_screener()
         titles = {rule.id: rule.title for rule in screener.ruleset.rules}
         found = first_changes(get_db(), screener, Scope(open_only=True), limit=SHOWN)
-        if found.changes:  # nobody sees a case unaudited: each case shown, and the rule set it is compared under
-            with get_db().session() as session:
-                record_views(session, action=RESCREEN_PREVIEWED, actor=current_user.username,
-                             cases=[(d.case_id, d.old_version) for d in found.changes],
-                             detail={"under": screener.ruleset.version})
+        # nobody sees a case unaudited: each case shown, and the rule set it is compared under
+        record_preview(get_db(), current_user.username, found.changes, screener.ruleset.version)
     except ViewNotAudited:
         return not_audited()
     except (StorageError, SuitabilityError):
