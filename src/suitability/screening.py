@@ -151,9 +151,11 @@ def failed_decision(ruleset: RuleSet, intake: Intake) -> Decision:
                     screening_date=intake.screening_date, appointment_date=intake.appointment_date)
 
 
+# The library's process-wide screener, for Python callers (`suitability.screen`); an app owns its own
+# (services.serving.ServingRules) and never uses this one.
 _default: Screener | None = None
 _default_lock = threading.Lock()
-_held: str | None = None  # why no rule set may be built from disk now (rule-set approval: web/rules_approval)
+_held: str | None = None  # why no rule set may be built from disk now (`hold_default_screener`)
 
 
 def configured_profile() -> str:

@@ -52,11 +52,12 @@ Practitioner review (`review_models.py`, `accounts.py`, `reviews.py`, `review_qu
 
 Decision history and rule-set archive (`history.py`, `archive.py`; append-only like the audit trail)
     store_submission also writes the case's first `case_decisions` row (reason submitted) and archives the
-    default screener's rule set (`rulesets`: the exact file texts its version hashes) if it made the decision.
+    decision's rule set (`rulesets`: the exact file texts its version hashes) as the `rulesets=` lookup of the
+    screener that made it gives it (`Screener.ruleset_for`; none given: not archived here).
     history_of(s, case_id); archive_ruleset(s, ruleset); archived_files(s, version); load_archived(s, version,
     profile) -> RuleSet (raises RulesetNotArchived).
     newest_archived_version(s, profile): the version that decided the newest case under a profile (a worker
-    whose rules on disk cannot load serves it, web/rules_fallback.py).
+    whose rules on disk cannot load serves it, services/archived_rules.py).
     Rule-set approvals (`approvals.py`, table ruleset_approvals, append-only; a revocation is a new row):
     approve(s, version, admin_username, note, on_disk) archives the disk's files if needed, else refuses
     (ApprovalRefused); revoke(s, version, admin_username, note); approved_versions(s) newest first;
