@@ -3,9 +3,10 @@
 No background thread (gunicorn workers fork): a `before_request` hook compares a cheap fingerprint of the
 folder (name, inode, size and mtime of every YAML file) at most every RULES_CHECK_SECONDS (0: never) and, when
 it changed, asks the app's serving rules to reload (`ServingRules.reload`), which validates the new rules and
-keeps the last good ones if they are broken. SIGHUP asks for a reload on the next request. Health reports which version serves and whether
-it is stale (the folder holds rules that were refused), so a load balancer can tell. A process with no rules of
-its own to keep (started while the folder is broken) serves the newest archived rule set (services/archived_rules).
+keeps the last good ones if they are broken. SIGHUP asks for a reload on the next request. Health reports which
+version serves and whether it is stale (the folder holds rules that were refused), so a load balancer can tell.
+A process with no rules of its own to keep (started while the folder is broken) serves the newest archived rule
+set (services/archived_rules).
 """
 
 from __future__ import annotations
