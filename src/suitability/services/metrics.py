@@ -30,8 +30,8 @@ def webhook_outbox_depth(database: Database) -> dict[str, int]:
     """Webhook deliveries by status, every status named (0 when there is none). Database errors propagate:
     the scrape leaves this gauge out, and the failure is counted where the engine reports it."""
     with database.session() as session:
-        counts = dict(session.execute(select(WebhookDelivery.status, func.count())
-                                      .group_by(WebhookDelivery.status)).tuples().all())
+        counts = {status: int(count) for status, count in session.execute(
+            select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status))}
     return {status.value: counts.get(status, 0) for status in DeliveryStatus}
 
 
