@@ -52,6 +52,7 @@ class StateCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[Metric]:
+        """The rule set served and the outbox's depth, read now (the depth is left out if the database fails)."""
         from .database import get_db
         from .rules_reload import ruleset_state
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from suitability.errors import AccountError
 from suitability.services.accounts import (
@@ -22,6 +22,7 @@ from suitability.services.accounts import (
     signed_in_account,
     view_accounts,
 )
+from suitability.services.errors import StorageError
 from suitability.storage import AuditEvent, Database
 from suitability.storage.accounts import PASSWORD_CHANGED, SIGN_IN_FAILED, SIGNED_IN, SIGNED_OUT
 from suitability.storage.sign_in_throttle import FAILED, SIGN_IN_THROTTLED, SignInAttempt
@@ -134,3 +135,16 @@ def test_the_accounts_are_listed_by_name_and_an_admins_view_is_audited(db: Datab
         ("amy", Role.ADMIN, True), ("zoe", Role.PRACTITIONER, True)]
     assert [actor for actor, _ in events(db, USERS_VIEWED)] == ["amy"]
 
+
+
+def test_a_database_that_fails_reaches_the_door_as_a_storage_error(db: Database) -> None:
+    pat = add_account(db, "pat", PASSWORD)
+    cascade = "" if db.engine.url.get_backend_name() == "sqlite" else " CASCADE"
+    with db.engine.begin() as connection:
+        connection.execute(text(f"DROP TABLE users{cascade}"))
+    with pytest.raises(StorageError):
+        sign_in(db, CLIENT, RULE, "pat", PASSWORD, now=T0)
+    with pytest.raises(StorageError):
+        signed_in_account(db, pat.id, pat.session_generation)
+    with pytest.raises(StorageError):
+        view_accounts(db, "amy")

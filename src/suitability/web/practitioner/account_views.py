@@ -22,6 +22,7 @@ UNSAFE_NEXT = N_("That sign-in link is not one of ours. Please sign in from this
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> View:
+    """The sign-in page, and a sign-in: the next page if the service signs the account in, else the refusal."""
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(url_for("practitioner.queue"))
@@ -54,6 +55,7 @@ def sign_in() -> View:
 
 @bp.post("/sign-out")
 def sign_out_view() -> View:
+    """End this session (and every other of the account) and say so on the sign-in page."""
     sign_out()
     flash(_("You are signed out."))
     return redirect(url_for("practitioner.sign_in"), code=303)
@@ -62,6 +64,7 @@ def sign_out_view() -> View:
 @bp.get("/users")
 @admin_required
 def users() -> View:
+    """Every account, for admins; nothing is shown unless the view is audited."""
     try:
         shown = accounts.view_accounts(get_db(), current_user.username)
     except ViewNotAudited:

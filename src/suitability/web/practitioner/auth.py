@@ -51,6 +51,7 @@ class Practitioner:
 
     @classmethod
     def of(cls, account: Account) -> Practitioner:
+        """The signed-in view of an account."""
         return cls(account.id, account.username, account.display_name, account.role)
 
 
