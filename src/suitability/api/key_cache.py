@@ -2,8 +2,8 @@
 
 Bounded (the least recently used goes first) and short-lived (API_KEY_CACHE_SECONDS, default 5; 0 turns it
 off). Only verified keys are kept, by the sha256 of the token, never the token. Revocation does not wait for
-expiry: each request's rate-limit count only counts a key that is still live (ratelimit.hit raises
-KeyNotLive), and the entry is dropped then.
+expiry: each request's rate-limit count only counts a key that is still live (services.rate_limit.hit
+raises KeyNotLive), and the entry is dropped then.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class Grant:
 
     key_id: int
     rate_limit: int | None  # per minute; None: the app default
-    scopes: frozenset[str] = frozenset({"screen"})  # what the key may do (keys.scopes_of)
+    scopes: frozenset[str] = frozenset({"screen"})  # what the key may do (services.api_keys.scopes_of)
 
 
 class KeyCache:

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from tests.common.api_examples import example
 from tests.common.api_support import BOTH_BACKENDS, get_db_of, new_key
 
-from suitability.api.keys import ApiKeyError, add_key, list_keys, revoke_key, verify_key
-from suitability.api.ratelimit import hit
+from suitability.services.api_keys import ApiKeyError, add_key, list_keys, revoke_key, verify_key
+from suitability.services.rate_limit import hit
 
 PROTECTED = [("GET", "/api/v1/rules"), ("GET", "/api/v1/schema/intake"), ("GET", "/api/v1/screenings/x"),
              ("POST", "/api/v1/screenings"), ("GET", "/fhir/Questionnaire/microneedling-prescreen"),

@@ -8,8 +8,8 @@ import pytest
 
 from tests.common.api_support import get_db_of, make_app
 
-from suitability.api.webhooks import emit_event
 from suitability.cli import main
+from suitability.services.events import emit_event
 
 
 @pytest.fixture
