@@ -23,6 +23,7 @@ DEFAULT_RATE_LIMIT = defaults()["API_RATE_LIMIT"]  # per key per minute, unless 
 
 
 def bearer_token() -> str | None:
+    """The token of the request's `Authorization: Bearer` header, or None."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 

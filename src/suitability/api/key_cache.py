@@ -31,6 +31,8 @@ class Grant:
 
 
 class KeyCache:
+    """Grants of recently verified tokens, by the token's sha256, each kept for `seconds`."""
+
     def __init__(self, seconds: float = DEFAULT_SECONDS, size: int = DEFAULT_SIZE,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds, self.size, self.clock = seconds, size, clock
@@ -42,6 +44,7 @@ class KeyCache:
         return hashlib.sha256(token.encode()).hexdigest()
 
     def get(self, token: str) -> Grant | None:
+        """The grant of a token verified less than `seconds` ago, or None."""
         if self.seconds <= 0:
             return None
         name = self._name(token)
@@ -56,6 +59,7 @@ class KeyCache:
             return found[0]
 
     def put(self, token: str, grant: Grant) -> None:
+        """Remember a verified token's grant, dropping the least recently used past `size`."""
         if self.seconds <= 0:
             return
         with self._lock:
@@ -65,6 +69,7 @@ class KeyCache:
                 self._entries.popitem(last=False)
 
     def forget(self, token: str) -> None:
+        """Drop a token (its key is no longer live)."""
         with self._lock:
             self._entries.pop(self._name(token), None)
 

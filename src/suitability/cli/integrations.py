@@ -41,6 +41,7 @@ def register(commands: Commands) -> None:
 
 
 def cmd_keys_add(args: argparse.Namespace) -> int:
+    """`keys add NAME`: create a key and print its token once."""
     from ..services.api_keys import ApiKeyError, add_key
 
     db = _database()
@@ -56,6 +57,7 @@ def cmd_keys_add(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
+    """`keys list`: every key with its prefix, limit, state and scopes, never its token."""
     from ..services.api_keys import list_keys, scopes_of
 
     db = _database()
@@ -70,6 +72,7 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    """`keys revoke NAME`: revoke a key by name or prefix."""
     from ..services.api_keys import ApiKeyError, revoke_key
 
     db = _database()
@@ -85,6 +88,7 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_list(args: argparse.Namespace) -> int:
+    """`webhooks list`: deliveries, newest first, with their status."""
     from ..services.webhooks.deliveries import list_deliveries
 
     db = _database()
@@ -100,6 +104,7 @@ def cmd_webhooks_list(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_retry(args: argparse.Namespace) -> int:
+    """`webhooks retry ID`: queue a delivery again."""
     from ..services.webhooks.deliveries import retry_delivery
 
     db = _database()
@@ -113,6 +118,7 @@ def cmd_webhooks_retry(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_new_secret(args: argparse.Namespace) -> int:
+    """`webhooks new-secret`: print a fresh signing secret."""
     from ..services.webhooks.signing import new_secret
 
     print(new_secret())
@@ -120,6 +126,7 @@ def cmd_webhooks_new_secret(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_send(args: argparse.Namespace) -> int:
+    """`webhooks send`: deliver in the foreground with the servers' settings, until Ctrl-C."""
     import time
 
     from ..services.webhooks import Sender, configure_sender
