@@ -1,4 +1,5 @@
-"""One sender thread per process and app, started on the first request (after any fork), from WEBHOOK_* config."""
+"""The app's webhook sender: one thread per process and app, started on the first request (after any fork) from
+the app's WEBHOOK_* config, and woken by the app's outbox after each commit that queued events."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ import threading
 
 from flask import Flask
 
-from ...services import DATABASE
+from ...services import DATABASE, EVENTS
+from ...services.events import Outbox
 from ...services.webhooks import Sender, SenderConfig, configure_sender
 from ...settings import defaults
-from .outbox import app_outbox
 
 KEY = "suitability.webhook_sender"
 # SUITABILITY_WEBHOOK_* as declared in the settings model; 20 attempts are about a day and a half of retries.
 DEFAULTS = {name: value for name, value in defaults(app=True).items() if name.startswith("WEBHOOK_")}
 _lock = threading.Lock()
+
+
+def app_outbox(app: Flask) -> Outbox:
+    """The outbox the app factory registered on the app (web.database.init_app), which services emit into."""
+    outbox = app.extensions[EVENTS]
+    assert isinstance(outbox, Outbox)
+    return outbox
 
 
 def sender_config(app: Flask) -> SenderConfig | None:
