@@ -10,9 +10,7 @@ from ...clock import fmt_date
 from ...deciding.what_would_change import decisive_findings
 from ...decision import Decision, DepthLimit, Finding
 from ...rules.loading import RuleSet
-from ...storage.models import AuditEvent, Case
-from ...storage.review_models import Review, User
-from ...storage.view_audit import VIEWS
+from ...services.cases import VIEWS, AuditEvent, Case, Review, User
 from ...vocabulary import Area, Concern
 from ..i18n import _
 from ..patient.labels import LABELS

@@ -7,8 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
-from ...storage.models import Case
-from ...storage.review_models import Review, User
+from ...services.cases import Case, Review, User
 from .case_page import by_treatment
 
 COLUMNS = ("reference", "case_id", "submitted_at", "engine_outcome", "ruleset_version", "profile", "decision",
