@@ -42,6 +42,9 @@ WHEN = {"": _l("any day"), "today": _l("today"), "week": _l("this week"),
 SCOPES = {"flagged": _l("flagged for review"), "every": _l("every case")}
 MAX_EXPORT_DAYS = 366
 EXPORT_DAYS = (dt.date(1970, 1, 1), dt.date(9998, 12, 31))
+# The form's choices as a fresh queue has them: any other choice opens the folded filters on a phone.
+UNFILTERED = {"status": "open", "outcome": "", "order": "newest", "when": "", "scope": "flagged", "from": "",
+              "to": ""}
 
 
 def _choice(name: str, allowed: Collection[str], default: str) -> str:
@@ -96,7 +99,8 @@ def queue() -> View:
     return render_template("practitioner/queue.html", found=found, filters=filters, statuses=STATUSES,
                            outcomes=outcomes, rows=[queue_row(c, today) for c in found.cases], status_words=STATUS_WORDS,
                            outcome_words=outcome_words, orders=ORDERS, whens=WHEN, scopes=SCOPES,
-                           filtering=appointments.filtering, fmt_date=shown_date)
+                           filtering=appointments.filtering, fmt_date=shown_date,
+                           filters_open=due or any(filters[name] != value for name, value in UNFILTERED.items()))
 
 
 def _date(name: str) -> dt.date | None:
