@@ -20,6 +20,8 @@ from .plain_words import action_words, outcome_words
 
 @dataclass(frozen=True)
 class Treatment:
+    """A treatment asked for, in words, with the rules' depth limit (None: not to be treated as it stands)."""
+
     index: int
     label: str
     limit: DepthLimit | None
@@ -27,6 +29,8 @@ class Treatment:
 
 @dataclass(frozen=True)
 class Source:
+    """A finding's source: its key, title and link (only an https one)."""
+
     key: str
     title: str
     url: str | None
@@ -34,6 +38,8 @@ class Source:
 
 @dataclass(frozen=True)
 class HistoryItem:
+    """One line of a case's history: when, who, what, and its detail in words."""
+
     at: dt.datetime
     who: str
     what: str

@@ -78,6 +78,7 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
 
 @bp.get("/case/<case_id>")
 def case(case_id: str) -> View:
+    """A case page; nothing is shown unless its opening is audited."""
     return _page(case_id)
 
 
@@ -116,6 +117,7 @@ def _proposal(form: dict[str, str], treatments_count: int) -> Proposal:
 
 @bp.post("/case/<case_id>/decide")
 def decide(case_id: str) -> View:
+    """Record a decision; the page again with the problems (400) or the conflict (409) if it is not stored."""
     form = {key: request.form.get(key, "") for key in request.form}
     version = version_number(form.get("version", ""))
     if version is None:

@@ -24,6 +24,7 @@ def cell(value: object) -> str:
 
 
 def row(review: Review, case: Case, user: User) -> list[str]:
+    """One decision as the CSV cells of COLUMNS, in order."""
     limits = "; ".join(f"treatment {int(i) + 1}: {mm:g}" for i, mm in by_treatment(review.depth_limits))
     return [cell(v) for v in (
         case.reference, case.id, case.created_at.isoformat(timespec="seconds"), case.outcome.value,
@@ -46,4 +47,5 @@ def decisions_csv(rows: Iterable[tuple[Review, Case, User]], *, contact: bool = 
 
 
 def export_filename(start: dt.date, end: dt.date) -> str:
+    """The CSV's file name, naming its first and last day."""
     return f"decisions-{start.isoformat()}-to-{end.isoformat()}.csv"

@@ -114,6 +114,7 @@ def _date(name: str) -> dt.date | None:
 
 @bp.get("/export")
 def export() -> View:
+    """The export form, or the CSV of a range's decisions once the export is audited (503 if it is not)."""
     if "start" not in request.args:
         today = dt.date.today()
         return render_template("practitioner/export.html", start=today.replace(day=1), end=today, error=None,
