@@ -40,7 +40,7 @@ import requests
 from load_clients import Load, Tally
 from sqlalchemy import select
 
-from suitability.api.keys import add_key
+from suitability.services.api_keys import add_key
 from suitability.storage import Case, Database, database_url
 from suitability.web.gunicorn_conf import settings
 

@@ -28,7 +28,7 @@ from load_clients import CSRF, TOKEN, _fields
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
-from suitability.api.keys import add_key
+from suitability.services.api_keys import add_key
 from suitability.web import create_app
 from suitability.web.collector import freeze_start_up
 from suitability.web.database import get_db

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from suitability.api.keys import add_key
-from suitability.api.ratelimit import hit
 from suitability.intake import parse_intake
 from suitability.screening import default_screener
+from suitability.services.api_keys import add_key
+from suitability.services.rate_limit import hit
 from suitability.web import create_app
 from suitability.web.database import get_db
 from suitability.web.patient.questions import PAGES

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib.util
 import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError, field_validator
@@ -288,6 +291,40 @@ def _load(relevant: tuple[tuple[str, str], ...]) -> Settings:
         raise SettingsError("; ".join(_problems(exc))) from None
     finally:
         _environ.reset(token)
+
+
+APP_NAME = "suitability.web"  # the web app's import name: an installed app's instance folder is named after it
+
+
+def instance_path(chosen: str | None = None) -> str:
+    """The instance folder (secret key, SQLite database) every door shares: `chosen`, else INSTANCE_PATH, else
+    the web app's Flask default, so the CLI opens the database the servers serve."""
+    picked = chosen or load_settings().INSTANCE_PATH
+    if picked:
+        return str(picked)
+    spec = importlib.util.find_spec(__name__.partition(".")[0])
+    origin = spec.origin if spec and spec.origin else __file__
+    return default_instance_path(os.path.dirname(os.path.dirname(origin)), sys.prefix)
+
+
+def default_instance_path(package_path: str, prefix: str) -> str:
+    """Flask's instance folder for the app (`Flask.auto_find_instance_path`), without Flask: `instance` beside
+    the package's folder in a source tree, `<prefix>/var/suitability.web-instance` when installed."""
+    installed: str | None = None
+    site_parent, site_folder = os.path.split(package_path)
+    if PurePath(package_path).is_relative_to(os.path.abspath(prefix)):
+        installed = os.path.abspath(prefix)
+    elif site_folder.lower() == "site-packages":
+        parent, folder = os.path.split(site_parent)
+        if folder.lower() == "lib":  # Windows: prefix/Lib/site-packages
+            installed = parent
+        elif os.path.basename(parent).lower() == "lib":  # prefix/lib/pythonX.Y/site-packages
+            installed = os.path.dirname(parent)
+        else:
+            installed = site_parent
+    if installed is None:
+        return os.path.join(package_path, "instance")
+    return os.path.join(installed, "var", f"{APP_NAME}-instance")
 
 
 def _problems(exc: ValidationError) -> Iterator[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from suitability.api.keys import add_key
+from suitability.services.api_keys import add_key
 from suitability.storage import Database
 from suitability.web import create_app
 from suitability.web.database import get_db

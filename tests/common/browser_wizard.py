@@ -10,9 +10,9 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from suitability.vocabulary import Area, Concern
-from suitability.web.patient.labels import LABELS
 from suitability.web.patient.questions import PAGES, QUESTIONS, FormGroup, Question
 from suitability.web.patient.questions import Page as FormPage
+from suitability.wording.labels import LABELS
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

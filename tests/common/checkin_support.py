@@ -76,7 +76,7 @@ def make_api_app(tmp_path: Path) -> Flask:
 
 
 def api_key(app: Flask, name: str = "booking-system") -> dict[str, str]:
-    from suitability.api.keys import add_key
+    from suitability.services.api_keys import add_key
 
     with app.app_context(), get_db().session() as session:
         return {"Authorization": f"Bearer {add_key(session, name)[1]}"}

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.common.rules_support import edit  # noqa: F401 - rule edits: edit, then seal again
 
-from suitability.api.keys import add_key
+from suitability.services.api_keys import add_key
 from suitability.storage import Case
 from suitability.storage.accounts import add_user
 from suitability.web import create_app

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from tests.common.app_support import page_form
 
-from suitability.api.keys import add_key
+from suitability.services.api_keys import add_key
 from suitability.storage import Case, Database, database_url
 from suitability.web.patient.questions import PAGES, Page
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.common.rules_support import edit  # noqa: F401 - the ops tests' rule edits: edit, then seal again
 
-from suitability.api.keys import add_key
+from suitability.services.api_keys import add_key
 from suitability.storage import AuditEvent, Case
 from suitability.web import create_app
 from suitability.web.database import get_db

@@ -16,8 +16,8 @@ from werkzeug.test import TestResponse
 from tests.common.app_support import SECRET, make_app  # noqa: F401 - re-exported for the security tests
 
 from suitability import screen
-from suitability.api.keys import add_key
 from suitability.intake import parse_intake
+from suitability.services.api_keys import add_key
 from suitability.storage import Case, store_submission
 from suitability.storage.accounts import add_user
 from suitability.web.database import get_db

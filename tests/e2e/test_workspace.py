@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,6 +166,36 @@ def test_the_queue_runs_a_clinic_day(tab: PractitionerTab, live_server: Any, axe
     page.get_by_role("link", name=case.reference).first.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case.reference}")
+
+
+def test_the_queue_s_filters_fold_on_a_phone_and_open_when_one_is_chosen(
+        tab: PractitionerTab, live_server: Any, axe_source: str, artifacts: Path) -> None:
+    page = tab.page
+    page.goto(f"{live_server.url}/practitioner/")
+    panel, status = page.locator("#queue-filters"), page.get_by_label("Status", exact=True)
+    summary = panel.locator("summary")
+    expect(page.get_by_label("Search by reference code")).to_be_visible()  # the search is never folded
+    expect(panel).not_to_have_attribute("open", "")
+    if tab.width == "phone":  # type: ignore[attr-defined]
+        expect(status).to_be_hidden()
+        page.get_by_label("Search by reference code").focus()
+        page.keyboard.press("Tab")
+        expect(summary).to_be_focused()
+        expect(summary).to_have_text("Filter the queue")
+        page.keyboard.press("Enter")
+        expect(status).to_be_visible()
+    else:  # wide enough to show every filter at once: no fold to open
+        expect(summary).to_be_hidden()
+        expect(status).to_be_visible()
+    check(tab, axe_source, "queue-filters", artifacts)
+    status.focus()
+    page.keyboard.press("End")  # the last status, "any"
+    page.get_by_role("button", name="Show cases").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"status=all"))
+    expect(panel).to_have_attribute("open", "")  # a chosen filter is never hidden, on any screen
+    expect(status).to_be_visible()
+    expect(status).to_have_value("all")
 
 
 def test_a_check_in_result_is_in_plain_words(tab: PractitionerTab, live_server: Any, axe_source: str,

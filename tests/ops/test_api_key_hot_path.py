@@ -14,8 +14,8 @@ from tests.common.ops_support import make_app, new_key
 
 import suitability.api.auth as auth_module
 from suitability.api.key_cache import Grant, KeyCache
-from suitability.api.keys import revoke_key, verify_key
-from suitability.api.ratelimit import hit
+from suitability.services.api_keys import revoke_key, verify_key
+from suitability.services.rate_limit import hit
 from suitability.web.database import get_db
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

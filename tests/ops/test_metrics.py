@@ -23,7 +23,7 @@ from tests.common.app_support import make_app
 from tests.common.gunicorn_support import Gunicorn, example_intake, new_api_key
 from tests.common.patient_form import example_answers, submit
 
-from suitability.api.keys import add_key
+from suitability.services.api_keys import add_key
 from suitability.web.database import get_db
 
 TOKEN = "metrics-test-token-0123456789"

@@ -25,8 +25,8 @@ from tests.common.gunicorn_support import (
 )
 from tests.common.pg import ServerInfo
 
-from suitability.api.keys import add_key
-from suitability.api.ratelimit import WINDOW_SECONDS
+from suitability.services.api_keys import add_key
+from suitability.services.rate_limit import WINDOW_SECONDS
 from suitability.storage import Case
 from suitability.storage.accounts import add_user
 

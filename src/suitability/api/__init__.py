@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .webhooks.outbox import EVENT_TYPES, emit_event
-
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -21,4 +19,4 @@ def init_app(app: Flask) -> None:
     register(app)
 
 
-__all__ = ["EVENT_TYPES", "emit_event", "init_app"]
+__all__ = ["init_app"]

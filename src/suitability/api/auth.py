@@ -2,18 +2,18 @@
 counted against that key's per-minute limit.
 
 The hot path is one database statement: a key verified in the last few seconds is remembered (key_cache), and
-the count checks the key is still live as it counts (ratelimit), so a revoked key is refused at once."""
+the count checks the key is still live as it counts (services.rate_limit), so a revoked key is refused at once."""
 
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
 
+from ..services.api_keys import scopes_of, verify_key
+from ..services.rate_limit import KeyNotLive, hit
 from ..settings import defaults
 from . import db
 from .key_cache import DEFAULT_SECONDS, Grant, KeyCache
-from .keys import scopes_of, verify_key
 from .problems import Problem
-from .ratelimit import KeyNotLive, hit
 
 PUBLIC = {"api.health", "api.openapi", "api.docs"}
 # The scope each endpoint needs; every other non-public endpoint needs "screen".
@@ -23,6 +23,7 @@ DEFAULT_RATE_LIMIT = defaults()["API_RATE_LIMIT"]  # per key per minute, unless 
 
 
 def bearer_token() -> str | None:
+    """The token of the request's `Authorization: Bearer` header, or None."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 

@@ -18,7 +18,7 @@ from ..intake.unknown_fields import UNKNOWN
 from ..services.checkin import CheckIn, DueQuestions, check_in, due_questions
 from ..services.errors import CaseNotFound, CheckInConflict, CheckInRefused
 from ..services.submission import owned_case
-from ..web.patient.questions import QUESTIONS
+from ..wording.questions import QUESTION_OF
 from . import db
 from .checkin_schemas import (
     AnswerOption,
@@ -71,7 +71,7 @@ def _due(case_id: str, on: dt.date) -> DueQuestions:
 
 
 def question(name: str) -> DueQuestion:
-    q = QUESTIONS[name]
+    q = QUESTION_OF[name]
     return DueQuestion(name=name, text=q.text, help=q.help, kind=q.kind,
                        options=tuple(AnswerOption(value=o.value, label=o.label) for o in q.options),
                        follow_up_of=q.parent, follow_up_when=q.parent_values)

@@ -12,8 +12,8 @@ from ..fhir.codes import BASE
 from ..fhir.questionnaire import Wording
 from ..services.observe import observed
 from ..services.submission import Source, api_key, submit
-from ..web.i18n import LANGUAGES, translator
-from ..web.patient.labels import LABELS
+from ..wording.labels import LABELS
+from ..wording.language import LANGUAGES, translator
 from . import db
 from .problems import Problem
 from .service import canonical_hash, check_idempotency_key, parse_external_reference, read_json

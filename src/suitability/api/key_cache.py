@@ -2,8 +2,8 @@
 
 Bounded (the least recently used goes first) and short-lived (API_KEY_CACHE_SECONDS, default 5; 0 turns it
 off). Only verified keys are kept, by the sha256 of the token, never the token. Revocation does not wait for
-expiry: each request's rate-limit count only counts a key that is still live (ratelimit.hit raises
-KeyNotLive), and the entry is dropped then.
+expiry: each request's rate-limit count only counts a key that is still live (services.rate_limit.hit
+raises KeyNotLive), and the entry is dropped then.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ class Grant:
 
     key_id: int
     rate_limit: int | None  # per minute; None: the app default
-    scopes: frozenset[str] = frozenset({"screen"})  # what the key may do (keys.scopes_of)
+    scopes: frozenset[str] = frozenset({"screen"})  # what the key may do (services.api_keys.scopes_of)
 
 
 class KeyCache:
+    """Grants of recently verified tokens, by the token's sha256, each kept for `seconds`."""
+
     def __init__(self, seconds: float = DEFAULT_SECONDS, size: int = DEFAULT_SIZE,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds, self.size, self.clock = seconds, size, clock
@@ -42,6 +44,7 @@ class KeyCache:
         return hashlib.sha256(token.encode()).hexdigest()
 
     def get(self, token: str) -> Grant | None:
+        """The grant of a token verified less than `seconds` ago, or None."""
         if self.seconds <= 0:
             return None
         name = self._name(token)
@@ -56,6 +59,7 @@ class KeyCache:
             return found[0]
 
     def put(self, token: str, grant: Grant) -> None:
+        """Remember a verified token's grant, dropping the least recently used past `size`."""
         if self.seconds <= 0:
             return
         with self._lock:
@@ -65,6 +69,7 @@ class KeyCache:
                 self._entries.popitem(last=False)
 
     def forget(self, token: str) -> None:
+        """Drop a token (its key is no longer live)."""
         with self._lock:
             self._entries.pop(self._name(token), None)
 

@@ -10,7 +10,7 @@ from flask import Response, current_app, g, request, url_for
 from ..decision import Decision
 from ..services.observe import observed
 from ..services.submission import Case, Source, api_key, intake_of, owned_case, submit
-from ..web.i18n import localised, page_language
+from ..wording.language import localised, page_language
 from . import db
 from .problems import Problem
 from .service import check_idempotency_key, parse_screening
@@ -34,13 +34,14 @@ def create_screening() -> Response:
     screener = observed("api", db.screener(), db.metrics())
     if not call.store:
         decision: Decision = screener.screen(call.intake)
-        return _json({"decision": localised(decision, call.intake).model_dump(mode="json")}, 200)
+        return _json({"decision": localised(decision, db.screener(), call.intake).model_dump(mode="json")}, 200)
     done = submit(db.database(), call.intake, screener=screener, events=db.events(), source=Source.API,
                   idempotency_key=api_key(Source.API, g.api_key_id, key), body_hash=call.digest,
                   actor=f"api-key:{g.api_key_id}", api_key_id=g.api_key_id,
                   language=page_language(), external_reference=call.external_reference)
     case = done.case
-    body = {"decision": localised(done.decision, call.intake).model_dump(mode="json"), "case": case_link(case)}
+    body = {"decision": localised(done.decision, db.screener(), call.intake).model_dump(mode="json"),
+            "case": case_link(case)}
     headers = {"Location": case_link(case)["url"]}
     if not done.created:
         headers["Idempotent-Replayed"] = "true"
@@ -52,7 +53,7 @@ def get_screening(case_id: str) -> Response:
     case = owned_case(db.session(), case_id, g.api_key_id)
     if case is None:
         raise Problem(404, None, "There is no case with this id for this API key.")
-    decision = localised(Decision.model_validate(case.decision), intake_of(case))
+    decision = localised(Decision.model_validate(case.decision), db.screener(), intake_of(case))
     return _json({
         "id": case.id, "reference": case.reference, "created_at": case.created_at.isoformat(),
         "source": case.source.value, "outcome": case.outcome.value, "needs_review": case.needs_review,

@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from ..errors import SuitabilityError
 from ..settings import SettingsError, load_settings
 from .commands import Commands
 
@@ -68,6 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except SuitabilityError as exc:  # the error tree's messages name what failed, never what was sent
+        print(f"suitability: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a person at a terminal gets one line, never a traceback
+        print(f"suitability: `{args.command}` failed unexpectedly ({type(exc).__name__}); nothing more is shown "
+              "because the details can hold a patient's answers", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

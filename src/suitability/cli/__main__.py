@@ -1,3 +1,5 @@
+"""`python -m suitability.cli`: the same commands as the `suitability` script."""
+
 import sys
 
 from . import main

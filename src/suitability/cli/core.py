@@ -126,7 +126,7 @@ def _count_for_metrics(outcome: str, seconds: float) -> None:
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") or not settings.load_settings().METRICS:
         return
     try:
-        from ..web.metrics import record_screening
+        from ..services.metrics import record_screening
     except ImportError:
         return
     record_screening("cli", outcome, seconds)

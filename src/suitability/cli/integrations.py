@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..settings import load_settings
 from .commands import Commands
 from .shell import app_database as _database
 from .shell import fail as _fail
@@ -40,7 +41,8 @@ def register(commands: Commands) -> None:
 
 
 def cmd_keys_add(args: argparse.Namespace) -> int:
-    from ..api.keys import ApiKeyError, add_key
+    """`keys add NAME`: create a key and print its token once."""
+    from ..services.api_keys import ApiKeyError, add_key
 
     db = _database()
     try:
@@ -55,7 +57,8 @@ def cmd_keys_add(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
-    from ..api.keys import list_keys, scopes_of
+    """`keys list`: every key with its prefix, limit, state and scopes, never its token."""
+    from ..services.api_keys import list_keys, scopes_of
 
     db = _database()
     with db.session() as session:
@@ -69,7 +72,8 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_revoke(args: argparse.Namespace) -> int:
-    from ..api.keys import ApiKeyError, revoke_key
+    """`keys revoke NAME`: revoke a key by name or prefix."""
+    from ..services.api_keys import ApiKeyError, revoke_key
 
     db = _database()
     try:
@@ -84,13 +88,12 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_list(args: argparse.Namespace) -> int:
-    from ..api.webhooks import list_deliveries
-    from ..storage.integration_models import DeliveryStatus
+    """`webhooks list`: deliveries, newest first, with their status."""
+    from ..services.webhooks.deliveries import list_deliveries
 
     db = _database()
     with db.session() as session:
-        status = DeliveryStatus(args.status) if args.status else None
-        for row in list_deliveries(session, status=status, limit=args.limit):
+        for row in list_deliveries(session, status=args.status, limit=args.limit):
             when = f"delivered {row.delivered_at:%Y-%m-%d %H:%M:%S}" if row.delivered_at else \
                 f"next try {row.next_attempt_at:%Y-%m-%d %H:%M:%S}" if row.status.value == "pending" else "gave up"
             last = row.last_error or (str(row.last_status) if row.last_status else "-")
@@ -101,7 +104,8 @@ def cmd_webhooks_list(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_retry(args: argparse.Namespace) -> int:
-    from ..api.webhooks import retry_delivery
+    """`webhooks retry ID`: queue a delivery again."""
+    from ..services.webhooks.deliveries import retry_delivery
 
     db = _database()
     with db.session() as session:
@@ -114,27 +118,24 @@ def cmd_webhooks_retry(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_new_secret(args: argparse.Namespace) -> int:
-    from ..api.webhooks.signing import new_secret
+    """`webhooks new-secret`: print a fresh signing secret."""
+    from ..services.webhooks.signing import new_secret
 
     print(new_secret())
     return 0
 
 
 def cmd_webhooks_send(args: argparse.Namespace) -> int:
+    """`webhooks send`: deliver in the foreground with the servers' settings, until Ctrl-C."""
     import time
 
-    from ..api.webhooks.runtime import sender_config
-    from ..api.webhooks.sender import Sender
-    from ..web import create_app
-    from ..web.database import get_db
+    from ..services.webhooks import Sender, configure_sender
 
-    app = create_app()
-    config = sender_config(app)
+    config = configure_sender(load_settings().app_config())
     if config is None:
         return _fail("set SUITABILITY_WEBHOOK_SECRET to a whsec_ secret (`suitability webhooks new-secret`) "
                      "and SUITABILITY_WEBHOOK_URLS to send webhooks")
-    with app.app_context():
-        sender = Sender(get_db().session, config)
+    sender = Sender(_database().session, config)
     print("sending webhooks; Ctrl-C stops", file=sys.stderr)
     while True:
         if sender.run_once() < config.batch:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from ..settings import load_settings
+from ..settings import instance_path, load_settings
 
 if TYPE_CHECKING:
     from ..storage import Database
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 def app_database() -> Database:
     """The app's database: the same URL and instance folder rules as `create_app`."""
     from ..storage import Database, database_url
-    from ..web.config import instance_path
 
     url = load_settings().DATABASE_URL
     return Database(database_url(url.get_secret_value() if url else None, instance_path()))

@@ -13,7 +13,7 @@ from .shell import app_database as _database
 from .shell import fail as _fail
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from ..services.accounts import Database
 
 
 def register(commands: Commands) -> None:
@@ -59,14 +59,13 @@ def _new_password(args: argparse.Namespace, command: str) -> str | int:
     return _fail("the passwords did not match") if password is None else password
 
 
-def _account_change(change: Callable[[Session], str]) -> int:
-    """Run one change to the accounts in a transaction and print what it did; a refusal is exit 1."""
+def _account_change(change: Callable[[Database], str]) -> int:
+    """Run one change to the accounts (a transaction) and print what it did; a refusal is exit 1."""
     from ..errors import SuitabilityError
 
     db = _database()
     try:
-        with db.session() as session:
-            print(change(session))
+        print(change(db))
     except SuitabilityError as exc:
         return _fail(str(exc))
     finally:
@@ -75,58 +74,62 @@ def _account_change(change: Callable[[Session], str]) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..storage.accounts import add_user
+    """Create an account with the password asked for (or piped in)."""
+    from ..services.accounts import add_account
 
     password = _new_password(args, "add")
     if isinstance(password, int):
         return password
 
-    def add(session: Session) -> str:
-        user = add_user(session, args.username, password, role=args.role, display_name=args.name)
-        return f"added {user.username} ({user.role.value})"
+    def add(db: Database) -> str:
+        account = add_account(db, args.username, password, role=args.role, display_name=args.name)
+        return f"added {account.username} ({account.role.value})"
     return _account_change(add)
 
 
 def _set_active(username: str, active: bool) -> int:
-    from ..storage.accounts import set_active
+    from ..services.accounts import set_active
 
-    def switch(session: Session) -> str:
-        user = set_active(session, username, active)
-        return f"{'enabled' if active else 'disabled'} {user.username}"
+    def switch(db: Database) -> str:
+        account = set_active(db, username, active)
+        return f"{'enabled' if active else 'disabled'} {account.username}"
     return _account_change(switch)
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
+    """Refuse an account from its next request on."""
     return _set_active(args.username, False)
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
+    """Allow a disabled or locked account again."""
     return _set_active(args.username, True)
 
 
 def cmd_password(args: argparse.Namespace) -> int:
-    from ..storage.accounts import set_password
+    """Set a new password (asked for, or piped in); every session of the account ends."""
+    from ..services.accounts import set_password
 
     password = _new_password(args, "password")
     if isinstance(password, int):
         return password
 
-    def change(session: Session) -> str:
-        user = set_password(session, args.username, password)
-        return f"new password for {user.username}; its sessions are ended"
+    def change(db: Database) -> str:
+        account = set_password(db, args.username, password)
+        return f"new password for {account.username}; its sessions are ended"
     return _account_change(change)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ..storage.accounts import list_users
+    """Print every account: username, role, state, last sign-in, name."""
+    from ..services.accounts import list_accounts
 
     db = _database()
     try:
-        with db.session() as session:
-            for user in list_users(session):
-                last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never"
-                state = "active" if user.active else "disabled"
-                print(f"{user.username}\t{user.role.value}\t{state}\tlast sign-in {last}\t{user.display_name}")
+        for account in list_accounts(db):
+            last = f"{account.last_login_at:%Y-%m-%d %H:%M}" if account.last_login_at else "never"
+            state = "active" if account.active else "disabled"
+            print(f"{account.username}\t{account.role.value}\t{state}\tlast sign-in {last}\t{account.display_name}")
     finally:
         db.dispose()
     return 0

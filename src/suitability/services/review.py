@@ -170,5 +170,5 @@ def decided_payload(case: Case, review: Review, status: ReviewStatus) -> dict[st
     }
 
 
-__all__ = ["MAX_DEPTH_MM", "NEW_STATUS", "Proposal", "check", "decided_payload", "overrides", "record_review",
-           "reviews_for"]
+__all__ = ["MAX_DEPTH_MM", "NEW_STATUS", "OverrideReason", "Proposal", "ReviewAction", "check", "decided_payload",
+           "overrides", "record_review", "reviews_for"]

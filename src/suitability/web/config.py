@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Config, Flask
+from flask import Config
 
 from .. import clock, settings
 
@@ -29,13 +29,12 @@ def switched_on(value: object) -> bool:
 
 
 SECRET_FILE = "secret_key"
-APP_NAME = "suitability.web"
+APP_NAME = settings.APP_NAME
 
 
 def instance_path(test_config: dict[str, Any] | None = None) -> str:
     """INSTANCE_PATH from `test_config`, else SUITABILITY_INSTANCE_PATH, else Flask's default for the app."""
-    chosen = (test_config or {}).get("INSTANCE_PATH") or settings.load_settings().INSTANCE_PATH
-    return str(chosen) if chosen else Flask(APP_NAME).instance_path
+    return settings.instance_path((test_config or {}).get("INSTANCE_PATH"))
 
 
 def load_config(config: Config, test_config: dict[str, Any] | None) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from ..intake import TOPICS, TreatmentRequest
-from .patient.labels import LABELS
+from ..wording.labels import LABELS
 from .patient.questions import PAGES
 
 

@@ -30,30 +30,19 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext
 
+from ..services.metrics import LATENCY_BUCKETS, record_screening, webhook_outbox_depth
 from .config import switched_on
 from .observe import KEY
 
 log = logging.getLogger(__name__)
 DOORS = ("web", "api", "fhir", "cli")
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-
-SCREENINGS = Counter("suitability_screenings", "Screenings by outcome and the door they came through",
-                     ["outcome", "door"])
-SCREENING_SECONDS = Histogram("suitability_screening_seconds", "Time to screen one intake (rules and combining)",
-                              ["door"], buckets=LATENCY_BUCKETS)
 REQUEST_SECONDS = Histogram("suitability_request_seconds", "Time to answer an HTTP request, by route and status",
                             ["method", "endpoint", "status"], buckets=LATENCY_BUCKETS)
 DATABASE_ERRORS = Counter("suitability_database_errors", "Database statements or connections that failed",
                           ["kind"])
-
-
-def record_screening(door: str, outcome: str, seconds: float) -> None:
-    """Count one screening (any process: the CLI records into PROMETHEUS_MULTIPROC_DIR when it is set)."""
-    SCREENINGS.labels(outcome=outcome, door=door).inc()
-    SCREENING_SECONDS.labels(door=door).observe(seconds)
 
 
 class StateCollector(Collector):
@@ -63,7 +52,7 @@ class StateCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[Metric]:
-        from ..storage.integration_models import DeliveryStatus, WebhookDelivery
+        """The rule set served and the outbox's depth, read now (the depth is left out if the database fails)."""
         from .database import get_db
         from .rules_reload import ruleset_state
 
@@ -74,15 +63,13 @@ class StateCollector(Collector):
             info.add_metric([rules.version or "none", rules.status], 1)
             yield info
             try:
-                with get_db().session() as session:
-                    counts = dict(session.execute(select(WebhookDelivery.status, func.count())
-                                                  .group_by(WebhookDelivery.status)).tuples().all())
+                counts = webhook_outbox_depth(get_db())
             except Exception:  # noqa: BLE001 - counted by handle_error; a scrape still gives the rest
                 return
             depth = GaugeMetricFamily("suitability_webhook_outbox", "Webhook deliveries by status",
                                       labels=["status"])
-            for status in DeliveryStatus:
-                depth.add_metric([status.value], counts.get(status, 0))
+            for status, count in counts.items():
+                depth.add_metric([status], count)
             yield depth
 
 

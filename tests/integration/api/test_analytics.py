@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from tests.common.api_support import BOTH_BACKENDS, get_db_of, new_key
 
 from suitability import screen
-from suitability.api.keys import DEFAULT_SCOPES, ApiKeyError, add_key, scopes_of
 from suitability.intake import parse_intake
+from suitability.services.api_keys import DEFAULT_SCOPES, ApiKeyError, add_key, scopes_of
 from suitability.services.events import RecordingEvents
 from suitability.services.review import Proposal, record_review
 from suitability.storage import store_submission

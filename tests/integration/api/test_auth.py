@@ -9,8 +9,7 @@ from flask.testing import FlaskClient
 from tests.common.api_examples import example
 from tests.common.api_support import BOTH_BACKENDS, get_db_of, new_key
 
-from suitability.api.keys import ApiKeyError, add_key, list_keys, revoke_key, verify_key
-from suitability.api.ratelimit import hit
+from suitability.services.api_keys import revoke_key
 
 PROTECTED = [("GET", "/api/v1/rules"), ("GET", "/api/v1/schema/intake"), ("GET", "/api/v1/screenings/x"),
              ("POST", "/api/v1/screenings"), ("GET", "/fhir/Questionnaire/microneedling-prescreen"),
@@ -63,30 +62,3 @@ def test_past_the_limit_a_key_gets_429_with_retry_after(app: Flask, client: Flas
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.headers["RateLimit-Remaining"] == "0"
     assert client.get("/api/v1/rules", headers=other).status_code == 200  # limits are per key
-
-
-@BOTH_BACKENDS
-def test_the_window_is_shared_through_the_database_and_resets_each_minute(app: Flask) -> None:
-    with get_db_of(app).session() as session:
-        key, _ = add_key(session, "shared")
-        first = [hit(session, key.id, 2, now=120.0 + i) for i in range(3)]
-    with get_db_of(app).session() as other_server:  # another app server: another session, same counters
-        late = hit(other_server, key.id, 2, now=150.0)
-        next_minute = hit(other_server, key.id, 2, now=181.0)
-    assert [v.allowed for v in first] == [True, True, False] and not late.allowed
-    assert late.reset_after == 30
-    assert next_minute.allowed and next_minute.remaining == 1
-
-
-def test_keys_are_stored_hashed_and_names_are_unique(app: Flask) -> None:
-    with get_db_of(app).session() as session:
-        key, token = add_key(session, "clinic-booking")
-        assert token not in (key.secret_hash, key.prefix) and token.startswith(f"sk_{key.prefix}_")
-        assert verify_key(session, token) is key
-        with pytest.raises(ApiKeyError):
-            add_key(session, "clinic-booking")
-        with pytest.raises(ApiKeyError):
-            add_key(session, "bad\nname")
-        with pytest.raises(ApiKeyError):
-            revoke_key(session, "no-such-key")
-        assert [k.name for k in list_keys(session)] == ["clinic-booking"]

@@ -93,7 +93,7 @@ def test_the_questionnaire_carries_its_language_and_a_spanish_translation_of_eve
 def test_the_questionnaire_words_its_options_as_the_web_form_does(client: FlaskClient,
                                                                   auth: dict[str, str]) -> None:
     from suitability.vocabulary import Fitzpatrick, PeelDepth
-    from suitability.web.patient.labels import LABELS
+    from suitability.wording.labels import LABELS
 
     body = client.get("/fhir/Questionnaire/microneedling-prescreen", headers=auth).get_json()
     items = {item["linkId"]: item for item in _walk(body["item"])}

@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.common.api_support import new_key
 
-from suitability.api.keys import SCOPES
 from suitability.intake import Intake
+from suitability.services.api_keys import SCOPES
 
 CI = os.environ.get("CI") == "true"
 # Operations without inputs are exhausted after one example; the others share the budget.

@@ -1,4 +1,4 @@
-"""The operator's commands: `suitability keys add|list|revoke` and `suitability webhooks list|retry`."""
+"""The operator's commands: `suitability keys add|list|revoke` and `suitability webhooks list|retry|send`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
 from tests.common.api_support import get_db_of, make_app
 
-from suitability.api.webhooks import emit_event
 from suitability.cli import main
+from suitability.services.events import emit_event
+from suitability.services.webhooks import Sender
 
 
 @pytest.fixture
@@ -51,3 +53,38 @@ def test_deliveries_are_listed_with_their_status_and_can_be_retried(env: str, tm
     assert capsys.readouterr().out == ""
     assert main(["webhooks", "retry", str(row.id)]) == 0
     assert main(["webhooks", "retry", "999"]) == 1
+
+
+def test_webhooks_send_refuses_without_a_secret_and_says_how_to_make_one(
+        env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUITABILITY_WEBHOOK_URLS", "http://127.0.0.1:9/h")
+    assert main(["webhooks", "send"]) == 1
+    err = capsys.readouterr().err
+    assert "set SUITABILITY_WEBHOOK_SECRET to a whsec_ secret (`suitability webhooks new-secret`)" in err
+    monkeypatch.setenv("SUITABILITY_WEBHOOK_SECRET", "whsec-not-a-secret")
+    assert main(["webhooks", "send"]) == 1
+    assert "whsec-not-a-secret" not in capsys.readouterr().err
+
+
+def test_webhooks_send_delivers_what_the_configured_database_holds_signed(
+        env: str, tmp_path: Path, receiver: Receiver, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(tmp_path, env)
+    with get_db_of(app).session() as session:
+        [row] = emit_event(session, "review.decided", {"case_id": "c1"}, targets=(receiver.url,))
+        session.commit()
+    get_db_of(app).dispose()
+    monkeypatch.setenv("SUITABILITY_WEBHOOK_URLS", receiver.url)
+    monkeypatch.setenv("SUITABILITY_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    passes = Sender.run_once
+
+    def one_pass(sender: Sender) -> int:
+        passes(sender)
+        raise KeyboardInterrupt  # the operator's Ctrl-C after the first pass
+
+    monkeypatch.setattr(Sender, "run_once", one_pass)
+    assert main(["webhooks", "send"]) == 130
+    assert "sending webhooks; Ctrl-C stops" in capsys.readouterr().err
+    assert [event["data"] for event in receiver.events] == [{"case_id": "c1"}] and receiver.bad_signatures == 0
+    assert main(["webhooks", "list", "--status", "delivered"]) == 0
+    assert f"{row.id}\tdelivered\treview.decided\t1 attempt(s)" in capsys.readouterr().out

@@ -1,47 +1,35 @@
-"""One sender thread per process and app, started on the first request (after any fork), from WEBHOOK_* config."""
+"""The app's webhook sender: one thread per process and app, started on the first request (after any fork) from
+the app's WEBHOOK_* config, and woken by the app's outbox after each commit that queued events."""
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 
 from flask import Flask
 
-from ...services import DATABASE
+from ...services import DATABASE, EVENTS
+from ...services.events import Outbox
+from ...services.webhooks import Sender, SenderConfig, configure_sender
 from ...settings import defaults
-from ...storage.database import Database
-from .outbox import app_outbox, configured_targets
-from .sender import Sender, SenderConfig
-from .signing import SecretError, secret_key
 
-log = logging.getLogger(__name__)
 KEY = "suitability.webhook_sender"
 # SUITABILITY_WEBHOOK_* as declared in the settings model; 20 attempts are about a day and a half of retries.
 DEFAULTS = {name: value for name, value in defaults(app=True).items() if name.startswith("WEBHOOK_")}
 _lock = threading.Lock()
 
 
+def app_outbox(app: Flask) -> Outbox:
+    """The outbox the app factory registered on the app (web.database.init_app), which services emit into."""
+    outbox = app.extensions[EVENTS]
+    assert isinstance(outbox, Outbox)
+    return outbox
+
+
 def sender_config(app: Flask) -> SenderConfig | None:
-    """The sender's settings, or None when there is nothing to send or no secret to sign with."""
-    secret = app.config.get("WEBHOOK_SECRET")
-    if not secret:
-        with app.app_context():
-            if configured_targets():
-                log.error("WEBHOOK_URLS is set but WEBHOOK_SECRET is not: events are kept, not sent")
-        return None
-    try:
-        secret_key(str(secret))
-    except SecretError as exc:
-        # Fail closed but lose nothing: the events stay in the outbox until a valid secret is set.
-        log.error("WEBHOOK_SECRET is not a Standard Webhooks secret (%s): events are kept, not sent; "
-                  "make one with `suitability webhooks new-secret`", exc)
-        return None
-    c = app.config
-    return SenderConfig(
-        secret=str(secret), poll_seconds=float(c["WEBHOOK_POLL_SECONDS"]),
-        timeout_seconds=float(c["WEBHOOK_TIMEOUT_SECONDS"]), retry_base_seconds=float(c["WEBHOOK_RETRY_BASE_SECONDS"]),
-        retry_max_seconds=float(c["WEBHOOK_RETRY_MAX_SECONDS"]), max_attempts=int(c["WEBHOOK_MAX_ATTEMPTS"]))
+    """The sender's settings from the app's config, or None when there is nothing to send or no secret to sign
+    with."""
+    return configure_sender(app.config)
 
 
 def ensure_sender(app: Flask) -> Sender | None:
@@ -59,9 +47,7 @@ def ensure_sender(app: Flask) -> Sender | None:
         if config is None:
             app.extensions[KEY] = (os.getpid(), None)
             return None
-        database = app.extensions[DATABASE]
-        assert isinstance(database, Database)
-        sender = Sender(database.session, config)
+        sender = Sender(app.extensions[DATABASE].session, config)
         sender.start()
         app_outbox(app).listeners.append(sender.wake)
         app.extensions[KEY] = (os.getpid(), sender)

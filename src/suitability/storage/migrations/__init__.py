@@ -1,0 +1,1 @@
+"""Alembic migrations of the database schema (env.py, script template, versions/)."""

@@ -71,8 +71,6 @@ GROUPS: tuple[Group, ...] = (
 
 # A question asked only when another is left blank: the age is needed only without a date of birth.
 ASKED_IF_BLANK: dict[str, str] = {"age": "date_of_birth"}
-# Dates typed as day, month and year in three boxes (a date picker shows the browser's locale, not the site's).
-THREE_PART_DATES: frozenset[str] = frozenset({"date_of_birth"})
 
 GROUP_OF: dict[str, Group] = {name: group for group in GROUPS for name in group.fields}
 
@@ -106,8 +104,6 @@ def check_declarations() -> None:
     for asked, blank in ASKED_IF_BLANK.items():
         if asked not in fields or blank not in fields:
             raise TypeError(f"ASKED_IF_BLANK names a field the intake does not have: {asked!r}, {blank!r}")
-    if not THREE_PART_DATES <= set(fields):
-        raise TypeError("THREE_PART_DATES names a field the intake does not have")
 
 
 check_declarations()

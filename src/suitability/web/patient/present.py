@@ -13,10 +13,10 @@ from ...deciding.localise import format_day
 from ...decision import Decision, Instruction, Phase
 from ...intake import Intake
 from ...vocabulary import Area, Concern, Outcome
+from ...wording.labels import LABELS
 from ..i18n import N_, _, localised, ngettext, page_language, translated
 from .grouping import ticks
 from .groups import NONE
-from .labels import LABELS
 from .questions import PAGES, Question, is_asked
 
 HEADLINES = {

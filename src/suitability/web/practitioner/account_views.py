@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user  # type: ignore[import-untyped]
-from sqlalchemy.exc import SQLAlchemyError
 
-from ...storage import StorageError
-from ...storage.accounts import list_users
-from ...storage.accounts import sign_in as check_sign_in
-from ...storage.errors import ViewNotAudited
-from ...storage.sign_in_throttle import admit, forgive
-from ...storage.view_audit import USERS_VIEWED, record_view
+from ...services import accounts
+from ...services.errors import StorageError, ViewNotAudited
 from ..database import get_db
 from ..i18n import N_, _
 from ..patient.form_views import View
@@ -27,6 +22,7 @@ UNSAFE_NEXT = N_("That sign-in link is not one of ours. Please sign in from this
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> View:
+    """The sign-in page, and a sign-in: the next page if the service signs the account in, else the refusal."""
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(url_for("practitioner.queue"))
@@ -40,31 +36,26 @@ def sign_in() -> View:
     if not username.strip() or not password:
         return render_template("practitioner/sign_in.html", next=target, username=username,
                                error=_("Enter your username and password.")), 400
-    client, limits = client_key(), throttle()
     try:
-        with get_db().session() as session:
-            # Per client address first (password spraying across accounts), before any password is checked.
-            admission = admit(session, client, limits)
-            if admission.attempt_id is None:
-                seconds, words = retry_after(admission.wait)
-                page = make_response(render_template("practitioner/sign_in.html", next=target,
-                                                     username=username, error=TOO_MANY.format(minutes=words)), 429)
-                page.headers["Retry-After"] = str(seconds)
-                return page
-            result = check_sign_in(session, username, password)
-            user = result.user
-            if user is not None:
-                start_session(user)
-                forgive(session, admission.attempt_id)
-    except (StorageError, SQLAlchemyError):
+        # Per client address first (password spraying across accounts), before any password is checked.
+        outcome = accounts.sign_in(get_db(), client_key(), throttle(), username, password)
+    except StorageError:
         abort(503)
-    if user is None:
+    if outcome.wait is not None:
+        seconds, words = retry_after(outcome.wait)
+        page = make_response(render_template("practitioner/sign_in.html", next=target,
+                                             username=username, error=TOO_MANY.format(minutes=words)), 429)
+        page.headers["Retry-After"] = str(seconds)
+        return page
+    if outcome.account is None:
         return render_template("practitioner/sign_in.html", next=target, username=username, error=_(REFUSED)), 401
+    start_session(outcome.account)
     return redirect(safe_next(target), code=303)
 
 
 @bp.post("/sign-out")
 def sign_out_view() -> View:
+    """End this session (and every other of the account) and say so on the sign-in page."""
     sign_out()
     flash(_("You are signed out."))
     return redirect(url_for("practitioner.sign_in"), code=303)
@@ -73,12 +64,11 @@ def sign_out_view() -> View:
 @bp.get("/users")
 @admin_required
 def users() -> View:
+    """Every account, for admins; nothing is shown unless the view is audited."""
     try:
-        with get_db().session() as session:
-            accounts = list_users(session)
-            record_view(session, action=USERS_VIEWED, actor=current_user.username)
+        shown = accounts.view_accounts(get_db(), current_user.username)
     except ViewNotAudited:
         return not_audited()
     except StorageError:
         abort(503)
-    return render_template("practitioner/users.html", users=accounts)
+    return render_template("practitioner/users.html", users=shown)

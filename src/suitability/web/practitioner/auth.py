@@ -13,9 +13,9 @@ from flask import Flask, abort, current_app, flash, redirect, request, session, 
 from flask_login import LoginManager, current_user, logout_user  # type: ignore[import-untyped]
 from werkzeug.wrappers import Response
 
-from ...storage import StorageError
-from ...storage.accounts import record_sign_out
-from ...storage.review_models import Role, User
+from ...services import accounts
+from ...services.accounts import Account, Role
+from ...services.errors import StorageError
 from ..config import DEFAULTS
 from ..database import get_db
 from ..i18n import N_, _
@@ -50,8 +50,9 @@ class Practitioner:
         return self.role is Role.ADMIN
 
     @classmethod
-    def of(cls, user: User) -> Practitioner:
-        return cls(user.id, user.username, user.display_name, user.role)
+    def of(cls, account: Account) -> Practitioner:
+        """The signed-in view of an account."""
+        return cls(account.id, account.username, account.display_name, account.role)
 
 
 def init_app(app: Flask) -> None:
@@ -75,13 +76,10 @@ def _load(user_id: str) -> Practitioner | None:
     if number is None:
         return None
     try:
-        with get_db().session() as s:
-            user = s.get(User, number)
-            if user is None or not user.active or session.get(GENERATION) != user.session_generation:
-                return None
-            return Practitioner.of(user)
+        account = accounts.signed_in_account(get_db(), number, session.get(GENERATION))
     except StorageError:
         abort(503)
+    return None if account is None else Practitioner.of(account)
 
 
 def guard() -> Response | None:
@@ -106,14 +104,14 @@ def guard() -> Response | None:
     return None
 
 
-def start_session(user: User) -> None:
+def start_session(account: Account) -> None:
     """After a good password: a fresh session (nothing carried over from before) for this account."""
     from flask_login import login_user
 
     session.clear()
-    login_user(Practitioner.of(user))
+    login_user(Practitioner.of(account))
     session[SEEN] = session[SINCE] = int(time.time())
-    session[GENERATION] = user.session_generation
+    session[GENERATION] = account.session_generation
 
 
 def sign_out(*, expired: bool = False) -> None:
@@ -123,8 +121,7 @@ def sign_out(*, expired: bool = False) -> None:
     session.clear()
     if signed_in:
         try:
-            with get_db().session() as s:
-                record_sign_out(s, *signed_in, expired=expired)
+            accounts.record_sign_out(get_db(), *signed_in, expired=expired)
         except StorageError:
             pass  # this cookie's session is over either way; the failure is logged by storage
 

@@ -10,9 +10,7 @@ from ...clock import fmt_date
 from ...deciding.what_would_change import decisive_findings
 from ...decision import Decision, DepthLimit, Finding
 from ...rules.loading import RuleSet
-from ...storage.models import AuditEvent, Case
-from ...storage.review_models import Review, User
-from ...storage.view_audit import VIEWS
+from ...services.cases import VIEWS, AuditEvent, Case, Review, User
 from ...vocabulary import Area, Concern
 from ..i18n import _
 from ..patient.labels import LABELS
@@ -22,6 +20,8 @@ from .plain_words import action_words, outcome_words
 
 @dataclass(frozen=True)
 class Treatment:
+    """A treatment asked for, in words, with the rules' depth limit (None: not to be treated as it stands)."""
+
     index: int
     label: str
     limit: DepthLimit | None
@@ -29,6 +29,8 @@ class Treatment:
 
 @dataclass(frozen=True)
 class Source:
+    """A finding's source: its key, title and link (only an https one)."""
+
     key: str
     title: str
     url: str | None
@@ -36,6 +38,8 @@ class Source:
 
 @dataclass(frozen=True)
 class HistoryItem:
+    """One line of a case's history: when, who, what, and its detail in words."""
+
     at: dt.datetime
     who: str
     what: str

@@ -9,14 +9,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user  # type: ignore[import-untyped]
-from sqlalchemy.exc import SQLAlchemyError
 
-from ...errors import ReviewConflict, ReviewRefused, SuitabilityError
-from ...services.review import MAX_DEPTH_MM, Proposal, record_review, reviews_for
-from ...storage import StorageError, decision_of, events_for, get_case
-from ...storage.errors import ViewNotAudited
-from ...storage.review_models import OverrideReason, ReviewAction
-from ...storage.view_audit import CASE_VIEWED, recent_viewers, record_view
+from ...services.cases import open_case, treatments_asked
+from ...services.errors import ReviewConflict, ReviewRefused, StorageError, SuitabilityError, ViewNotAudited
+from ...services.review import MAX_DEPTH_MM, OverrideReason, Proposal, ReviewAction, record_review
 from ..database import get_db, get_events, get_screener
 from ..i18n import shown_date
 from ..numbers import version_number
@@ -51,20 +47,15 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
           conflict: bool = False, status: int = 200) -> View:
     recent = dt.timedelta(minutes=int(current_app.config["PRACTITIONER_RECENT_VIEW_MINUTES"]))
     try:
-        with get_db().session() as session:
-            case = get_case(session, case_id)
-            if case is None:
-                abort(404)
-            events, reviews = events_for(session, case_id), reviews_for(session, case_id)
-            viewers = recent_viewers(session, case_id, within=recent, excluding=current_user.username)
-            # Nobody sees a case unaudited: if this is not stored, the page is not shown (503).
-            record_view(session, action=CASE_VIEWED, actor=current_user.username, case_id=case_id,
-                        ruleset_version=case.ruleset_version)
+        # Nobody sees a case unaudited: if its opening is not stored, the page is not shown (503).
+        found = open_case(get_db(), case_id, actor=current_user.username, recent=recent, now=dt.datetime.now(dt.UTC))
     except ViewNotAudited:
         return not_audited()
-    except (StorageError, SQLAlchemyError):
+    except StorageError:
         abort(503)
-    decision = decision_of(case)
+    if found is None:
+        abort(404)
+    case, decision, events, reviews, viewers = found.case, found.decision, found.events, found.reviews, found.viewers
     try:
         ruleset = get_screener().ruleset
     except SuitabilityError:
@@ -87,6 +78,7 @@ def _page(case_id: str, *, form: dict[str, Any] | None = None, errors: dict[str,
 
 @bp.get("/case/<case_id>")
 def case(case_id: str) -> View:
+    """A case page; nothing is shown unless its opening is audited."""
     return _page(case_id)
 
 
@@ -125,16 +117,17 @@ def _proposal(form: dict[str, str], treatments_count: int) -> Proposal:
 
 @bp.post("/case/<case_id>/decide")
 def decide(case_id: str) -> View:
+    """Record a decision; the page again with the problems (400) or the conflict (409) if it is not stored."""
     form = {key: request.form.get(key, "") for key in request.form}
     version = version_number(form.get("version", ""))
     if version is None:
         abort(400)
     try:
         with get_db().session() as session:
-            found = get_case(session, case_id)
-            if found is None:
+            asked = treatments_asked(session, case_id)
+            if asked is None:
                 abort(404)
-            proposal = _proposal(form, len(found.intake.get("treatments") or []))
+            proposal = _proposal(form, asked)
             record_review(session, case_id, int(current_user.id), proposal, expected_version=version,
                           events=get_events())
     except ReviewRefused as exc:

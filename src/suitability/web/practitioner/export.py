@@ -7,8 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
-from ...storage.models import Case
-from ...storage.review_models import Review, User
+from ...services.cases import Case, Review, User
 from .case_page import by_treatment
 
 COLUMNS = ("reference", "case_id", "submitted_at", "engine_outcome", "ruleset_version", "profile", "decision",
@@ -25,6 +24,7 @@ def cell(value: object) -> str:
 
 
 def row(review: Review, case: Case, user: User) -> list[str]:
+    """One decision as the CSV cells of COLUMNS, in order."""
     limits = "; ".join(f"treatment {int(i) + 1}: {mm:g}" for i, mm in by_treatment(review.depth_limits))
     return [cell(v) for v in (
         case.reference, case.id, case.created_at.isoformat(timespec="seconds"), case.outcome.value,
@@ -47,4 +47,5 @@ def decisions_csv(rows: Iterable[tuple[Review, Case, User]], *, contact: bool = 
 
 
 def export_filename(start: dt.date, end: dt.date) -> str:
+    """The CSV's file name, naming its first and last day."""
     return f"decisions-{start.isoformat()}-to-{end.isoformat()}.csv"

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from ...storage.models import Case
+from ...services.cases import Case
 from ...vocabulary import Area, Concern, Outcome
 from ..patient.labels import LABELS
 from .plain_words import flag_words, outcome_words

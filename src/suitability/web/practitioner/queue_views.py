@@ -8,14 +8,18 @@ from collections.abc import Collection
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user  # type: ignore[import-untyped]
-from sqlalchemy.exc import SQLAlchemyError
 
 from ... import clock
-from ...storage import ReviewStatus, StorageError
-from ...storage.errors import ViewNotAudited
-from ...storage.review_queue import SEARCH_LENGTH, Appointments, decisions_between
-from ...storage.review_queue import queue as load_queue
-from ...storage.view_audit import DECISIONS_EXPORTED, QUEUE_SEARCHED, record_view, record_views
+from ...services.cases import (
+    SEARCH_LENGTH,
+    Appointments,
+    QueueQuery,
+    ReviewStatus,
+    appointment_filter,
+    queue_page,
+)
+from ...services.errors import StorageError, ViewNotAudited
+from ...services.export import export_decisions
 from ...vocabulary import Outcome
 from ..database import get_db
 from ..i18n import shown_date
@@ -37,8 +41,10 @@ WHEN = {"": _l("any day"), "today": _l("today"), "week": _l("this week"),
         "range": _l("between these dates")}
 SCOPES = {"flagged": _l("flagged for review"), "every": _l("every case")}
 MAX_EXPORT_DAYS = 366
-CONTACT_EXPORTED = "case.contact_exported"
 EXPORT_DAYS = (dt.date(1970, 1, 1), dt.date(9998, 12, 31))
+# The form's choices as a fresh queue has them: any other choice opens the folded filters on a phone.
+UNFILTERED = {"status": "open", "outcome": "", "order": "newest", "when": "", "scope": "flagged", "from": "",
+              "to": ""}
 
 
 def _choice(name: str, allowed: Collection[str], default: str) -> str:
@@ -57,20 +63,12 @@ def _day(name: str) -> dt.date | None:
 
 def _appointments(when: str, today: dt.date, due: bool) -> tuple[Appointments, dict[str, str]]:
     """The appointment filter the query asks for, and the range it is as ISO days for the form."""
-    if when == "today":
-        start: dt.date | None = today
-        end: dt.date | None = today
-    elif when == "week":  # the clinic's week, Monday to Sunday
-        start = today - dt.timedelta(days=today.weekday())
-        end = start + dt.timedelta(days=6)
-    elif when == "range" or (not when and (request.args.get("from") or request.args.get("to"))):
-        start, end = _day("from"), _day("to")
-        if start is not None and end is not None and end < start:
-            start, end = end, start
-    else:
-        start = end = None
+    if not when and (request.args.get("from") or request.args.get("to")):
+        when = "range"  # days given without saying so are a range
+    appointments = appointment_filter(when, today, start=_day("from"), end=_day("to"), due=due)
+    start, end = appointments.start, appointments.end
     shown = {"from": start.isoformat() if start else "", "to": end.isoformat() if end else ""}
-    return Appointments(start, end, due), shown
+    return appointments, shown
 
 
 @bp.get("/")
@@ -87,15 +85,11 @@ def queue() -> View:
     search = request.args.get("reference", "")[:SEARCH_LENGTH]
     today = clock.today(current_app.config["CLINIC_ZONE"])
     appointments, days = _appointments(when, today, due)
+    query = QueueQuery(status=STATUSES[status], outcome=outcomes.get(outcome), search=search,
+                       oldest_first=order == "oldest", by_appointment=order == "appointment",
+                       appointments=appointments, flagged_only=scope == "flagged", page=whole_number(page, 6) or 1)
     try:
-        with get_db().session() as session:
-            found = load_queue(session, status=STATUSES[status], outcome=outcomes.get(outcome),
-                               search=search, oldest_first=order == "oldest", by_appointment=order == "appointment",
-                               appointments=appointments, flagged_only=scope == "flagged",
-                               page=whole_number(page, 6) or 1)
-            if search.strip():  # what was looked for and found; shown only once that is stored
-                record_view(session, action=QUEUE_SEARCHED, actor=current_user.username,
-                            detail={"reference": search.strip(), "found": found.total})
+        found = queue_page(get_db(), query, actor=current_user.username)
     except ViewNotAudited:
         return not_audited()
     except StorageError:
@@ -105,7 +99,8 @@ def queue() -> View:
     return render_template("practitioner/queue.html", found=found, filters=filters, statuses=STATUSES,
                            outcomes=outcomes, rows=[queue_row(c, today) for c in found.cases], status_words=STATUS_WORDS,
                            outcome_words=outcome_words, orders=ORDERS, whens=WHEN, scopes=SCOPES,
-                           filtering=appointments.filtering, fmt_date=shown_date)
+                           filtering=appointments.filtering, fmt_date=shown_date,
+                           filters_open=due or any(filters[name] != value for name, value in UNFILTERED.items()))
 
 
 def _date(name: str) -> dt.date | None:
@@ -119,6 +114,7 @@ def _date(name: str) -> dt.date | None:
 
 @bp.get("/export")
 def export() -> View:
+    """The export form, or the CSV of a range's decisions once the export is audited (503 if it is not)."""
     if "start" not in request.args:
         today = dt.date.today()
         return render_template("practitioner/export.html", start=today.replace(day=1), end=today, error=None,
@@ -130,23 +126,12 @@ def export() -> View:
                                error=f"Enter a first and last day, at most {MAX_EXPORT_DAYS} days apart."), 400
     contact = bool(current_app.config.get("COLLECT_CONTACT")) and request.args.get("contact") == "1"
     try:
-        with get_db().session() as session:
-            decisions = decisions_between(session, start, end)
-            body = decisions_csv(decisions, contact=contact)
-            cases = list(dict.fromkeys((c.id, c.ruleset_version) for _, c, _ in decisions if c.contact_name
-                                       or c.contact_detail)) if contact else []
-            # Who took a copy of which decisions off the system, and when; if that is not stored, no copy is sent.
-            record_view(session, action=DECISIONS_EXPORTED, actor=current_user.username,
-                        detail={"start": start.isoformat(), "end": end.isoformat(), "rows": len(decisions),
-                                **({"contact": True} if contact else {})})
-            if cases:  # each case whose contact left the system says so in its own history
-                record_views(session, action=CONTACT_EXPORTED, actor=current_user.username, cases=cases,
-                             detail={"start": start.isoformat(), "end": end.isoformat()})
+        decisions = export_decisions(get_db(), start, end, actor=current_user.username, contact=contact)
     except ViewNotAudited:
         return not_audited()
-    except (StorageError, SQLAlchemyError):
+    except StorageError:
         abort(503)
-    return Response(body, mimetype="text/csv", headers={
+    return Response(decisions_csv(decisions, contact=contact), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{export_filename(start, end)}"',
         "Cache-Control": "no-store"})
 

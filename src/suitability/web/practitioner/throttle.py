@@ -15,7 +15,7 @@ import math
 
 from flask import Flask, current_app, request
 
-from ...storage.sign_in_throttle import Throttle
+from ...services.accounts import Throttle
 from ..config import DEFAULTS
 
 TOO_MANY = ("Too many sign-ins from your network have failed. Please wait {minutes} before trying again, or ask "
@@ -23,11 +23,13 @@ TOO_MANY = ("Too many sign-ins from your network have failed. Please wait {minut
 
 
 def init_app(app: Flask) -> None:
+    """The per-client limit's settings, with their defaults."""
     for name in ("SIGN_IN_IP_LIMIT", "SIGN_IN_IP_WINDOW_MINUTES"):  # refused sign-ins per client, per window
         app.config.setdefault(name, DEFAULTS[name])
 
 
 def throttle() -> Throttle:
+    """The per-client limit on refused sign-ins, as the app is configured."""
     config = current_app.config
     return Throttle(int(config["SIGN_IN_IP_LIMIT"]), dt.timedelta(minutes=int(config["SIGN_IN_IP_WINDOW_MINUTES"])))
 

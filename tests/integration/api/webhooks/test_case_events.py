@@ -19,13 +19,13 @@ from tests.common.api_support import BOTH_BACKENDS, get_db_of
 from tests.common.minimal import SCREENING, days_ago, minimal_intake
 from tests.common.rules_support import copy_rules, reseal
 
-from suitability.api.webhooks import Sender, SenderConfig
-from suitability.api.webhooks.outbox import app_outbox
+from suitability.api.webhooks import app_outbox
 from suitability.intake import Intake
 from suitability.screening import Screener, default_screener
 from suitability.services.checkin import check_in, due_questions
 from suitability.services.rescreen import Scope, accept, preview
 from suitability.services.submission import submit
+from suitability.services.webhooks import Sender, SenderConfig
 from suitability.storage import Case, ReviewStatus, StorageError, get_case
 from suitability.storage.errors import CheckInConflict, CheckInRefused, RescreenRefused
 from suitability.storage.integration_models import DeliveryStatus, WebhookDelivery

@@ -19,20 +19,20 @@ from tests.common.api_examples import example
 from tests.common.api_receiver import WEBHOOK_SECRET, Receiver
 from tests.common.api_support import BOTH_BACKENDS, get_db_of, make_app, new_key
 
-from suitability.api.webhooks import (
+from suitability.api.webhooks import app_outbox, ensure_sender, sender_config
+from suitability.services.events import emit_event
+from suitability.services.webhooks import (
     SecretError,
     Sender,
     SenderConfig,
-    emit_event,
+    backoff,
     list_deliveries,
     new_secret,
     retry_delivery,
+    secret_key,
     sign,
     verify,
 )
-from suitability.api.webhooks.runtime import ensure_sender, sender_config
-from suitability.api.webhooks.sender import backoff
-from suitability.api.webhooks.signing import secret_key
 from suitability.storage.integration_models import DeliveryStatus, WebhookDelivery
 
 SECRET = WEBHOOK_SECRET  # the receiver fixture's (conftest.py)
@@ -209,10 +209,10 @@ def test_a_delivery_that_never_succeeds_is_marked_failed_and_can_be_retried(hook
 
 def test_review_decided_is_emitted_by_whoever_reviews(hooked: Flask, receiver: Receiver) -> None:
     with hooked.app_context(), get_db_of(hooked).session() as session:
-        assert len(emit_event(session, "review.decided", {"case_id": "abc", "decision": "approved"})) == 1
+        assert app_outbox(hooked).emit(session, "review.decided", {"case_id": "abc", "decision": "approved"}) == 1
         session.commit()
         with pytest.raises(ValueError):
-            emit_event(session, "review.maybe", {})
+            app_outbox(hooked).emit(session, "review.maybe", {})
     drain(hooked, sender(hooked))
     assert receiver.events[0]["type"] == "review.decided" and receiver.events[0]["data"]["case_id"] == "abc"
 

@@ -136,3 +136,23 @@ def test_a_too_early_appointment_is_marked_in_the_queue_and_times_name_the_clini
     assert "appointment too early" not in rows[other.reference]
     zone = app.config["CLINIC_ZONE"]
     assert f"({getattr(zone, 'key', None) or dt.datetime.now(zone).tzname()})" in rows[early.reference]
+
+
+def filters_folded_open(client: FlaskClient, query: str = "") -> bool:
+    """Whether the queue page sends its filters' fold open (a phone shows it folded otherwise)."""
+    html = client.get(f"/practitioner/?{query}").get_data(as_text=True)
+    [tag] = re.findall(r'<details class="filter-panel" id="queue-filters"[^>]*>', html)
+    return tag.endswith(" open>")
+
+
+@pytest.mark.parametrize("query", ["status=all", "outcome=review", "order=oldest", "when=today", "scope=every",
+                                   "from=2026-01-05", "to=2026-01-05", "due=1", "when=range&from=2026-01-05"])
+def test_a_chosen_filter_is_never_folded_away(signed_in: FlaskClient, query: str) -> None:
+    assert filters_folded_open(signed_in, query)
+
+
+def test_a_fresh_queue_or_a_search_alone_folds_the_filters(signed_in: FlaskClient) -> None:
+    assert not filters_folded_open(signed_in)
+    assert not filters_folded_open(signed_in, "reference=MN-0000-0000")  # the search box is never folded
+    assert not filters_folded_open(signed_in, "status=open&order=newest&when=&outcome=&scope=flagged")
+    assert not filters_folded_open(signed_in, "status=nonsense&order=nonsense")  # unknown choices are the defaults

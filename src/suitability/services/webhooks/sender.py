@@ -99,6 +99,7 @@ class Sender:
             return None, type(exc).__name__
 
     def record(self, session: Session, row: WebhookDelivery, code: int | None, error: str | None) -> None:
+        """Record one attempt's result (delivered, given up, or the next try after back-off) and commit."""
         now = utcnow()
         attempts = row.attempts + 1
         values: dict[str, Any] = {"attempts": attempts, "last_status": code, "last_error": error,
@@ -135,13 +136,16 @@ class Sender:
                 self._wake.clear()
 
     def wake(self) -> None:
+        """Look for due rows now instead of at the next poll."""
         self._wake.set()
 
     def start(self) -> None:
+        """Run the sender in a daemon thread."""
         self._thread = threading.Thread(target=self._loop, name="suitability-webhooks", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread, waiting up to `timeout` seconds for the pass under way."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

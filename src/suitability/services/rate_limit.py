@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..storage.integration_models import ApiKey, RateWindow
-from .keys import ApiKeyError
+from .api_keys import ApiKeyError
 
 WINDOW_SECONDS = 60
 

@@ -9,12 +9,12 @@ from ...storage.integration_models import DeliveryStatus, WebhookDelivery
 from ...storage.types import utcnow
 
 
-def list_deliveries(session: Session, *, status: DeliveryStatus | None = None,
+def list_deliveries(session: Session, *, status: DeliveryStatus | str | None = None,
                     limit: int = 50) -> list[WebhookDelivery]:
-    """Newest first."""
+    """Newest first; only those in `status` (a DeliveryStatus or its name: pending, delivered, failed) if given."""
     query = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)
     if status is not None:
-        query = query.where(WebhookDelivery.status == status)
+        query = query.where(WebhookDelivery.status == DeliveryStatus(status))
     return list(session.scalars(query))
 
 

@@ -79,6 +79,7 @@ def revoke_key(session: Session, name_or_prefix: str) -> ApiKey:
 
 
 def list_keys(session: Session) -> list[ApiKey]:
+    """Every key, live or revoked, oldest first."""
     return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
 
 
