@@ -12,8 +12,8 @@ from ...decision import Decision, DepthLimit, Finding
 from ...rules.loading import RuleSet
 from ...services.cases import VIEWS, AuditEvent, Case, Review, User
 from ...vocabulary import Area, Concern
+from ...wording.labels import LABELS
 from ..i18n import _
-from ..patient.labels import LABELS
 from ..patient.present import SummaryRow, summary
 from .plain_words import action_words, outcome_words
 

@@ -21,12 +21,12 @@ from ...errors import SuitabilityError
 from ...services.checkin import DueQuestions, check_in, due_questions
 from ...services.checkin_result import latest_checkin, record_checkin_view
 from ...services.errors import CaseNotFound, CheckInConflict, CheckInRefused, StorageError, ViewNotAudited
+from ...wording.labels import NOT_SURE
 from ..database import get_db, get_events, get_screener
 from ..i18n import shown_date
 from ..numbers import version_number, whole_number
 from ..patient.answers import parse_date
 from ..patient.form_views import View
-from ..patient.labels import NOT_SURE
 from ..patient.questions import AREA_OPTIONS, CONCERN_OPTIONS, QUESTIONS, Question
 from . import bp
 from .plain_words import day_words, decision_changes, depth_lines, outcome_words

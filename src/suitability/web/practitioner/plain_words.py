@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ...clock import fmt_date
 from ...decision import Change, Decision
 from ...vocabulary import Area, Concern, Outcome
-from ..patient.labels import LABELS
+from ...wording.labels import LABELS
 from ..patient.questions import QUESTIONS
 
 OUTCOMES = {

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ...services.cases import Case
 from ...vocabulary import Area, Concern, Outcome
-from ..patient.labels import LABELS
+from ...wording.labels import LABELS
 from .plain_words import flag_words, outcome_words
 
 SOURCES = {"web": _l("Patient form"), "api": _l("API"), "fhir": _l("FHIR")}
