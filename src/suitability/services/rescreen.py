@@ -80,8 +80,9 @@ def accept(database: Database, screener: Screener, expected: Mapping[str, str], 
     the database fails (the batch in hand is rolled back; earlier batches stay accepted and are in the audit).
     """
     if screener.ruleset.version != new_version:
-        raise RescreenRefused(f"the rule set changed since the preview ({new_version} -> "
-                              f"{screener.ruleset.version}): preview again")
+        # names only the version serving: the one previewed comes from the request and is never repeated
+        raise RescreenRefused(f"the rule set changed since the preview (now {screener.ruleset.version}): "
+                              "preview again")
     report = AcceptReport()
     try:
         with database.session() as session:

@@ -121,3 +121,15 @@ def test_accepting_after_the_rules_changed_again_changes_nothing(
     assert "Nothing was changed" in page and "preview again" in page
     with app.app_context(), get_db().session() as session:
         assert session.get(Case, case.id).ruleset_version == shipped_screener.ruleset.version  # type: ignore[union-attr]
+
+
+def test_a_refused_accept_never_repeats_the_version_that_was_sent(
+        app: Flask, signed_in: FlaskClient, shipped_screener: Screener) -> None:
+    (case,) = store(app, peel(10))
+    sent = "zqsentversionqz"
+    fields = {"case": f"{case.id}:{case.ruleset_version}", "ruleset_version": sent,
+              "csrf_token": csrf(signed_in, "/practitioner/rescreen")}
+    response = signed_in.post("/practitioner/rescreen", data=fields)
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was changed" in page and "preview again" in page and sent not in page
+    assert shipped_screener.ruleset.version in page  # the version serving is named instead
