@@ -19,6 +19,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from tests.common.rulesets import library_rulesets
 from tests.common.storage_samples import screened
 
 from suitability.services.events import RecordingEvents
@@ -47,7 +48,7 @@ EXPECTED_OUTCOMES = {Outcome.NOT_SUITABLE: 3, Outcome.DEFER: 2, Outcome.REVIEW: 
 def _case(session: Session, outcome: Outcome, **changes: object) -> str:
     intake, decision = screened(**changes)
     assert decision.outcome is outcome, decision.outcome
-    case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web")
+    case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web", rulesets=library_rulesets)
     return case.id
 
 

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.common.app_support import SECRET, make_app, page_form  # noqa: F401 - make_app re-exported for the tests
+from tests.common.rulesets import library_rulesets
 
 from suitability import screen
 from suitability.intake import parse_intake
@@ -47,7 +48,7 @@ def store_case(app: Flask, outcome: str | None = None, **changes: Any) -> Case:
     if outcome is not None:
         assert decision.outcome.value == outcome, decision.outcome
     with app.app_context(), get_db().session() as session:
-        case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web")
+        case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web", rulesets=library_rulesets)
     return case
 
 

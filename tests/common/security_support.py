@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.common.app_support import SECRET, make_app  # noqa: F401 - re-exported for the security tests
+from tests.common.rulesets import library_rulesets
 
 from suitability import screen
 from suitability.intake import parse_intake
@@ -56,7 +57,7 @@ def store_case(app: Flask, **changes: Any) -> Case:
     intake = parse_intake(example_intake(fitzpatrick="not_sure", **changes))
     with app.app_context(), get_db().session() as session:
         case, _ = store_submission(session, intake, screen(intake), idempotency_key=None, body_hash=None,
-                                   source="web")
+                                   source="web", rulesets=library_rulesets)
     return case
 
 

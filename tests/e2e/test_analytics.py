@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.common.browser_practitioner import CSP_WATCH, PASSWORD
 from tests.common.browser_wizard import AXE_TAGS
+from tests.common.rulesets import library_rulesets
 
 from suitability import screen
 from suitability.intake import parse_intake
@@ -108,7 +109,7 @@ def _seed(app: Any) -> list[str]:
                          override_reason=OverrideReason.CLINICAL_JUDGEMENT, override_note="Seen"),
                 Proposal(ReviewAction.DECLINE)):
             case, _ = store_submission(session, intake, screen(intake), idempotency_key=None, body_hash=None,
-                                       source="web")
+                                       source="web", rulesets=library_rulesets)
             references.append(case.reference)
             record_review(session, case.id, reviewer, proposal, expected_version=0, events=RecordingEvents())
     return references

@@ -22,6 +22,7 @@ from tests.common.browser_practitioner import (
     stored_reviews,
 )
 from tests.common.browser_wizard import Patient
+from tests.common.rulesets import library_rulesets
 
 from suitability import screen
 from suitability.intake import parse_intake
@@ -67,7 +68,7 @@ def seeded_case(app: Any) -> tuple[str, str]:
     intake = parse_intake(data)
     with app.app_context(), get_db().session() as session:
         case, _ = store_submission(session, intake, screen(intake), idempotency_key=None, body_hash=None,
-                                   source="web")
+                                   source="web", rulesets=library_rulesets)
     assert case.outcome.value == "review" and case.decision["earliest_date"] is None
     return case.id, case.reference
 

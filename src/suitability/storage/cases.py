@@ -57,7 +57,7 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
                      actor: str = "patient", language: str | None = None, external_reference: str | None = None,
                      contact_name: str | None = None, contact_detail: str | None = None,
                      with_case: Callable[[Session, Case], None] | None = None,
-                     rulesets: RulesetLookup | None = None) -> tuple[Case, bool]:
+                     rulesets: RulesetLookup) -> tuple[Case, bool]:
     """Store a case and its `case.submitted` audit event in one transaction, and commit it.
 
     `with_case(session, case)` adds the caller's own rows for a new case (its webhook events, which API key
@@ -65,7 +65,7 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
     `external_reference` is an integration's own id for the case; the contact is stored only where the clinic
     collects it. Neither is part of the intake the rules see, nor of the audit event's detail. `rulesets` gives
     the rule set of a version the screener served (`Screener.ruleset_for`): the decision's is archived with the
-    case; without it the rule set is not archived here.
+    case, so it can be reproduced (a required argument: no path stores a case without its rules).
 
     Returns (case, True) for a new case. A repeat with the same key returns (existing case, False) when the
     body hash matches and raises IdempotencyConflict when it does not. Any database failure rolls back and
@@ -89,8 +89,7 @@ def store_submission(session: Session, intake: Intake, decision: Decision, *, id
                          detail={"source": source.value, "outcome": decision.outcome.value,
                                  "reference": case.reference, "needs_review": case.needs_review})
             record_decision(session, case.id, case.decision, reason=DecisionReason.SUBMITTED, actor=actor)
-            if rulesets is not None:
-                archive_current_ruleset(session, decision.ruleset_version, rulesets)
+            archive_current_ruleset(session, decision.ruleset_version, rulesets)
             if with_case is not None:
                 with_case(session, case)
             session.commit()

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.common.api_support import BOTH_BACKENDS, get_db_of, new_key
+from tests.common.rulesets import library_rulesets
 
 from suitability import screen
 from suitability.intake import parse_intake
@@ -37,7 +38,7 @@ def _override_one_pregnant_case(app: Flask) -> None:
     intake = parse_intake(data)
     with get_db_of(app).session() as session:
         case, _ = store_submission(session, intake, screen(intake), idempotency_key=None, body_hash=None,
-                                   source="api")
+                                   source="api", rulesets=library_rulesets)
         reviewer = add_user(session, "ana", "correct horse battery staple").id
         record_review(session, case.id, reviewer, Proposal(
             ReviewAction.APPROVE, depth_limits={0: 0.5, 1: 0.5}, override_reason=OverrideReason.ENGINE_ERROR,

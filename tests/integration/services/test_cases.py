@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.common.minimal import minimal_intake
+from tests.common.rulesets import library_rulesets
 from tests.common.storage_samples import screened
 
 from suitability import screen
@@ -44,7 +45,7 @@ def flagged(db: Database, **details: str) -> Case:
     assert decision.needs_review
     with db.session() as session:
         case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="api",
-                                   **details)
+                                   **details, rulesets=library_rulesets)
     return case
 
 
@@ -54,7 +55,7 @@ def cleared(db: Database) -> Case:
     decision = screen(intake)
     assert not decision.needs_review
     with db.session() as session:
-        case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web")
+        case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web", rulesets=library_rulesets)
     return case
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.common.minimal import SCREENING, minimal_intake
+from tests.common.rulesets import library_rulesets
 
 from suitability.screening import default_screener
 from suitability.services.checkin import check_in, due_questions
@@ -115,5 +116,5 @@ def test_storing_a_case_without_the_service_emits_no_webhook(db: Database) -> No
     with db.session() as session:
         store_submission(session, intake, default_screener().screen(intake), idempotency_key=None,
                          body_hash=None,
-                         source="web")
+                         source="web", rulesets=library_rulesets)
     assert count_cases(db) == 1 and deliveries(db) == []

@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 
 from tests.common.analytics_fixture import EXPECTED, EXPECTED_OUTCOMES, EXPECTED_REASONS, build
+from tests.common.rulesets import library_rulesets
 
 from suitability.services.analytics import OverrideAlert, Period, rule_analytics
 from suitability.storage import Database
@@ -95,7 +96,7 @@ def test_case_rules_follow_a_new_decision_even_twice_in_one_transaction(db: Data
     intake, decision = screened(pregnant="yes")
     _, deferred = screened(cold_sore_now="yes")
     with db.session() as session:
-        case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web")
+        case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web", rulesets=library_rulesets)
         record_decision(session, case.id, decision, reason=DecisionReason.SUBMITTED, actor="test")
         record_decision(session, case.id, deferred, reason=DecisionReason.RESCREEN, actor="test")
         session.commit()

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from tests.common.rulesets import library_rulesets
 from tests.common.storage_samples import screened
 
 from suitability import Outcome
@@ -45,7 +46,7 @@ def test_a_stored_case_reads_back_as_the_same_intake_and_decision(db: Database) 
     intake, decision = screened()
     with db.session() as session:
         case, created = store_submission(session, intake, decision, idempotency_key="web:a", body_hash="h",
-                                         source="web")
+                                         source="web", rulesets=library_rulesets)
     assert created
     with db.session() as session:
         again = get_case(session, case.id)
@@ -63,7 +64,7 @@ def test_every_case_gets_a_submitted_audit_event_in_the_same_transaction(db: Dat
     intake, decision = screened()
     with db.session() as session:
         case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None,
-                                   source="api", actor="api:key-1")
+                                   source="api", actor="api:key-1", rulesets=library_rulesets)
     with db.session() as session:
         events = events_for(session, case.id)
     assert [(e.action, e.actor, e.ruleset_version) for e in events] == [

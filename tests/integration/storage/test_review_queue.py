@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests.common.rulesets import library_rulesets
 from tests.common.storage_samples import screened
 
 from suitability.storage import Case, Database, store_submission
@@ -25,7 +26,7 @@ def _store(db: Database, days: int | None, **details: str) -> Case:
     assert decision.needs_review
     with db.session() as session:
         case, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="api",
-                                   **details)
+                                   **details, rulesets=library_rulesets)
     return case
 
 
@@ -93,7 +94,7 @@ def test_ordering_by_appointment_puts_the_undated_last(db: Database, day: dict[s
 def test_every_case_includes_the_ones_not_flagged(db: Database, day: dict[str, Case]) -> None:
     intake, decision = screened(retinoid="no", cold_sore_history="no", appointment_date=current_day().isoformat())
     with db.session() as session:
-        plain, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web")
+        plain, _ = store_submission(session, intake, decision, idempotency_key=None, body_hash=None, source="web", rulesets=library_rulesets)
     today = Appointments(current_day(), current_day())
     if decision.needs_review:
         pytest.skip("the sample is flagged even without these answers")

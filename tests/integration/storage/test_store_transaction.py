@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from sqlalchemy import event
 
+from tests.common.rulesets import library_rulesets
 from tests.common.storage_samples import screened
 from tests.common.strategies import intakes
 
@@ -30,10 +31,10 @@ def test_a_new_keyed_submission_looks_up_and_writes_in_one_transaction(db: Datab
     intake, decision = screened()
     for warm_up in ("web:first", "web:second"):  # until the process knows its rule set is archived
         with db.session() as warm:
-            store_submission(warm, intake, decision, idempotency_key=warm_up, body_hash="h", source="web")
+            store_submission(warm, intake, decision, idempotency_key=warm_up, body_hash="h", source="web", rulesets=library_rulesets)
     seen = _statements(db)
     with db.session() as session:
-        store_submission(session, intake, decision, idempotency_key="web:one", body_hash="h", source="web")
+        store_submission(session, intake, decision, idempotency_key="web:one", body_hash="h", source="web", rulesets=library_rulesets)
     begins = [s for s in seen if s.startswith("BEGIN")]
     if db.dialect == "sqlite":
         assert begins == ["BEGIN IMMEDIATE"]  # the write lock taken first: the lookup sees every commit
@@ -45,16 +46,16 @@ def test_a_new_keyed_submission_looks_up_and_writes_in_one_transaction(db: Datab
 def test_a_replayed_key_lets_other_writers_go_at_once(db: Database) -> None:
     intake, decision = screened()
     with db.session() as session:
-        store_submission(session, intake, decision, idempotency_key="web:k", body_hash="h", source="web")
+        store_submission(session, intake, decision, idempotency_key="web:k", body_hash="h", source="web", rulesets=library_rulesets)
     with db.session() as replaying:
         _case, created = store_submission(replaying, intake, decision, idempotency_key="web:k", body_hash="h",
-                                         source="web")
+                                         source="web", rulesets=library_rulesets)
         assert not created
         assert not replaying.in_transaction()  # nothing held while the caller goes on with this session
         with db.session() as other:  # another request writing meanwhile is not kept waiting
             if db.dialect == "sqlite":
                 other.connection().exec_driver_sql("PRAGMA busy_timeout=200")
-            store_submission(other, intake, decision, idempotency_key="web:other", body_hash="h", source="web")
+            store_submission(other, intake, decision, idempotency_key="web:other", body_hash="h", source="web", rulesets=library_rulesets)
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.common.review_support import intake_data, make_app, make_user, sign_in
+from tests.common.rulesets import library_rulesets
 
 from suitability import screen
 from suitability.clock import fmt_date
@@ -46,7 +47,7 @@ def store(app: Flask, days: int | None, *, source: str = "web", **details: Any) 
         case, _ = store_submission(session, intake, screen(intake), idempotency_key=None, body_hash=None,
                                    source=source, contact_name=details.get("contact_name"),
                                    contact_detail=details.get("contact_detail"),
-                                   external_reference=details.get("external_reference"))
+                                   external_reference=details.get("external_reference"), rulesets=library_rulesets)
     return case
 
 
