@@ -22,6 +22,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..deciding.difference import CaseDifference, compare, summary_of
 from ..deciding.validity import answers_at_checkin, questions_to_reask
 from ..decision import Decision
 from ..intake import Intake, field_errors, parse_intake
@@ -30,11 +31,9 @@ from ..storage.archive import archive_ruleset
 from ..storage.audit import record_event
 from ..storage.cases import get_case
 from ..storage.database import Database
-from ..storage.errors import CheckInConflict, CheckInRefused, StorageError
+from ..storage.errors import CaseNotFound, CheckInConflict, CheckInRefused, StorageError
 from ..storage.history import DecisionReason, record_decision, record_submitted_if_missing
 from ..storage.models import Case, ReviewStatus
-from ..storage.rescreen.difference import CaseDifference, compare, summary_of
-from ..storage.rescreen.reproduce import CaseNotFound
 from .events import EventSink, decision_changed_payload
 
 log = logging.getLogger(__name__)

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..deciding.difference import CaseDifference, compare
 from ..storage.cases import get_case
 from ..storage.database import Database
 from ..storage.history import CaseDecision, DecisionReason
 from ..storage.models import Case
-from ..storage.rescreen.difference import CaseDifference, compare
 from ..storage.view_audit import CASE_VIEWED, record_view
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import ReviewConflict, ReviewRefused, SuitabilityError
 from ..storage.errors import (
+    CaseNotFound,
     CheckInConflict,
     CheckInRefused,
     IdempotencyConflict,
@@ -12,7 +13,6 @@ from ..storage.errors import (
     ViewNotAudited,
     failure_kinds,
 )
-from ..storage.rescreen.reproduce import CaseNotFound
 
 __all__ = [
     "CaseNotFound", "CheckInConflict", "CheckInRefused", "IdempotencyConflict", "RescreenRefused", "ReviewConflict",

@@ -23,19 +23,19 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..deciding.difference import CaseDifference
 from ..intake import parse_intake
 from ..screening import ENGINE_FAILED_FLAG, Screener
 from ..storage.archive import archive_ruleset
 from ..storage.audit import record_event
 from ..storage.database import Database
-from ..storage.errors import RescreenRefused, StorageError
+from ..storage.errors import CaseNotFound, RescreenRefused, StorageError
 from ..storage.history import DecisionReason, record_decision, record_submitted_if_missing
 from ..storage.models import Case, ReviewStatus
-from ..storage.rescreen.difference import CaseDifference
 from ..storage.rescreen.preview import DEFAULT_BATCH, Scope, count_cases, stream_cases, stream_ranges
-from ..storage.rescreen.reproduce import CaseNotFound, Reproduction, reproduce, reproduce_history
 from ..storage.view_audit import RESCREEN_PREVIEWED, record_views
 from .events import EventSink, decision_changed_payload
+from .reproduce import Reproduction, reproduce, reproduce_history
 from .rescreen_screening import screen_batch, screen_in_processes
 
 RESCREENED = "case.rescreened"

@@ -17,11 +17,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from pydantic import ValidationError
 
+from ..deciding.difference import CaseDifference, compare, failed, summary_of
 from ..intake import parse_intake
 from ..rules.loading import RuleSet, load_rules_from_files
 from ..screening import ENGINE_FAILED_FLAG, Screener
 from ..storage.database import Database
-from ..storage.rescreen.difference import CaseDifference, compare, failed, summary_of
 from ..storage.rescreen.preview import Key, Row, Scope, read_range
 
 _worker: tuple[Screener, Database, Scope] | None = None

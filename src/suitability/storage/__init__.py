@@ -53,7 +53,7 @@ Practitioner review (`review_models.py`, `accounts.py`, `reviews.py`, `review_qu
 Decision history and rule-set archive (`history.py`, `archive.py`; append-only like the audit trail)
     store_submission also writes the case's first `case_decisions` row (reason submitted) and archives the
     decision's rule set (`rulesets`: the exact file texts its version hashes) as the `rulesets=` lookup of the
-    screener that made it gives it (`Screener.ruleset_for`; none given: not archived here).
+    screener that made it gives it (`Screener.ruleset_for`; required, so no case is stored without its rules).
     history_of(s, case_id); archive_ruleset(s, ruleset); archived_files(s, version); load_archived(s, version,
     profile) -> RuleSet (raises RulesetNotArchived).
     newest_archived_version(s, profile): the version that decided the newest case under a profile (a worker
@@ -62,13 +62,13 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     approve(s, version, admin_username, note, on_disk) archives the disk's files if needed, else refuses
     (ApprovalRefused); revoke(s, version, admin_username, note); approved_versions(s) newest first;
     approval_list(s). With REQUIRE_APPROVED_RULES only approved versions serve (web/rules_approval.py).
-    Re-screening (`rescreen/`): stream_cases(db, Scope(...)) in keyset batches, compare(...), reproduce(db,
-    reference); previewing and accepting are `services.rescreen`, check-in is `services.checkin`.
+    Re-screening (`rescreen/`): stream_cases(db, Scope(...)) in keyset batches; previewing and accepting are
+    `services.rescreen`, reproducing `services.reproduce`, check-in `services.checkin`.
 
 API keys, rate windows, which key stored which case, webhook deliveries: `integration_models.py`.
 
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
-    RulesetNotArchived(version).
+    RulesetNotArchived(version), CaseNotFound.
 
 Adding tables: define models on `Base` (from `storage.models`) in a module of this package, import it in
 `models_all` below so Alembic and the schema test see it, and add a revision in

@@ -67,3 +67,7 @@ class CheckInConflict(SuitabilityError):
 
 class ViewNotAudited(StorageError):
     """A practitioner's view (a case opened, a search) could not be recorded: its data must not be shown."""
+
+
+class CaseNotFound(StorageError):
+    """No case has this reference (or id)."""

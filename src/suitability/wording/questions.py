@@ -27,6 +27,8 @@ THREE_PART_DATES: frozenset[str] = frozenset({"date_of_birth"})
 
 @dataclass(frozen=True)
 class Option:
+    """One answer a question offers: the value stored and the words shown."""
+
     value: str
     label: str
 

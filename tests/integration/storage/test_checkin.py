@@ -19,9 +19,8 @@ from suitability.services.checkin import CHECKED_IN, check_in, due_questions
 from suitability.services.events import NO_EVENTS
 from suitability.services.submission import submit
 from suitability.storage import AuditEvent, Case, Database, ReviewStatus, events_for, get_case
-from suitability.storage.errors import CheckInConflict, CheckInRefused
+from suitability.storage.errors import CaseNotFound, CheckInConflict, CheckInRefused
 from suitability.storage.history import DecisionReason, history_of
-from suitability.storage.rescreen.reproduce import CaseNotFound
 
 DAY_AFTER_VALIDITY = SCREENING + dt.timedelta(days=15)  # past every 7- and 14-day period of the shipped table
 DATE_SUFFIXES = ("_date", "_last_use", "_last_dose")
@@ -235,7 +234,7 @@ def test_a_second_check_in_builds_on_the_first_and_both_are_kept(db: Database, s
 
 
 def test_a_checked_in_decision_reproduces_from_the_archived_rule_set(db: Database, screener: Screener) -> None:
-    from suitability.storage.rescreen import reproduce
+    from suitability.services.reproduce import reproduce
 
     case_id = stored(db)
     due = due_questions(db, screener, case_id, DAY_AFTER_VALIDITY).questions

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ...decision import Decision
+from ..decision import Decision
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...intake import Intake, parse_intake
-from ...rules.loading import RuleSet
-from ...screening import Screener
-from ..archive import load_archived
-from ..cases import get_case_by_reference, intake_of
-from ..database import Database
-from ..errors import StorageError
-from ..history import history_of
-from ..models import Case
+from ..intake import Intake, parse_intake
+from ..rules.loading import RuleSet
+from ..screening import Screener
+from ..storage.archive import load_archived
+from ..storage.cases import get_case_by_reference, intake_of
+from ..storage.database import Database
+from ..storage.errors import CaseNotFound
+from ..storage.history import history_of
+from ..storage.models import Case
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,10 @@ class Reproduction:
         return self.loaded_version == self.ruleset_version and not self.differing_fields
 
 
-class CaseNotFound(StorageError):
-    """No case has this reference."""
-
-
 def _case(session: Session, reference: str) -> Case:
     case = get_case_by_reference(session, reference)
     if case is None:
-        raise CaseNotFound(f"no case with reference {reference!r}")
+        raise CaseNotFound("no case has this reference")
     return case
 
 

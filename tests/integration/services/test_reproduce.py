@@ -14,8 +14,7 @@ from suitability.services.events import NO_EVENTS
 from suitability.services.rescreen import accept, preview, reproduce, reproduce_history
 from suitability.services.submission import submit
 from suitability.storage import Case, Database
-from suitability.storage.errors import RulesetNotArchived
-from suitability.storage.rescreen.reproduce import CaseNotFound
+from suitability.storage.errors import CaseNotFound, RulesetNotArchived
 
 
 @pytest.fixture
