@@ -11,7 +11,7 @@ from . import scenarios
 from .deciding.combine import combine
 from .deciding.what_would_change import what_would_change
 from .decision import Decision, Finding
-from .errors import EngineError, RuleFileError, RulesNotApproved, SuitabilityError, where_it_failed
+from .errors import EngineError, RuleFileError, SuitabilityError, where_it_failed
 from .intake import Intake
 from .matching.engine import Engine
 from .rules.coverage import SCREEN_FAILED
@@ -155,7 +155,6 @@ def failed_decision(ruleset: RuleSet, intake: Intake) -> Decision:
 # (services.serving.ServingRules) and never uses this one.
 _default: Screener | None = None
 _default_lock = threading.Lock()
-_held: str | None = None  # why no rule set may be built from disk now (`hold_default_screener`)
 
 
 def configured_profile() -> str:
@@ -170,30 +169,15 @@ def default_screener() -> Screener:
     if _default is None:
         with _default_lock:
             if _default is None:
-                if _held is not None:
-                    raise RulesNotApproved(_held)
                 _default = Screener.from_directory(None, configured_profile())
     return _default
 
 
 def set_default_screener(screener: Screener | None) -> None:
     """Install a screener (e.g. another profile or rules folder); None rebuilds it on next use."""
-    global _default, _held
+    global _default
     with _default_lock:
-        _default, _held = screener, None
-
-
-def hold_default_screener(reason: str) -> None:
-    """Serve no rule set until one is installed: `default_screener` raises RulesNotApproved(reason) instead
-    of building one from disk (the rules on disk are not approved). `set_default_screener` ends the hold."""
-    global _default, _held
-    with _default_lock:
-        _default, _held = None, reason
-
-
-def installed_screener() -> Screener | None:
-    """The process-wide screener if one is built or installed; never builds one."""
-    return _default
+        _default = screener
 
 
 def screen(intake: Intake, *, screener: Screener | None = None) -> Decision:
