@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from ..deciding.difference import CaseDifference, compare
 from ..storage.cases import get_case
 from ..storage.database import Database
-from ..storage.history import CaseDecision, DecisionReason
+from ..storage.history import CaseDecision, DecisionReason, history_of
 from ..storage.models import Case
 from ..storage.view_audit import CASE_VIEWED, record_view
 
@@ -44,8 +42,7 @@ def latest_checkin(database: Database, case_id: str, actor: str) -> CheckInResul
         case = get_case(session, case_id)
         if case is None:
             return None
-        rows = list(session.scalars(select(CaseDecision).where(CaseDecision.case_id == case_id)
-                                    .order_by(CaseDecision.id)))
+        rows = history_of(session, case_id)
         record_view(session, action=CASE_VIEWED, actor=actor, case_id=case_id,
                     ruleset_version=case.ruleset_version, detail={"page": "check-in result"})
     latest = next((i for i in range(len(rows) - 1, -1, -1) if rows[i].reason is DecisionReason.CHECKIN), None)
