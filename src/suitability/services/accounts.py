@@ -14,12 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
-from ..storage import accounts
+from ..storage import Session, accounts
 from ..storage.database import Database
-from ..storage.errors import StorageError
+from ..storage.errors import DatabaseError, StorageError
 from ..storage.review_models import Role, User
 from ..storage.sign_in_throttle import Throttle, admit, forgive
 from ..storage.view_audit import USERS_VIEWED, record_view
@@ -68,7 +65,7 @@ def _stored(database: Database) -> Iterator[Session]:
     try:
         with database.session() as session:
             yield session
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         log.error("an account's database work failed: %s", type(exc).__name__)
         raise StorageError(f"the accounts could not be read or written ({type(exc).__name__})") from exc
 

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from ..rules.loading import RuleSet
+from ..storage import Session
 from ..storage.analytics_queries import (
     OverriddenCase,
     RuleCounts,

@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from ..errors import SuitabilityError
+from ..storage import Session
 from ..storage.integration_models import ApiKey
 from ..storage.types import utcnow
 

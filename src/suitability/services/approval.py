@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
 from ..errors import SuitabilityError
 from ..rules.loading import RuleSet
+from ..storage import Session
 from ..storage.analytics_queries import OverriddenCase
 from ..storage.approvals import ApprovalRow, approval_list, approve, approved_versions, revoke, signatures
 from ..storage.archive import load_archived
 from ..storage.database import Database
-from ..storage.errors import StorageError, failure_kinds
+from ..storage.errors import DatabaseError, StorageError, failure_kinds
 from ..storage.view_audit import record_view
 from .analytics import OverrideAlert, Period, RuleFigures, cases_behind, rule_analytics
 
@@ -82,7 +80,7 @@ def ruleset_overview(database: Database, required: int, serving: RuleSet | None,
             items = [(item, cases_behind(session, item.rule_id, period)) for item in
                      rule_analytics(session, period, alert, serving).review_items]
             record_view(session, action=RULESETS_VIEWED, actor=actor)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise StorageError(failure_kinds(exc)) from exc
     return RulesetOverview(approved, history, base, items)
 

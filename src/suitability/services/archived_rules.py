@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from ..errors import SuitabilityError
 from ..rules.loading import RuleSet
 from ..screening import Screener, configured_profile
 from ..storage import Database, StorageError
 from ..storage.approvals import approved_versions
 from ..storage.archive import load_archived, newest_archived_version
-from ..storage.errors import failure_kinds
+from ..storage.errors import DatabaseError, failure_kinds
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +34,7 @@ def archived_screener(db: Database, profile: str | None = None) -> Screener | No
                 log.debug("no archived rule set under profile %s to fall back on", profile)
                 return None
             ruleset = load_archived(session, version, profile)
-    except (SQLAlchemyError, SuitabilityError) as exc:  # the database is down, or the snapshot does not load
+    except (DatabaseError, SuitabilityError) as exc:  # the database is down, or the snapshot does not load
         log.error("cannot fall back on archived rule set %s: %s", version or "(none read)", failure_kinds(exc))
         return None
     if ruleset.version != version:  # the stored texts no longer hash to their version: not the rules that decided
@@ -55,7 +53,7 @@ def approved_now(db: Database, required: int) -> list[str]:
     try:
         with db.session() as session:
             return approved_versions(session, required)
-    except (SQLAlchemyError, SuitabilityError) as exc:
+    except (DatabaseError, SuitabilityError) as exc:
         raise StorageError(failure_kinds(exc)) from exc
 
 
@@ -65,7 +63,7 @@ def approved_ruleset(db: Database, version: str, profile: str | None = None) -> 
     try:
         with db.session() as session:
             ruleset = load_archived(session, version, profile or configured_profile())
-    except (SQLAlchemyError, SuitabilityError) as exc:
+    except (DatabaseError, SuitabilityError) as exc:
         log.error("approved rule set %s cannot be loaded from the archive: %s", version, failure_kinds(exc))
         return None
     if ruleset.version != version:  # the stored texts no longer hash to the approved version

@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
 from ..decision import Decision
+from ..storage import Session
 from ..storage.audit import events_for
 from ..storage.cases import decision_of, get_case
 from ..storage.database import Database
-from ..storage.errors import StorageError
+from ..storage.errors import DatabaseError, StorageError
 from ..storage.models import AuditEvent, Case, ReviewStatus
 from ..storage.review_models import Review, User
 from ..storage.review_queue import SEARCH_LENGTH, Appointments, QueuePage, queue
@@ -82,7 +80,7 @@ def queue_page(db: Database, query: QueueQuery, *, actor: str) -> QueuePage:
             if search.strip():
                 record_view(session, action=QUEUE_SEARCHED, actor=actor,
                             detail={"reference": search.strip(), "found": found.total})
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise StorageError(f"could not read the queue ({type(exc).__name__})") from exc
     return found
 
@@ -100,7 +98,7 @@ def open_case(db: Database, case_id: str, *, actor: str, recent: dt.timedelta, n
             viewers = recent_viewers(session, case_id, within=recent, excluding=actor, now=now)
             record_view(session, action=CASE_VIEWED, actor=actor, case_id=case_id,
                         ruleset_version=case.ruleset_version)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise StorageError(f"could not read the case ({type(exc).__name__})") from exc
     return CaseFile(case, decision_of(case), events, reviews, viewers)
 

@@ -19,19 +19,18 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from ..deciding.difference import CaseDifference, compare, summary_of
 from ..deciding.validity import answers_at_checkin, questions_to_reask
 from ..decision import Decision
 from ..intake import Intake, field_errors, parse_intake
 from ..screening import Screener
+from ..storage import Session
 from ..storage.archive import archive_ruleset
 from ..storage.audit import record_event
 from ..storage.cases import get_case
 from ..storage.database import Database
-from ..storage.errors import CaseNotFound, CheckInConflict, CheckInRefused, StorageError
+from ..storage.errors import CaseNotFound, CheckInConflict, CheckInRefused, DatabaseError, StorageError
 from ..storage.history import DecisionReason, record_decision, record_submitted_if_missing
 from ..storage.models import Case, ReviewStatus
 from .events import EventSink, decision_changed_payload
@@ -80,7 +79,7 @@ def due_questions(database: Database, screener: Screener, case_id: str, on_date:
                                 _date(case.decision.get("valid_until")),
                                 questions_to_reask(intake, on_date, ruleset=screener.ruleset),
                                 case.ruleset_version)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise StorageError(f"the case could not be read ({type(exc).__name__})") from exc
 
 
@@ -114,7 +113,7 @@ def check_in(database: Database, screener: Screener, case_id: str, answers: Mapp
             session.commit()
         events.wake()
         return result
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         log.error("recording a check-in failed: %s", type(exc).__name__)
         raise StorageError(f"the check-in was not stored ({type(exc).__name__})") from exc
 

@@ -15,10 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy.orm import Session
-
 from ..decision import Decision
 from ..settings import load_settings
+from ..storage import Session
 from ..storage.integration_models import WebhookDelivery
 from ..storage.models import Case
 from ..storage.types import utcnow

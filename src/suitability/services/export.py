@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from ..storage.database import Database
-from ..storage.errors import StorageError
+from ..storage.errors import DatabaseError, StorageError
 from ..storage.models import Case
 from ..storage.review_models import Review, User
 from ..storage.review_queue import decisions_between
@@ -36,7 +34,7 @@ def export_decisions(db: Database, start: dt.date, end: dt.date, *, actor: str,
             if cases:
                 record_views(session, action=CONTACT_EXPORTED, actor=actor, cases=cases,
                              detail={"start": start.isoformat(), "end": end.isoformat()})
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise StorageError(f"could not read the decisions ({type(exc).__name__})") from exc
     return decisions
 

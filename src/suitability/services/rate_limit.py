@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Insert, Integer, bindparam, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
+from ..storage import Session
 from ..storage.integration_models import ApiKey, RateWindow
 from .api_keys import ApiKeyError
 

@@ -11,11 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from ..intake import Intake, parse_intake
 from ..rules.loading import RuleSet
 from ..screening import Screener
+from ..storage import Session
 from ..storage.archive import load_archived
 from ..storage.cases import get_case_by_reference, intake_of
 from ..storage.database import Database

@@ -20,16 +20,15 @@ from itertools import islice
 
 from pydantic import ValidationError
 from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from ..deciding.difference import CaseDifference
 from ..intake import parse_intake
 from ..screening import ENGINE_FAILED_FLAG, Screener
+from ..storage import Session
 from ..storage.archive import archive_ruleset
 from ..storage.audit import record_event
 from ..storage.database import Database
-from ..storage.errors import CaseNotFound, RescreenRefused, StorageError
+from ..storage.errors import CaseNotFound, DatabaseError, RescreenRefused, StorageError
 from ..storage.history import DecisionReason, record_decision, record_submitted_if_missing
 from ..storage.models import Case, ReviewStatus
 from ..storage.rescreen.preview import DEFAULT_BATCH, Scope, count_cases, stream_cases, stream_ranges
@@ -96,7 +95,7 @@ def accept(database: Database, screener: Screener, expected: Mapping[str, str], 
                 session.expunge_all()
                 if emitted:
                     events.wake()
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise StorageError(f"the re-screen was not accepted ({type(exc).__name__})") from exc
     return report
 

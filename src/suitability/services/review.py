@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from ..decision import Decision
 from ..errors import ReviewConflict, ReviewRefused
+from ..storage import Session
 from ..storage.audit import record_event
 from ..storage.cases import decision_of
-from ..storage.errors import StorageError
+from ..storage.errors import DatabaseError, StorageError
 from ..storage.models import Case, ReviewStatus
 from ..storage.review_models import OverrideReason, Review, ReviewAction, User
 from ..storage.reviews import reviews_for
@@ -147,7 +146,7 @@ def record_review(session: Session, case_id: str, reviewer: User | int, proposal
     except (ReviewRefused, ReviewConflict):
         session.rollback()
         raise
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         session.rollback()
         log.error("recording a review failed: %s", type(exc).__name__)
         raise StorageError(f"the decision was not stored ({type(exc).__name__})") from exc

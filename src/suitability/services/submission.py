@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..decision import Decision
 from ..intake import Intake
 from ..rules.loading import RuleSet
+from ..storage import Session
 from ..storage.cases import (
     body_hash,
     decision_of,

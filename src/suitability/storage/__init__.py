@@ -78,6 +78,8 @@ Adding tables: define models on `Base` (from `storage.models`) in a module of th
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from .audit import events_for, record_event
 from .cases import (
     body_hash,
@@ -92,7 +94,7 @@ from .cases import (
     store_submission,
 )
 from .database import Database, database_url, make_engine
-from .errors import AppendOnlyViolation, IdempotencyConflict, StorageError
+from .errors import AppendOnlyViolation, DatabaseError, IdempotencyConflict, StorageError
 from .migrate import current_revision, head_revision, upgrade
 from .models import AuditEvent, Base, Case, ReviewStatus, Source
 
@@ -110,8 +112,10 @@ __all__ = [
     "Base",
     "Case",
     "Database",
+    "DatabaseError",
     "IdempotencyConflict",
     "ReviewStatus",
+    "Session",
     "Source",
     "StorageError",
     "body_hash",

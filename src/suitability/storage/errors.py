@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from ..errors import SuitabilityError
+
+# Any error the database driver or SQLAlchemy raises, under a storage name so services need not import SQLAlchemy.
+DatabaseError = SQLAlchemyError
 
 
 class StorageError(SuitabilityError):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from ...storage import Session
 from ...storage.integration_models import DeliveryStatus, WebhookDelivery
 from ...storage.types import utcnow
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import requests
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
 
+from ...storage import Session
 from ...storage.integration_models import DeliveryStatus, WebhookDelivery
 from ...storage.types import utcnow
 from .signing import sign
