@@ -12,10 +12,9 @@ import re
 import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
-
 from ..errors import SuitabilityError
 from ..storage import Session
+from ..storage.api_keys import all_keys, key_by_name_or_prefix, key_by_prefix, key_named
 from ..storage.integration_models import ApiKey
 from ..storage.types import utcnow
 
@@ -51,7 +50,7 @@ def add_key(session: Session, name: str, *, rate_limit: int | None = None,
     """
     if not NAME.match(name):
         raise ApiKeyError("a key name is 1-100 letters, digits, spaces, dots, dashes or underscores")
-    if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
+    if key_named(session, name) is not None:
         raise ApiKeyError(f"there is already a key named {name!r}")
     if rate_limit is not None and rate_limit < 1:
         raise ApiKeyError("the rate limit is a whole number of requests per minute, at least 1")
@@ -69,7 +68,7 @@ def add_key(session: Session, name: str, *, rate_limit: int | None = None,
 
 def revoke_key(session: Session, name_or_prefix: str) -> ApiKey:
     """Revoke a key by name or prefix, at once and for good; commits."""
-    key = session.scalar(select(ApiKey).where(or_(ApiKey.name == name_or_prefix, ApiKey.prefix == name_or_prefix)))
+    key = key_by_name_or_prefix(session, name_or_prefix)
     if key is None:
         raise ApiKeyError(f"no key named {name_or_prefix!r}")
     if key.revoked_at is None:
@@ -80,7 +79,7 @@ def revoke_key(session: Session, name_or_prefix: str) -> ApiKey:
 
 def list_keys(session: Session) -> list[ApiKey]:
     """Every key, live or revoked, oldest first."""
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+    return all_keys(session)
 
 
 def verify_key(session: Session, token: str) -> ApiKey | None:
@@ -88,7 +87,7 @@ def verify_key(session: Session, token: str) -> ApiKey | None:
     match = TOKEN.match(token)
     if match is None:
         return None
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == match[1]))
+    key = key_by_prefix(session, match[1])
     if key is None or not hmac.compare_digest(key.secret_hash, _digest(token)) or key.revoked_at is not None:
         return None
     return key

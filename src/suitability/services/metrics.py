@@ -7,10 +7,10 @@ prometheus_client comes with the server extra: a process without it does not imp
 from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
-from sqlalchemy import func, select
 
 from ..storage.database import Database
-from ..storage.integration_models import DeliveryStatus, WebhookDelivery
+from ..storage.integration_models import DeliveryStatus
+from ..storage.webhook_deliveries import count_by_status
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -30,8 +30,7 @@ def webhook_outbox_depth(database: Database) -> dict[str, int]:
     """Webhook deliveries by status, every status named (0 when there is none). Database errors propagate:
     the scrape leaves this gauge out, and the failure is counted where the engine reports it."""
     with database.session() as session:
-        counts = {status: int(count) for status, count in session.execute(
-            select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status))}
+        counts = count_by_status(session)
     return {status.value: counts.get(status, 0) for status in DeliveryStatus}
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ...storage import Session
 from ...storage.integration_models import DeliveryStatus, WebhookDelivery
 from ...storage.types import utcnow
+from ...storage.webhook_deliveries import recent_deliveries
 
 
 def list_deliveries(session: Session, *, status: DeliveryStatus | str | None = None,
                     limit: int = 50) -> list[WebhookDelivery]:
     """Newest first; only those in `status` (a DeliveryStatus or its name: pending, delivered, failed) if given."""
-    query = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)
-    if status is not None:
-        query = query.where(WebhookDelivery.status == DeliveryStatus(status))
-    return list(session.scalars(query))
+    return recent_deliveries(session, status=None if status is None else DeliveryStatus(status), limit=limit)
 
 
 def retry_delivery(session: Session, delivery_id: int) -> WebhookDelivery | None:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from sqlalchemy import or_, select, update
 
 from ...storage import Session
 from ...storage.integration_models import DeliveryStatus, WebhookDelivery
 from ...storage.types import utcnow
+from ...storage.webhook_deliveries import claim_due, update_claimed
 from .signing import sign
 
 log = logging.getLogger(__name__)
@@ -64,22 +64,7 @@ class Sender:
     def claim(self, session: Session, now: dt.datetime) -> list[WebhookDelivery]:
         """Claim up to `batch` due rows for this sender, and commit the claim."""
         lease = now + dt.timedelta(seconds=self.config.lease_seconds)
-        due = (WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now,
-               or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now))
-        query = select(WebhookDelivery).where(*due).order_by(WebhookDelivery.id).limit(self.config.batch)
-        claimed: list[WebhookDelivery] = []
-        if session.get_bind().dialect.name == "postgresql":
-            for row in session.scalars(query.with_for_update(skip_locked=True)):
-                row.claimed_by, row.claimed_until = self.name, lease
-                claimed.append(row)
-        else:
-            # Take SQLite's write lock first: a read that later writes could be refused ("database is locked").
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-            for row_id in list(session.scalars(query.with_only_columns(WebhookDelivery.id))):
-                won = session.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id, *due)
-                                      .values(claimed_by=self.name, claimed_until=lease))
-                if won.rowcount == 1:  # type: ignore[attr-defined]
-                    claimed.append(session.get_one(WebhookDelivery, row_id))
+        claimed = claim_due(session, now, claimant=self.name, lease_until=lease, batch=self.config.batch)
         session.commit()
         return claimed
 
@@ -111,8 +96,7 @@ class Sender:
             log.error("webhook %s to %s failed for good after %d attempts", row.event_id, row.url, attempts)
         else:
             values.update(next_attempt_at=now + dt.timedelta(seconds=backoff(attempts, self.config)))
-        session.execute(update(WebhookDelivery).where(WebhookDelivery.id == row.id,
-                                                      WebhookDelivery.claimed_by == self.name).values(**values))
+        update_claimed(session, row.id, self.name, values)
         session.commit()
 
     def run_once(self) -> int:
