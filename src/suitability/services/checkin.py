@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
 
 from ..deciding.difference import CaseDifference, compare, summary_of
 from ..deciding.validity import answers_at_checkin, questions_to_reask
@@ -28,6 +27,7 @@ from ..screening import Screener
 from ..storage import Session
 from ..storage.archive import archive_ruleset
 from ..storage.audit import record_event
+from ..storage.case_versions import replace_checked_in
 from ..storage.cases import get_case
 from ..storage.database import Database
 from ..storage.errors import CaseNotFound, CheckInConflict, CheckInRefused, DatabaseError, StorageError
@@ -160,13 +160,10 @@ def _store(session: Session, screener: Screener, case: Case, intake: Intake, dec
     # A new outcome that needs review puts the case back in the open queue; otherwise its review stands.
     status = ReviewStatus.OPEN if decision.needs_review else old_status
     document = json.loads(decision.model_dump_json())
-    changed = session.execute(
-        update(Case).where(Case.id == case.id, Case.review_version == expected_version)
-        .values(intake=json.loads(intake.model_dump_json()), decision=document, outcome=decision.outcome,
-                ruleset_version=decision.ruleset_version, profile=decision.profile,
-                needs_review=decision.needs_review, review_status=status, review_version=expected_version + 1)
-        .execution_options(synchronize_session=False))
-    if getattr(changed, "rowcount", 0) != 1:
+    changed = replace_checked_in(session, case.id, expected_version, json.loads(intake.model_dump_json()), document,
+                                 outcome=decision.outcome, ruleset_version=decision.ruleset_version,
+                                 profile=decision.profile, needs_review=decision.needs_review, status=status)
+    if not changed:
         session.rollback()
         raise CheckInConflict(case.id, expected_version, -1)
     archive_ruleset(session, screener.ruleset)

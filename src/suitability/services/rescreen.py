@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
 
 from ..deciding.difference import CaseDifference
 from ..intake import parse_intake
@@ -27,6 +26,8 @@ from ..screening import ENGINE_FAILED_FLAG, Screener
 from ..storage import Session
 from ..storage.archive import archive_ruleset
 from ..storage.audit import record_event
+from ..storage.case_versions import replace_rescreened
+from ..storage.cases import cases_with_ids
 from ..storage.database import Database
 from ..storage.errors import CaseNotFound, DatabaseError, RescreenRefused, StorageError
 from ..storage.history import DecisionReason, record_decision, record_submitted_if_missing
@@ -88,7 +89,7 @@ def accept(database: Database, screener: Screener, expected: Mapping[str, str], 
             archive_ruleset(session, screener.ruleset)
             session.commit()
             for ids in _chunks(list(expected), batch_size):
-                cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+                cases = cases_with_ids(session, ids)
                 emitted = sum(_accept_one(session, screener, cases.get(case_id), case_id, expected[case_id], actor,
                                           include_decided, report, events) for case_id in ids)
                 session.commit()
@@ -121,15 +122,10 @@ def _accept_one(session: Session, screener: Screener, case: Case | None, case_id
     old_outcome, old_status = case.outcome.value, case.review_status
     reopened = old_status is not ReviewStatus.OPEN
     document = json.loads(decision.model_dump_json())
-    changed = session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.ruleset_version == expected_version,
-               Case.review_version == case.review_version, Case.review_status == old_status)
-        .values(decision=document, outcome=decision.outcome, ruleset_version=decision.ruleset_version,
-                profile=decision.profile, needs_review=decision.needs_review, review_status=ReviewStatus.OPEN,
-                review_version=Case.review_version + 1)
-        .execution_options(synchronize_session=False))
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
+    changed = replace_rescreened(session, case, expected_version, document, outcome=decision.outcome,
+                                 ruleset_version=decision.ruleset_version, profile=decision.profile,
+                                 needs_review=decision.needs_review)
+    if not changed:
         report.skipped.append(Skipped(case.id, case.reference, STALE))
         return 0
     record_submitted_if_missing(session, case)  # `case` still holds the old decision (no session sync)

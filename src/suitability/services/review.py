@@ -14,12 +14,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
-
 from ..decision import Decision
 from ..errors import ReviewConflict, ReviewRefused
 from ..storage import Session
 from ..storage.audit import record_event
+from ..storage.case_versions import claim_for_review
 from ..storage.cases import decision_of
 from ..storage.errors import DatabaseError, StorageError
 from ..storage.models import Case, ReviewStatus
@@ -115,12 +114,9 @@ def record_review(session: Session, case_id: str, reviewer: User | int, proposal
     session.rollback()  # end any read: on SQLite a transaction that starts with its write waits its turn
     try:
         status = NEW_STATUS[proposal.action]
-        claimed = session.execute(
-            update(Case).where(Case.id == case_id, Case.review_version == expected_version)
-            .values(review_version=expected_version + 1, review_status=status)
-            .execution_options(synchronize_session=False))
+        claimed = claim_for_review(session, case_id, expected_version, status)
         case = session.get(Case, case_id, populate_existing=True)
-        if case is not None and getattr(claimed, "rowcount", 0) != 1:
+        if case is not None and not claimed:
             raise ReviewConflict(case_id, expected_version, case.review_version)
         user = session.get(User, reviewer if isinstance(reviewer, int) else reviewer.id)
         if case is None or user is None or not user.active:

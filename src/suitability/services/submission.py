@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
-
 from ..decision import Decision
 from ..intake import Intake
 from ..rules.loading import RuleSet
 from ..storage import Session
+from ..storage.api_keys import key_that_stored
 from ..storage.cases import (
     body_hash,
     decision_of,
@@ -91,7 +90,7 @@ def submitted(database: Database, idempotency_key: str) -> Case | None:
 
 def owned_case(session: Session, case_id: str, api_key_id: int) -> Case | None:
     """The case if this API key stored it, else None: a key never learns whether another's case exists."""
-    owner = session.scalar(select(ApiSubmission.api_key_id).where(ApiSubmission.case_id == case_id))
+    owner = key_that_stored(session, case_id)
     return get_case(session, case_id) if owner is not None and owner == api_key_id else None
 
 

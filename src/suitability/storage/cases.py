@@ -177,6 +177,11 @@ def find_by_idempotency_key(session: Session, key: str) -> Case | None:
         return session.scalar(select(Case).where(Case.idempotency_key == key))
 
 
+def cases_with_ids(session: Session, ids: list[str]) -> dict[str, Case]:
+    """The cases among these ids, by id (ids with no case are absent). Database errors propagate as they are."""
+    return {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+
+
 def list_cases(session: Session, *, needs_review: bool | None = None,
                review_status: ReviewStatus | None = None, limit: int = 50, offset: int = 0) -> list[Case]:
     """Cases, newest first, optionally filtered: the practitioner queue is needs_review=True, status open."""
