@@ -460,3 +460,43 @@ def test_the_global_screener_check_sees_imports_late_imports_and_attributes(tmp_
         "storage/archive.py:2 suitability.screening.default_screener",
         "web/views.py:1 suitability.screen",
     ]
+
+
+# Services hold the use cases and storage the queries: a service names no SQL, so SQLAlchemy stays below it
+# (storage gives services the Session type and DatabaseError under its own names).
+def services_database_imports(paths: list[Path], root: Path = PACKAGE) -> list[str]:
+    """Where a services module imports SQLAlchemy (late and type-only imports included), one entry a line."""
+    found: dict[str, str] = {}
+    for path in paths:
+        if layer(module_name(path, root)) != "services":
+            continue
+        for module, line in imported(path, root):
+            if top(module) == "sqlalchemy":
+                found.setdefault(f"{path.relative_to(root).as_posix()}:{line}", module)
+    return sorted(f"{where} {module}" for where, module in found.items())
+
+
+def test_no_services_module_imports_sqlalchemy() -> None:
+    assert any(layer(module_name(p)) == "services" for p in modules())
+    assert services_database_imports(modules()) == []
+
+
+def test_the_services_sql_check_sees_late_and_type_only_imports(tmp_path: Path) -> None:
+    fake = tmp_path / "suitability"
+    for folder in ("storage", "services", "services/webhooks"):
+        (fake / folder).mkdir(parents=True)
+        (fake / folder / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "services" / "late.py").write_text("def f():\n    import sqlalchemy\n", encoding="utf-8")
+    (fake / "services" / "webhooks" / "sender.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlalchemy.orm import Session\n",
+        encoding="utf-8")
+    (fake / "services" / "dynamic.py").write_text("m = __import__('sqlalchemy.exc')\n", encoding="utf-8")
+    (fake / "services" / "fine.py").write_text("from ..storage import DatabaseError, Session\n", encoding="utf-8")
+    (fake / "storage" / "cases.py").write_text("from sqlalchemy import select\n", encoding="utf-8")
+    assert services_database_imports(sorted(fake.rglob("*.py")), fake) == [
+        "services/dynamic.py:1 sqlalchemy.exc",
+        "services/late.py:2 sqlalchemy",
+        "services/webhooks/sender.py:3 sqlalchemy.orm",
+    ]
+    (fake / "services" / "late.py").write_text("def f():\n    from ..storage.cases import select\n", encoding="utf-8")
+    assert "services/late.py:2 sqlalchemy" not in services_database_imports(sorted(fake.rglob("*.py")), fake)

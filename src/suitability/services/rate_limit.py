@@ -6,6 +6,7 @@ commits on a connection of its own that does not wait for the disk: on SQLite `s
 commit only (WAL: the next full commit, e.g. a submission's, flushes it too), on PostgreSQL `synchronous_commit
 = off` for that transaction. Other servers see the count at once; only a power cut can forget the last
 moments' counts, never a submission.
+The statement and that connection are storage's (`storage/rate_windows.py`); this module decides.
 """
 
 from __future__ import annotations

@@ -65,10 +65,13 @@ Decision history and rule-set archive (`history.py`, `archive.py`; append-only l
     Re-screening (`rescreen/`): stream_cases(db, Scope(...)) in keyset batches; previewing and accepting are
     `services.rescreen`, reproducing `services.reproduce`, check-in `services.checkin`.
 
-API keys, rate windows, which key stored which case, webhook deliveries: `integration_models.py`.
+API keys, rate windows, which key stored which case, webhook deliveries: `integration_models.py`; their
+    queries are `api_keys.py`, `rate_windows.py` (the per-request upsert) and `webhook_deliveries.py`.
+Compare-and-set updates of a case (a review's claim, a re-screen, a check-in): `case_versions.py`.
+Services import no SQLAlchemy: they take `Session` from this package and catch `DatabaseError` (errors.py).
 
 Errors: StorageError(SuitabilityError) > IdempotencyConflict(key, case_id), AppendOnlyViolation,
-    RulesetNotArchived(version), CaseNotFound.
+    RulesetNotArchived(version), CaseNotFound. DatabaseError: SQLAlchemy's own base error (a raw database failure).
 
 Adding tables: define models on `Base` (from `storage.models`) in a module of this package, import it in
 `models_all` below so Alembic and the schema test see it, and add a revision in

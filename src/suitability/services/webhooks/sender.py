@@ -2,7 +2,8 @@
 
 Several app servers can run one each. A row is claimed before it is sent (PostgreSQL: `FOR UPDATE SKIP
 LOCKED`; SQLite: a conditional UPDATE that only one claimer can win) with a lease, so a crashed sender's rows
-are picked up again when the lease ends. Delivery is at least once: receivers de-duplicate on the event id.
+are picked up again when the lease ends (the queries are `storage/webhook_deliveries.py`). Delivery is at least
+once: receivers de-duplicate on the event id.
 """
 
 from __future__ import annotations
