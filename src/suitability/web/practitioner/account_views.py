@@ -44,7 +44,7 @@ def sign_in() -> View:
     if outcome.wait is not None:
         seconds, words = retry_after(outcome.wait)
         page = make_response(render_template("practitioner/sign_in.html", next=target,
-                                             username=username, error=TOO_MANY.format(minutes=words)), 429)
+                                             username=username, error=_(TOO_MANY, minutes=words)), 429)
         page.headers["Retry-After"] = str(seconds)
         return page
     if outcome.account is None:

@@ -17,9 +17,10 @@ from flask import Flask, current_app, request
 
 from ...services.accounts import Throttle
 from ..config import DEFAULTS
+from ..i18n import N_, ngettext
 
-TOO_MANY = ("Too many sign-ins from your network have failed. Please wait {minutes} before trying again, or ask "
-            "an administrator for help.")
+TOO_MANY = N_("Too many sign-ins from your network have failed. Please wait %(minutes)s before trying again, or "
+              "ask an administrator for help.")
 
 
 def init_app(app: Flask) -> None:
@@ -52,7 +53,7 @@ def client_key() -> str:
 
 
 def retry_after(wait: dt.timedelta) -> tuple[int, str]:
-    """Whole seconds for the Retry-After header, and the wait in words for the page."""
+    """Whole seconds for the Retry-After header, and the wait in words for the page (in the page's language)."""
     seconds = max(1, math.ceil(wait.total_seconds()))
     minutes = math.ceil(seconds / 60)
-    return seconds, f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return seconds, ngettext("%(num)d minute", "%(num)d minutes", minutes)

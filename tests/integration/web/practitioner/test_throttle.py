@@ -72,6 +72,20 @@ def test_a_client_over_the_limit_gets_429_with_retry_after_even_with_the_right_p
     assert count(strict, AuditEvent, AuditEvent.action == SIGN_IN_FAILED) == LIMIT
 
 
+def test_the_refusal_reads_in_the_staff_member_s_language(strict: Flask) -> None:
+    client = strict.test_client()
+    spanish = {"Accept-Language": "es"}
+    for username in ("pat", "nobody", "someone-else"):
+        assert client.post("/practitioner/sign-in", data={"username": username, "password": "wrong password!"},
+                           environ_base={"REMOTE_ADDR": "198.51.100.8"}, headers=spanish).status_code == 401
+    refused = client.post("/practitioner/sign-in", data={"username": "pat", "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "198.51.100.8"}, headers=spanish)
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert "Ha habido demasiados inicios de sesión fallidos" in html and "15 minutos" in html
+    assert "Too many sign-ins" not in html and "minutes" not in html
+
+
 def test_another_client_address_is_not_held_back(strict: Flask) -> None:
     for _ in range(LIMIT):
         attempt(strict.test_client(), "198.51.100.7", "nobody")
